@@ -1,0 +1,1 @@
+"""Roadshow: the web application of Confindustria Lombardia's internationalisation roadshow."""

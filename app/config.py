@@ -1,0 +1,53 @@
+"""Settings read from the environment (prefix ``ROADSHOW_``)."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parents[1]
+DEVELOPMENT_SECRET = "development-only-secret-change-me"  # noqa: S105 (refused in production)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ROADSHOW_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = "sqlite:///./roadshow.db"
+    secret_key: str = DEVELOPMENT_SECRET
+    base_url: str = "http://127.0.0.1:8000"
+    default_language: Literal["it", "en"] = "it"
+    redis_url: str | None = None
+
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    mail_from: str = "Roadshow Confindustria Lombardia <roadshow@example.org>"
+
+    seed_dir: Path = ROOT / "seed_data"
+    templates_dir: Path = ROOT / "templates"
+
+    @model_validator(mode="after")
+    def refuse_default_secret_outside_development(self) -> "Settings":
+        if self.environment == "production" and self.secret_key == DEVELOPMENT_SECRET:
+            raise ValueError("ROADSHOW_SECRET_KEY must be set to a private value in production")
+        if self.environment == "production" and len(self.secret_key) < 32:
+            raise ValueError("ROADSHOW_SECRET_KEY must be at least 32 characters in production")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.base_url.startswith("https://")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

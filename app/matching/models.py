@@ -1,0 +1,52 @@
+"""Meeting requests of companies to representatives, and the scheduled meetings."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from app.db import UTCDateTime, utcnow
+
+
+class RequestPriority(StrEnum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class RequestStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class MeetingRequest(SQLModel, table=True):
+    __tablename__ = "meeting_request"
+    __table_args__ = (UniqueConstraint("registration_id", "invitation_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    stop_id: int = Field(foreign_key="stop.id", index=True)
+    registration_id: int = Field(foreign_key="registration.id", index=True)
+    invitation_id: int = Field(foreign_key="invitation.id", index=True)
+    priority: RequestPriority = Field(default=RequestPriority.MEDIUM, sa_type=String(10))
+    goal: str = Field(default="", max_length=500)
+    status: RequestStatus = Field(default=RequestStatus.PENDING, sa_type=String(10))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Meeting(SQLModel, table=True):
+    __table_args__ = (
+        CheckConstraint("slot_index >= 0", name="slot_index_not_negative"),
+        CheckConstraint("table_number >= 1", name="table_number_positive"),
+        UniqueConstraint("stop_id", "slot_index", "table_number"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    stop_id: int = Field(foreign_key="stop.id", index=True)
+    request_id: int = Field(foreign_key="meeting_request.id", unique=True)
+    slot_index: int
+    table_number: int
+    locked: bool = False
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -1,0 +1,45 @@
+"""Every table model, imported once so that the metadata (and Alembic) knows them all."""
+
+from app.accounts.models import SignInToken, User
+from app.agenda.models import AgendaItem, AgendaSpeaker
+from app.audit.models import AuditEvent
+from app.companies.models import (
+    Attendee,
+    Company,
+    CompanyMarket,
+    CompanySector,
+    Registration,
+    RegistrationCountry,
+)
+from app.consuls.models import Consulate, Invitation, Representative
+from app.matching.models import Meeting, MeetingRequest
+from app.notifications.models import OutboxMessage
+from app.reference.models import Country, Sector, SectorInterest, Territory, TerritorySector
+from app.stops.models import Stop, StopCountry
+
+__all__ = [
+    "AgendaItem",
+    "AgendaSpeaker",
+    "Attendee",
+    "AuditEvent",
+    "Company",
+    "CompanyMarket",
+    "CompanySector",
+    "Consulate",
+    "Country",
+    "Invitation",
+    "Meeting",
+    "MeetingRequest",
+    "OutboxMessage",
+    "Registration",
+    "RegistrationCountry",
+    "Representative",
+    "Sector",
+    "SectorInterest",
+    "SignInToken",
+    "Stop",
+    "StopCountry",
+    "Territory",
+    "TerritorySector",
+    "User",
+]

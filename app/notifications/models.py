@@ -1,0 +1,33 @@
+"""The outbox: emails written in the transaction that causes them, sent later by the worker."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import String
+from sqlmodel import Field, SQLModel
+
+from app.db import UTCDateTime, utcnow
+
+
+class OutboxStatus(StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"  # gave up after the last retry
+
+
+class OutboxMessage(SQLModel, table=True):
+    __tablename__ = "outbox_message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    to_address: str = Field(max_length=254, index=True)
+    subject: str = Field(max_length=300)
+    body_text: str
+    body_html: str = ""
+    language: str = Field(default="it", max_length=2)
+    template: str = Field(default="", max_length=100)
+    status: OutboxStatus = Field(default=OutboxStatus.QUEUED, sa_type=String(10), index=True)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    last_error: str = ""
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
