@@ -1,0 +1,49 @@
+"""The application factory."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from app import pages
+from app.config import Settings, get_settings
+from app.db import make_engine
+from app.errors import install_error_handlers
+from app.i18n import LocaleMiddleware
+from app.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware
+from app.stops import api as stops_api
+from app.stops import pages as stops_pages
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.engine.dispose()
+
+    app = FastAPI(
+        title="Roadshow",
+        summary="Confindustria Lombardia's internationalisation roadshow",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = make_engine(settings.database_url)
+    install_error_handlers(app)
+    app.add_middleware(LocaleMiddleware, default_language=settings.default_language)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(BodySizeLimitMiddleware)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(pages.router)
+    app.include_router(stops_api.router)
+    app.include_router(stops_pages.router)
+    return app
+
+
+app = create_app()

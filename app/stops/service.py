@@ -1,0 +1,150 @@
+"""Reading and filtering stops, with their prospect countries and the seats left."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from app import clock
+from app.companies.models import SEAT_HOLDING_STATUSES, Registration
+from app.db import utcnow
+from app.errors import InvalidInput, NotFound
+from app.i18n import gettext as _
+from app.i18n import lazy
+from app.reference.models import Country, Sector, Territory
+from app.stops.models import Stop, StopCountry, StopStatus
+
+PUBLIC_LIST_STATUSES = (StopStatus.PUBLISHED, StopStatus.CLOSED)
+# A cancelled stop leaves the calendar but keeps its page, marked as cancelled.
+PUBLIC_PAGE_STATUSES = (*PUBLIC_LIST_STATUSES, StopStatus.CANCELLED)
+
+
+@dataclass
+class StopFilters:
+    sector: str | None = None
+    country: str | None = None
+    territory: str | None = None
+
+    def normalised(self) -> "StopFilters":
+        return StopFilters(
+            sector=(self.sector or "").strip().lower() or None,
+            country=(self.country or "").strip().upper() or None,
+            territory=(self.territory or "").strip().upper() or None,
+        )
+
+
+@dataclass
+class StopView:
+    """A stop with what every listing shows beside it."""
+
+    stop: Stop
+    sector: Sector
+    territory: Territory
+    countries: list[Country] = field(default_factory=list)
+    seats_taken: int = 0
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.stop.capacity - self.seats_taken, 0)
+
+    @property
+    def is_past(self) -> bool:
+        return self.stop.stop_date < clock.today()
+
+    def registration_open(self, now: datetime | None = None) -> bool:
+        now = now or utcnow()
+        stop = self.stop
+        if stop.status != StopStatus.PUBLISHED or self.is_past:
+            return False
+        if stop.registration_opens_at and now < stop.registration_opens_at:
+            return False
+        return not (stop.registration_closes_at and now >= stop.registration_closes_at)
+
+
+def check_filters(filters: StopFilters, *, db_session: Session) -> StopFilters:
+    """Normalise the filters; an unknown code is an error naming the filter and the value."""
+    filters = filters.normalised()
+    errors: dict[str, str] = {}
+    checks = (
+        ("sector", filters.sector, Sector, _("Unknown sector '%s'.")),
+        ("country", filters.country, Country, _("Unknown country '%s': use an ISO 3166 alpha-2 code.")),
+        ("territory", filters.territory, Territory, _("Unknown territory '%s': use a province code.")),
+    )
+    for name, value, model, message in checks:
+        if value is not None and db_session.get(model, value) is None:
+            errors[name] = message % value
+    if errors:
+        raise InvalidInput(errors, location="query")
+    return filters
+
+
+def list_public(filters: StopFilters, *, db_session: Session) -> list[StopView]:
+    """Published (and closed) stops matching the filters, in date order."""
+    filters = check_filters(filters, db_session=db_session)
+    query = select(Stop).where(col(Stop.status).in_(PUBLIC_LIST_STATUSES))
+    if filters.sector:
+        query = query.where(Stop.sector_slug == filters.sector)
+    if filters.territory:
+        query = query.where(Stop.territory_code == filters.territory)
+    if filters.country:
+        featured = select(StopCountry.stop_id).where(StopCountry.country_code == filters.country)
+        query = query.where(col(Stop.id).in_(featured))
+    stops = list(db_session.exec(query.order_by(col(Stop.stop_date), col(Stop.id))))
+    return _views(stops, db_session=db_session)
+
+
+def get_public(stop_id: int, *, db_session: Session) -> StopView:
+    stop = db_session.get(Stop, stop_id)
+    if stop is None or stop.status not in PUBLIC_PAGE_STATUSES:
+        raise NotFound(lazy("This stop does not exist or is not published."))
+    return _views([stop], db_session=db_session)[0]
+
+
+def get(stop_id: int, *, db_session: Session) -> Stop:
+    stop = db_session.get(Stop, stop_id)
+    if stop is None:
+        raise NotFound(lazy("This stop does not exist."))
+    return stop
+
+
+def seats_taken(stop_ids: list[int], *, db_session: Session) -> dict[int, int]:
+    if not stop_ids:
+        return {}
+    rows = db_session.exec(
+        select(Registration.stop_id, func.count())
+        .where(col(Registration.stop_id).in_(stop_ids))
+        .where(col(Registration.status).in_(SEAT_HOLDING_STATUSES))
+        .group_by(col(Registration.stop_id))
+    )
+    return {stop_id: count for stop_id, count in rows}
+
+
+def _views(stops: list[Stop], *, db_session: Session) -> list[StopView]:
+    """Build views with a fixed number of queries, whatever the number of stops."""
+    if not stops:
+        return []
+    ids = [stop.id for stop in stops if stop.id is not None]
+    sectors = {s.slug: s for s in db_session.exec(select(Sector))}
+    territories = {t.code: t for t in db_session.exec(select(Territory))}
+    countries = {c.code: c for c in db_session.exec(select(Country))}
+    featured: dict[int, list[Country]] = defaultdict(list)
+    links = db_session.exec(
+        select(StopCountry)
+        .where(col(StopCountry.stop_id).in_(ids))
+        .order_by(col(StopCountry.stop_id), col(StopCountry.position))
+    )
+    for link in links:
+        featured[link.stop_id].append(countries[link.country_code])
+    taken = seats_taken(ids, db_session=db_session)
+    return [
+        StopView(
+            stop=stop,
+            sector=sectors[stop.sector_slug],
+            territory=territories[stop.territory_code],
+            countries=featured[stop.id or 0],
+            seats_taken=taken.get(stop.id or 0, 0),
+        )
+        for stop in stops
+    ]

@@ -1,0 +1,59 @@
+"""Jinja environment, translations in templates, and the filters pages share."""
+
+from datetime import date, datetime, time
+from functools import lru_cache
+from typing import Any
+
+from babel.dates import format_date, format_datetime, format_time
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from app.clock import ROME
+from app.config import get_settings
+from app.i18n import LANGUAGES, babel_locale, current_language, gettext, ngettext
+
+
+def localized(obj: Any, field: str) -> str:
+    """``obj.<field>_it`` or ``obj.<field>_en`` for the current language, falling back to Italian."""
+    value = getattr(obj, f"{field}_{current_language()}", None)
+    return value or getattr(obj, f"{field}_it", "") or ""
+
+
+def _date(value: date | datetime | None, format: str = "long") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return format_datetime(value, format=format, locale=babel_locale(), tzinfo=ROME)
+    return format_date(value, format=format, locale=babel_locale())
+
+
+def _time(value: time | None) -> str:
+    return format_time(value, format="HH:mm", locale=babel_locale()) if value else ""
+
+
+def _month(value: date) -> str:
+    return format_date(value, format="LLLL yyyy", locale=babel_locale()).capitalize()
+
+
+@lru_cache
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(get_settings().templates_dir)),
+        autoescape=select_autoescape(["html", "xml", "svg"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(date=_date, time=_time, month=_month)
+    env.globals.update(localized=localized, current_language=current_language, LANGUAGES=LANGUAGES)
+    return env
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200
+) -> HTMLResponse:
+    page = environment().get_template(template)
+    html = page.render({"request": request, "lang": current_language(), **(context or {})})
+    return HTMLResponse(html, status_code=status)
