@@ -1,0 +1,48 @@
+"""Factories that build rows with sensible defaults, so a test states only what matters."""
+
+from datetime import date, time
+from typing import Any
+
+from sqlmodel import Session
+
+from app.stops.models import Stop, StopCountry, StopStatus
+
+_counter = 0
+
+
+def _next() -> int:
+    global _counter  # noqa: PLW0603
+    _counter += 1
+    return _counter
+
+
+def create_stop(
+    db_session: Session,
+    *,
+    countries: tuple[str, ...] = ("US", "DE"),
+    **overrides: Any,
+) -> Stop:
+    n = _next()
+    values: dict[str, Any] = {
+        "slug": f"test-stop-{n}",
+        "title_it": f"Tappa di prova {n}",
+        "title_en": f"Test stop {n}",
+        "sector_slug": "aerospace",
+        "territory_code": "VA",
+        "city": "Varese",
+        "venue": "Ville Ponti",
+        "venue_address": "Piazza Litta 2, 21100 Varese",
+        "stop_date": date(2027, 5, 12),
+        "start_time": time(9, 30),
+        "end_time": time(17, 30),
+        "capacity": 50,
+        "status": StopStatus.PUBLISHED,
+    }
+    values.update(overrides)
+    stop = Stop(**values)
+    db_session.add(stop)
+    db_session.flush()
+    for position, code in enumerate(countries):
+        db_session.add(StopCountry(stop_id=stop.id, country_code=code, position=position))
+    db_session.flush()
+    return stop
