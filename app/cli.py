@@ -1,9 +1,11 @@
 """The ``roadshow`` command."""
 
+import sys
 from typing import Annotated
 
 import typer
 
+import app.models  # noqa: F401  (every table known before any query)
 from app.config import get_settings
 
 cli = typer.Typer(
@@ -11,6 +13,8 @@ cli = typer.Typer(
 )
 db_cli = typer.Typer(help="Database schema.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
+users_cli = typer.Typer(help="People who sign in with a password.", no_args_is_help=True)
+cli.add_typer(users_cli, name="users")
 
 
 @db_cli.command("upgrade")
@@ -37,6 +41,37 @@ def seed() -> None:
         typer.echo("Added " + ", ".join(f"{n} {table}" for table, n in sorted(added.items())) + ".")
     else:
         typer.echo("Seed data already loaded: nothing to add.")
+
+
+@users_cli.command("create")
+def users_create(
+    email: Annotated[str, typer.Argument(help="The person's email address.")],
+    role: Annotated[str, typer.Option(help="organiser or admin.")] = "organiser",
+) -> None:
+    """Create an organiser or admin; the password is read from standard input (one line)."""
+    from app.accounts import service as accounts_service
+    from app.accounts.models import Role
+    from app.db import make_engine, session_scope
+    from app.errors import AppError, InvalidInput
+
+    if role not in (Role.ORGANISER, Role.ADMIN):
+        typer.echo("role: choose organiser or admin", err=True)
+        raise typer.Exit(2)
+    password = sys.stdin.readline().rstrip("\r\n")
+    engine = make_engine(get_settings().database_url)
+    try:
+        with session_scope(engine) as db_session:
+            user = accounts_service.create(email, role=Role(role), password=password, db_session=db_session)
+    except InvalidInput as exc:
+        for field, message in exc.errors.items():
+            typer.echo(f"{field}: {message}", err=True)
+        raise typer.Exit(2) from exc
+    except AppError as exc:
+        typer.echo(exc.translated(), err=True)
+        raise typer.Exit(1) from exc
+    finally:
+        engine.dispose()
+    typer.echo(f"Created {user.role} {user.email}.")
 
 
 @cli.command()

@@ -2,10 +2,11 @@
 
 import logging
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.i18n import gettext as _
@@ -124,6 +125,9 @@ def install_error_handlers(app: FastAPI) -> None:
                     for field, msg in exc.errors.items()
                 ]
             return JSONResponse(body, status_code=exc.status_code, headers=headers)
+        if isinstance(exc, Unauthorized):
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)
         return _error_page(request, exc.status_code, exc.translated(), **headers)
 
     @app.exception_handler(RequestValidationError)

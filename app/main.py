@@ -8,6 +8,8 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app import pages
+from app.accounts import api as accounts_api
+from app.accounts import pages as accounts_pages
 from app.config import Settings, get_settings
 from app.db import make_engine
 from app.errors import install_error_handlers
@@ -41,6 +43,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimitMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(pages.router)
+    app.include_router(accounts_api.router)
+    app.include_router(accounts_pages.router)
     app.include_router(stops_api.router)
     app.include_router(stops_pages.router)
     return app

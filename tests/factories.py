@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from app.accounts.models import User
 from app.stops.models import Stop, StopCountry, StopStatus
 
 _counter = 0
@@ -46,3 +47,15 @@ def create_stop(
         db_session.add(StopCountry(stop_id=stop.id, country_code=code, position=position))
     db_session.flush()
     return stop
+
+
+def create_user(
+    db_session: Session, *, role: str = "organiser", password: str = "correct horse battery", **overrides: Any
+) -> User:
+    from app.accounts import service as accounts_service
+    from app.accounts.models import Role
+
+    email = overrides.pop("email", f"person{_next()}@example.org")
+    return accounts_service.create(
+        email, role=Role(role), password=password, db_session=db_session, **overrides
+    )

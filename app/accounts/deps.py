@@ -1,0 +1,65 @@
+"""Who is asking: dependencies that load the signed-in user and check their role.
+
+A bearer token (API) or the session cookie (pages) identifies the user. Routes declare who may
+use them with ``Annotated`` aliases: ``CurrentUser``, ``OrganiserUser``, ``AdminUser``.
+"""
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from app.accounts import service
+from app.accounts.models import Role, User
+from app.db import SessionDep
+from app.errors import Forbidden, Unauthorized
+
+SESSION_COOKIE = "roadshow_session"
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
+
+
+def signer(request: Request) -> service.Signer:
+    return service.Signer(request.app.state.settings.secret_key)
+
+
+def get_optional_user(
+    request: Request, db_session: SessionDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> User | None:
+    sign = signer(request)
+    user_id = None
+    if token:
+        user_id = sign.user_id_from_api_token(token)
+        if user_id is None:
+            raise Unauthorized()
+    elif cookie := request.cookies.get(SESSION_COOKIE):
+        user_id = sign.user_id_from_session(cookie)
+    if user_id is None:
+        return None
+    user = service.get(user_id, db_session=db_session)
+    return user if user is not None and user.is_active else None
+
+
+OptionalUser = Annotated[User | None, Depends(get_optional_user)]
+
+
+def get_current_user(user: OptionalUser) -> User:
+    if user is None:
+        raise Unauthorized()
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def require_roles(*roles: Role) -> Callable[[User], User]:
+    def check(user: CurrentUser) -> User:
+        if user.role not in roles:
+            raise Forbidden()
+        return user
+
+    return check
+
+
+OrganiserUser = Annotated[User, Depends(require_roles(Role.ORGANISER, Role.ADMIN))]
+AdminUser = Annotated[User, Depends(require_roles(Role.ADMIN))]
