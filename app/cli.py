@@ -7,6 +7,7 @@ import typer
 
 import app.models  # noqa: F401  (every table known before any query)
 from app.config import get_settings
+from app.i18n import set_language
 
 cli = typer.Typer(
     help="Roadshow: Confindustria Lombardia's internationalisation roadshow.", no_args_is_help=True
@@ -95,6 +96,8 @@ def serve(
 
 
 def main() -> None:
+    # Operators read the command line in English, like its help.
+    set_language("en")
     cli(prog_name="roadshow")
 
 
