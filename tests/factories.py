@@ -12,7 +12,7 @@ _counter = 0
 
 
 def _next() -> int:
-    global _counter  # noqa: PLW0603
+    global _counter
     _counter += 1
     return _counter
 
