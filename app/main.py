@@ -4,13 +4,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app import pages
 from app.accounts import api as accounts_api
 from app.accounts import pages as accounts_pages
 from app.config import Settings, get_settings
+from app.csrf import CsrfCookieMiddleware, verify_csrf
 from app.db import make_engine
 from app.errors import install_error_handlers
 from app.i18n import LocaleMiddleware
@@ -30,6 +31,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine.dispose()
 
     app = FastAPI(
+        dependencies=[Depends(verify_csrf)],
         title="Roadshow",
         summary="Confindustria Lombardia's internationalisation roadshow",
         version="0.1.0",
@@ -39,6 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.database_url)
     install_error_handlers(app)
     app.add_middleware(LocaleMiddleware, default_language=settings.default_language)
+    app.add_middleware(CsrfCookieMiddleware, secure=settings.secure_cookies)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodySizeLimitMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy import text
 
+from app.accounts.deps import Public
 from app.db import SessionDep
 from app.errors import InvalidInput
 from app.i18n import LANGUAGE_COOKIE, LANGUAGES
@@ -14,7 +15,7 @@ from app.i18n import gettext as _
 router = APIRouter()
 
 
-@router.get("/healthz", tags=["health"], summary="Liveness and database check")
+@router.get("/healthz", tags=["health"], summary="Liveness and database check", dependencies=[Public])
 def healthz(db_session: SessionDep) -> JSONResponse:
     try:
         db_session.exec(text("SELECT 1"))  # type: ignore[call-overload]
@@ -30,7 +31,7 @@ def safe_next(next_url: str | None) -> str:
     return next_url
 
 
-@router.get("/language/{language}", name="set_language", tags=["pages"])
+@router.get("/language/{language}", name="set_language", tags=["pages"], dependencies=[Public])
 def set_language(language: str, next: Annotated[str | None, Query()] = None) -> RedirectResponse:
     if language not in LANGUAGES:
         raise InvalidInput({"language": _("Choose Italian (it) or English (en).")}, location="path")

@@ -11,6 +11,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app.clock import ROME
 from app.config import get_settings
+from app.csrf import csrf_input
 from app.i18n import LANGUAGES, babel_locale, current_language, gettext, ngettext
 
 
@@ -51,9 +52,20 @@ def environment() -> Environment:
     return env
 
 
+# The session cookie's name; pages only look at its presence to offer "My area" and sign-out.
+SESSION_COOKIE = "roadshow_session"
+
+
 def render(
     request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200
 ) -> HTMLResponse:
     page = environment().get_template(template)
-    html = page.render({"request": request, "lang": current_language(), **(context or {})})
+    values = {
+        "request": request,
+        "lang": current_language(),
+        "csrf_input": lambda: csrf_input(request),
+        "signed_in": SESSION_COOKIE in request.cookies,
+        **(context or {}),
+    }
+    html = page.render(values)
     return HTMLResponse(html, status_code=status)

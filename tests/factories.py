@@ -1,8 +1,10 @@
 """Factories that build rows with sensible defaults, so a test states only what matters."""
 
+import re
 from datetime import date, time
 from typing import Any
 
+from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.accounts.models import User
@@ -59,3 +61,11 @@ def create_user(
     return accounts_service.create(
         email, role=Role(role), password=password, db_session=db_session, **overrides
     )
+
+
+def csrf_token(client: TestClient) -> str:
+    """The form token of the test client's browser (its CSRF cookie is set on the first page)."""
+    html = client.get("/login").text
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token on the sign-in page"
+    return match.group(1)

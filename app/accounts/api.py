@@ -7,7 +7,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
 from app.accounts import service
-from app.accounts.deps import signer
+from app.accounts.deps import Public, signer
 from app.accounts.models import Role
 from app.db import SessionDep
 from app.errors import Unauthorized
@@ -24,7 +24,12 @@ class Token(BaseModel):
     expires_in: int = service.API_TOKEN_MAX_AGE
 
 
-@router.post("/token", response_model=Token, summary="Exchange an organiser's email and password for a token")
+@router.post(
+    "/token",
+    response_model=Token,
+    dependencies=[Public],
+    summary="Exchange an organiser's email and password for a token",
+)
 def issue_token(
     request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()], db_session: SessionDep
 ) -> Token:

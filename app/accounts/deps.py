@@ -14,8 +14,8 @@ from app.accounts import service
 from app.accounts.models import Role, User
 from app.db import SessionDep
 from app.errors import Forbidden, Unauthorized
+from app.web import SESSION_COOKIE
 
-SESSION_COOKIE = "roadshow_session"
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 
 
@@ -39,6 +39,12 @@ def get_optional_user(
     user = service.get(user_id, db_session=db_session)
     return user if user is not None and user.is_active else None
 
+
+def public() -> None:
+    """Declares a route open to anyone; routes without it must require a user."""
+
+
+Public = Depends(public)
 
 OptionalUser = Annotated[User | None, Depends(get_optional_user)]
 

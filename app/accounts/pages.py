@@ -7,23 +7,24 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.accounts import service
 from app.accounts.api import WRONG_CREDENTIALS
-from app.accounts.deps import SESSION_COOKIE, OptionalUser, signer
+from app.accounts.deps import CurrentUser, OptionalUser, Public, signer
+from app.accounts.models import Role
 from app.db import SessionDep
 from app.i18n import gettext as _
 from app.pages import safe_next
-from app.web import render
+from app.web import SESSION_COOKIE, render
 
 router = APIRouter(tags=["pages"])
 
 
-@router.get("/login", response_class=HTMLResponse, name="login")
+@router.get("/login", response_class=HTMLResponse, name="login", dependencies=[Public])
 def login_form(request: Request, user: OptionalUser, next: Annotated[str | None, Query()] = None) -> Response:
     if user is not None:
         return RedirectResponse(safe_next(next), status_code=303)
     return render(request, "accounts/public/login.html", {"next": safe_next(next), "email": ""})
 
 
-@router.post("/login", response_class=HTMLResponse)
+@router.post("/login", response_class=HTMLResponse, dependencies=[Public])
 def login(
     request: Request,
     db_session: SessionDep,
@@ -48,8 +49,17 @@ def login(
     return response
 
 
-@router.post("/logout")
+@router.post("/logout", dependencies=[Public])
 def logout() -> RedirectResponse:
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
+
+
+HOME_BY_ROLE = {Role.ADMIN: "/manage", Role.ORGANISER: "/manage", Role.COMPANY: "/my", Role.CONSUL: "/consul"}
+
+
+@router.get("/account", name="account")
+def account(user: CurrentUser) -> RedirectResponse:
+    """Each kind of person has a home: the back office, the company's area, the consul's area."""
+    return RedirectResponse(HOME_BY_ROLE[Role(user.role)], status_code=303)

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
+from app.accounts.deps import Public
 from app.db import SessionDep
 from app.i18n import current_language
 from app.stops import service
@@ -44,7 +45,9 @@ def to_public(view: StopView, request: Request) -> StopPublic:
     )
 
 
-@router.get("", response_model=list[StopPublic], summary="Published stops of the roadshow")
+@router.get(
+    "", response_model=list[StopPublic], summary="Published stops of the roadshow", dependencies=[Public]
+)
 def list_stops(
     request: Request,
     db_session: SessionDep,
@@ -56,6 +59,6 @@ def list_stops(
     return [to_public(view, request) for view in service.list_public(filters, db_session=db_session)]
 
 
-@router.get("/{stop_id}", response_model=StopPublic, summary="One published stop")
+@router.get("/{stop_id}", response_model=StopPublic, summary="One published stop", dependencies=[Public])
 def get_stop(stop_id: int, request: Request, db_session: SessionDep) -> StopPublic:
     return to_public(service.get_public(stop_id, db_session=db_session), request)

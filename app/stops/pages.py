@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from app.accounts.deps import Public
 from app.db import SessionDep
 from app.errors import InvalidInput
 from app.reference import service as reference_service
@@ -24,7 +25,7 @@ def _by_month(views: list[StopView]) -> list[tuple[date, list[StopView]]]:
     return [(month, list(group)) for month, group in groupby(views, key=month_of)]
 
 
-@router.get("/", response_class=HTMLResponse, name="calendar")
+@router.get("/", response_class=HTMLResponse, name="calendar", dependencies=[Public])
 def calendar(
     request: Request,
     db_session: SessionDep,
@@ -62,7 +63,7 @@ def calendar(
     return render(request, "stops/public/calendar.html", context, status=422 if errors else 200)
 
 
-@router.get("/stops/{stop_id}", response_class=HTMLResponse, name="stop_page")
+@router.get("/stops/{stop_id}", response_class=HTMLResponse, name="stop_page", dependencies=[Public])
 def stop_page(stop_id: int, request: Request, db_session: SessionDep) -> HTMLResponse:
     view = service.get_public(stop_id, db_session=db_session)
     return render(request, "stops/public/stop.html", {"view": view})

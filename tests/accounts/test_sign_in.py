@@ -8,7 +8,7 @@ from sqlmodel import Session
 from app.accounts import service as accounts_service
 from app.accounts.models import Role
 from app.errors import Conflict, InvalidInput
-from tests.factories import create_user
+from tests.factories import create_user, csrf_token
 
 
 def test_organiser_gets_a_bearer_token_with_the_password_flow(
@@ -50,18 +50,27 @@ def test_login_page_sets_an_httponly_lax_cookie_and_logout_clears_it(
     db_session.commit()
     response = client.post(
         "/login",
-        data={"email": "org3@example.org", "password": "correct horse battery", "next": "/"},
+        data={
+            "email": "org3@example.org",
+            "password": "correct horse battery",
+            "next": "/",
+            "csrf_token": csrf_token(client),
+        },
         follow_redirects=False,
     )
     assert response.status_code == 303
     cookie = response.headers["set-cookie"]
     assert "roadshow_session=" in cookie and "HttpOnly" in cookie and "samesite=lax" in cookie.lower()
     assert "Secure" not in cookie  # the base URL is http
-    assert client.post("/logout", follow_redirects=False).status_code == 303
+    logout = client.post("/logout", data={"csrf_token": csrf_token(client)}, follow_redirects=False)
+    assert logout.status_code == 303
 
 
 def test_failed_login_shows_the_form_again_with_one_message(client: TestClient) -> None:
-    response = client.post("/login", data={"email": "nobody@example.org", "password": "whatever123"})
+    response = client.post(
+        "/login",
+        data={"email": "nobody@example.org", "password": "whatever123", "csrf_token": csrf_token(client)},
+    )
     assert response.status_code == 401
     assert "Email o password errate." in response.text
     assert 'value="nobody@example.org"' in response.text
@@ -106,3 +115,32 @@ def test_cli_creates_an_organiser_reading_the_password_from_stdin(sqlite_databas
         text=True,
     )
     assert again.returncode == 1 and "already exists" in again.stderr
+
+
+def test_forms_without_the_csrf_token_are_refused(client: TestClient) -> None:
+    csrf_token(client)  # the browser has its cookie, but the form does not carry the token
+    response = client.post("/login", data={"email": "a@example.org", "password": "whatever123"})
+    assert response.status_code == 403
+    assert "Questo modulo è scaduto" in response.text
+    forged = client.post("/logout", data={"csrf_token": "0" * 64})
+    assert forged.status_code == 403
+
+
+def test_account_sends_each_role_home(client: TestClient, db_session: Session) -> None:
+    create_user(db_session, email="home@example.org", password="correct horse battery")
+    db_session.commit()
+    client.post(
+        "/login",
+        data={
+            "email": "home@example.org",
+            "password": "correct horse battery",
+            "csrf_token": csrf_token(client),
+        },
+    )
+    assert client.get("/account", follow_redirects=False).headers["location"] == "/manage"
+
+
+def test_account_asks_anonymous_visitors_to_sign_in(client: TestClient) -> None:
+    response = client.get("/account", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=%2Faccount"
