@@ -69,3 +69,22 @@ def csrf_token(client: TestClient) -> str:
     match = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert match, "no CSRF token on the sign-in page"
     return match.group(1)
+
+
+def sign_in_as(client: TestClient, user: User) -> None:
+    """Give the test client the session cookie of ``user`` (any role), as the sign-in would."""
+    from app.accounts.service import Signer
+    from app.web import SESSION_COOKIE
+
+    secret = client.app.state.settings.secret_key  # type: ignore[attr-defined]
+    client.cookies.set(SESSION_COOKIE, Signer(secret).session_cookie(user))
+
+
+def organiser_token(client: TestClient, db_session: Session) -> dict[str, str]:
+    """Authorization headers of a fresh organiser, through the real OAuth2 endpoint."""
+    user = create_user(db_session, role="organiser", password="correct horse battery")
+    db_session.commit()
+    response = client.post(
+        "/api/auth/token", data={"username": user.email, "password": "correct horse battery"}
+    )
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
