@@ -34,7 +34,7 @@ class ValueResult:
 
 
 class ValueModel:
-    def __init__(self, instance: MatchInstance, backend: str = "HIGHS") -> None:
+    def __init__(self, instance: MatchInstance, backend: str = "GLOP") -> None:
         self.instance = instance
         self.backend = backend
         self.solver = pywraplp.Solver.CreateSolver(backend)
