@@ -19,11 +19,11 @@ from types import ModuleType
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from app.matching.generate import SIZES, generate  # noqa: E402
-from app.matching.greedy import first_come_first_served  # noqa: E402
-from app.matching.instance import load_instance  # noqa: E402
-from app.matching.scoring import objective  # noqa: E402
-from app.matching.solver import solve  # noqa: E402
+from app.matching.generate import SIZES, generate
+from app.matching.greedy import first_come_first_served
+from app.matching.instance import load_instance
+from app.matching.scoring import objective
+from app.matching.solver import solve
 
 CHECK_PATH = REPO.parent / "shared" / "contract" / "check.py"
 
@@ -44,7 +44,17 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     checker = load_checker()
-    header = ("size", "requests", "objective", "bound", "obj/bound", "obj/fcfs", "gaps", "seconds", "valid")
+    header = (
+        "size",
+        "requests",
+        "objective",
+        "bound",
+        "obj/bound",
+        "obj/fcfs",
+        "gaps",
+        "seconds",
+        "valid",
+    )
     print(" | ".join(f"{h:>9}" for h in header))
     failures = 0
     for size in args.sizes.split(","):
@@ -69,7 +79,7 @@ def main() -> int:
             f"{seconds:.2f}",
             "yes" if not errors else f"NO ({len(errors)})",
         )
-        print(" | ".join(f"{str(cell):>9}" for cell in row), flush=True)
+        print(" | ".join(f"{cell!s:>9}" for cell in row), flush=True)
         for error in errors[:5]:
             print(f"    {error}")
     return 1 if failures else 0

@@ -33,36 +33,42 @@ def locked_conflicts(instance: MatchInstance) -> list[str]:
         rep = instance.representatives[q.representative]
         slot = instance.slots[lock.slot]
         if lock.slot not in company.present:
-            reasons.append(f"locked[{position}] puts company {company.id} in slot {slot}, when it is absent")
+            reasons.append(
+                f"locked[{position}] puts company {company.id} in slot {slot}, when it is absent"
+            )
         if lock.slot not in rep.present:
-            reasons.append(f"locked[{position}] puts representative {rep.id} in slot {slot}, when it is absent")
+            reasons.append(
+                f"locked[{position}] puts representative {rep.id} in slot {slot}, when it is absent"
+            )
         by_company_slot[(q.company, lock.slot)].append(position)
         by_rep_slot[(q.representative, lock.slot)].append(position)
         by_slot[lock.slot].append(position)
         by_request[lock.request].append(position)
         by_company[q.company].append(position)
         by_rep[q.representative].append(position)
-    for (company, slot), positions in by_company_slot.items():
+    for (company_index, slot_index), positions in by_company_slot.items():
         if len(positions) > 1:
             reasons.append(
-                f"{_names(positions)} put company {instance.companies[company].id} "
-                f"in slot {instance.slots[slot]}"
+                f"{_names(positions)} put company {instance.companies[company_index].id} "
+                f"in slot {instance.slots[slot_index]}"
             )
-    for (rep, slot), positions in by_rep_slot.items():
+    for (rep_index, slot_index), positions in by_rep_slot.items():
         if len(positions) > 1:
             reasons.append(
-                f"{_names(positions)} put representative {instance.representatives[rep].id} "
-                f"in slot {instance.slots[slot]}"
+                f"{_names(positions)} put representative {instance.representatives[rep_index].id} "
+                f"in slot {instance.slots[slot_index]}"
             )
-    for slot, positions in by_slot.items():
+    for slot_index, positions in by_slot.items():
         if len(positions) > instance.tables:
             reasons.append(
-                f"{_names(positions)} need a table in slot {instance.slots[slot]}, "
+                f"{_names(positions)} need a table in slot {instance.slots[slot_index]}, "
                 f"but there are only {instance.tables} tables"
             )
-    for request, positions in by_request.items():
+    for positions in by_request.values():
         if len(positions) > 1:
-            reasons.append(f"{_names(positions)} lock the same request at different slots")
+            reasons.append(
+                f"{_names(positions)} lock the same request at different slots"
+            )
     for kind, parties, groups in (
         ("company", instance.companies, by_company),
         ("representative", instance.representatives, by_rep),
@@ -84,7 +90,9 @@ def _names(positions: list[int]) -> str:
     return f"{', '.join(labels[:-1])} and {labels[-1]} {quantifier}"
 
 
-def unscheduled_reasons(instance: MatchInstance, assignment: Assignment) -> dict[int, str]:
+def unscheduled_reasons(
+    instance: MatchInstance, assignment: Assignment
+) -> dict[int, str]:
     """For every request not in the assignment, what stands in its way now."""
     occupancy = occupancy_of(instance, assignment)
     reasons: dict[int, str] = {}
@@ -106,7 +114,9 @@ def unscheduled_reasons(instance: MatchInstance, assignment: Assignment) -> dict
             reasons[index] = "company fully booked"
         elif not any(occupancy.both_free(index, s) for s in common):
             reasons[index] = "no common free slot"
-        elif not any(occupancy.both_free(index, s) and occupancy.table_free(s) for s in common):
+        elif not any(
+            occupancy.both_free(index, s) and occupancy.table_free(s) for s in common
+        ):
             reasons[index] = "no table free when both are present"
         else:
             reasons[index] = "left out for a better overall schedule"

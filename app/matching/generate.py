@@ -14,10 +14,48 @@ from typing import Any
 from app.matching.greedy import first_come_first_served
 from app.matching.instance import load_instance
 
-COUNTRIES = (
-    "US DE FR CN AE IN GB BR CA MX JP SA TR VN ZA KR AU SG PL ES "
-    "NL CH SE MA EG ID TH CL AR PE KE NG QA KZ RO CZ HU PT GR IL"
-).split()
+COUNTRIES = [
+    "US",
+    "DE",
+    "FR",
+    "CN",
+    "AE",
+    "IN",
+    "GB",
+    "BR",
+    "CA",
+    "MX",
+    "JP",
+    "SA",
+    "TR",
+    "VN",
+    "ZA",
+    "KR",
+    "AU",
+    "SG",
+    "PL",
+    "ES",
+    "NL",
+    "CH",
+    "SE",
+    "MA",
+    "EG",
+    "ID",
+    "TH",
+    "CL",
+    "AR",
+    "PE",
+    "KE",
+    "NG",
+    "QA",
+    "KZ",
+    "RO",
+    "CZ",
+    "HU",
+    "PT",
+    "GR",
+    "IL",
+]
 
 # name: (companies, representatives, slots, tables)
 SIZES: dict[str, tuple[int, int, int, int]] = {
@@ -30,7 +68,9 @@ SIZES: dict[str, tuple[int, int, int, int]] = {
 
 def slot_labels(count: int, start: str = "09:00", minutes: int = 20) -> list[str]:
     first = datetime.strptime(start, "%H:%M")
-    return [(first + timedelta(minutes=minutes * i)).strftime("%H:%M") for i in range(count)]
+    return [
+        (first + timedelta(minutes=minutes * i)).strftime("%H:%M") for i in range(count)
+    ]
 
 
 def _window(rng: random.Random, slots: list[str], share: float) -> list[str]:
@@ -72,7 +112,11 @@ def generate(size: str, seed: int = 1) -> dict[str, Any]:
         for rep_index in sorted(chosen):
             weight = min(10, 1 + int(rng.expovariate(0.35)))
             requests.append(
-                {"company": company["id"], "representative": reps[rep_index]["id"], "weight": weight}
+                {
+                    "company": company["id"],
+                    "representative": reps[rep_index]["id"],
+                    "weight": weight,
+                }
             )
     instance: dict[str, Any] = {
         "format": "roadshow.match/1",
@@ -89,7 +133,9 @@ def generate(size: str, seed: int = 1) -> dict[str, Any]:
     return instance
 
 
-def _some_locked(instance: dict[str, Any], rng: random.Random, count: int) -> list[dict[str, str]]:
+def _some_locked(
+    instance: dict[str, Any], rng: random.Random, count: int
+) -> list[dict[str, str]]:
     """Locked meetings taken from a feasible schedule, so that they never clash."""
     parsed = load_instance(instance)
     booked = sorted(first_come_first_served(parsed).items())
@@ -97,7 +143,9 @@ def _some_locked(instance: dict[str, Any], rng: random.Random, count: int) -> li
     return [
         {
             "company": parsed.companies[parsed.requests[r].company].id,
-            "representative": parsed.representatives[parsed.requests[r].representative].id,
+            "representative": parsed.representatives[
+                parsed.requests[r].representative
+            ].id,
             "slot": parsed.slots[s],
         }
         for r, s in sorted(picked)

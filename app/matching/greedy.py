@@ -94,11 +94,19 @@ def _place_in_order(
     for request in order:
         if request in result:
             continue
-        free = [s for s in instance.common_slots(instance.requests[request]) if occupancy.fits(request, s)]
+        free = [
+            s
+            for s in instance.common_slots(instance.requests[request])
+            if occupancy.fits(request, s)
+        ]
         if not free:
             continue
         # Next to an existing meeting keeps idle gaps down; otherwise the earliest slot.
-        slot = max(free, key=lambda s: (occupancy.neighbours_busy(request, s), -s)) if compact else free[0]
+        slot = (
+            max(free, key=lambda s: (occupancy.neighbours_busy(request, s), -s))
+            if compact
+            else free[0]
+        )
         occupancy.place(request, slot)
         result[request] = slot
     return result
@@ -135,10 +143,15 @@ def greedy_schedule(instance: MatchInstance) -> Assignment:
 def first_come_first_served(instance: MatchInstance) -> Assignment:
     """The baseline an organiser would get by booking requests in the order they came."""
     return _place_in_order(
-        instance, locked_assignment(instance), range(len(instance.requests)), compact=False
+        instance,
+        locked_assignment(instance),
+        range(len(instance.requests)),
+        compact=False,
     )
 
 
 def fill(instance: MatchInstance, assignment: Assignment) -> Assignment:
     """Add every unmet request that still fits, most valuable first."""
-    return _place_in_order(instance, assignment, _scarcity_order(instance), compact=True)
+    return _place_in_order(
+        instance, assignment, _scarcity_order(instance), compact=True
+    )

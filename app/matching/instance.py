@@ -176,7 +176,7 @@ def load_instance(data: object) -> MatchInstance:
             slot_index[label] = len(slot_index)
 
     tables = data.get("tables")
-    if not _is_int(tables) or tables < 1:
+    if not isinstance(tables, int) or isinstance(tables, bool) or tables < 1:
         read.problems.append("tables: must be an integer >= 1")
         tables = 1
     bonus = data.get("fairness_bonus", 0)
@@ -185,9 +185,13 @@ def load_instance(data: object) -> MatchInstance:
         bonus = 0
 
     companies, _, company_index = read.parties(data, "companies", slot_index)
-    representatives, countries, rep_index = read.parties(data, "representatives", slot_index)
+    representatives, countries, rep_index = read.parties(
+        data, "representatives", slot_index
+    )
     requests, request_index = _read_requests(read, data, company_index, rep_index)
-    locked = _read_locked(read, data, company_index, rep_index, slot_index, request_index)
+    locked = _read_locked(
+        read, data, company_index, rep_index, slot_index, request_index
+    )
 
     if read.problems:
         raise InvalidInstance(read.problems)
@@ -231,16 +235,22 @@ def _read_requests(
         rep = _reference(read, item, "representative", path, rep_index)
         weight = item.get("weight", 1)
         if not _is_int(weight) or not 1 <= weight <= MAX_WEIGHT:
-            read.problems.append(f"{path}.weight: must be an integer from 1 to {MAX_WEIGHT}")
+            read.problems.append(
+                f"{path}.weight: must be an integer from 1 to {MAX_WEIGHT}"
+            )
             weight = 1
         if company is None or rep is None:
             continue
         if (company, rep) in by_pair:
             first = by_pair[(company, rep)]
-            read.problems.append(f"{path}: duplicate request, same pair as requests[{first}]")
+            read.problems.append(
+                f"{path}: duplicate request, same pair as requests[{first}]"
+            )
             continue
         by_pair[(company, rep)] = i
-        requests.append(Request(company=company, representative=rep, weight=int(weight)))
+        requests.append(
+            Request(company=company, representative=rep, weight=int(weight))
+        )
     # Map pairs to positions in `requests`, which skips the faulty entries.
     positions = {
         (q.company, q.representative): position for position, q in enumerate(requests)
@@ -270,7 +280,9 @@ def _read_locked(
         if company is None or rep is None or slot is None:
             continue
         if (company, rep) not in request_index:
-            read.problems.append(f"{path}: names no request ({item['company']}, {item['representative']})")
+            read.problems.append(
+                f"{path}: names no request ({item['company']}, {item['representative']})"
+            )
             continue
         if (request_index[(company, rep)], slot) in seen:
             first = seen[(request_index[(company, rep)], slot)]

@@ -4,16 +4,16 @@ One binary column per (request, slot in which both parties are present), one per
 company for the fairness bonus. On generated instances from 40 to 1000 companies
 the LP relaxation of this model was integral at its simplex vertex (see
 benchmarks/matching.py), so the LP alone usually proves optimality in about a
-second; when it is not, the same model goes to a branch and bound.
+second; when it is not, its bound still holds and CP-SAT searches on (solver.py).
 
-HiGHS is reached through OR-Tools rather than highspy: both ship their own copy of
-the HiGHS library and cannot be loaded into one process.
+GLOP (OR-Tools' simplex) rather than highspy: ortools and highspy each ship their
+own HiGHS library and cannot be loaded into one process, and ortools is already a
+dependency of the app.
 """
 
 from __future__ import annotations
 
 import math
-import time
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -67,7 +67,9 @@ class ValueModel:
         self.bonus: dict[int, pywraplp.Variable] = {}
         if instance.fairness_bonus:
             # The bonus is earned only by a company with a meeting: bonus <= its meetings.
-            for company in sorted({instance.requests[i].company for i, _, _ in self.columns}):
+            for company in sorted(
+                {instance.requests[i].company for i, _, _ in self.columns}
+            ):
                 var = self.solver.NumVar(0.0, 1.0, "")
                 objective.SetCoefficient(var, instance.fairness_bonus)
                 row = self.solver.Constraint(-infinity, 0.0)
@@ -88,7 +90,11 @@ class ValueModel:
                 return self.instance.representatives[key].max_meetings
 
     def _assignment(self) -> Assignment:
-        return {index: slot for index, slot, var in self.columns if var.solution_value() > 0.5}
+        return {
+            index: slot
+            for index, slot, var in self.columns
+            if var.solution_value() > 0.5
+        }
 
     def _is_integral(self) -> bool:
         return all(
@@ -96,9 +102,8 @@ class ValueModel:
             for v in (var.solution_value() for _, _, var in self.columns)
         )
 
-    def solve(self, time_limit: float, start: Assignment) -> ValueResult:
+    def solve(self, time_limit: float) -> ValueResult:
         """Best assignment found and a proven bound, within `time_limit` seconds."""
-        deadline = time.monotonic() + time_limit
         self.solver.SetTimeLimit(max(10, int(time_limit * 1000)))
         if self.solver.Solve() != pywraplp.Solver.OPTIMAL:
             return ValueResult(None, None, proven=False)
