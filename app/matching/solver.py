@@ -1,0 +1,190 @@
+"""The B2B meeting engine: `roadshow.match/1` instance in, `roadshow.schedule/1` out.
+
+The time limit is shared out so that a valid schedule always comes back in time:
+1. a value-ordered greedy gives a schedule at once (the fallback);
+2. the LP relaxation (GLOP) of the (request, slot) model proves the best weighted
+   objective, usually with an integral vertex that is itself the schedule; when it is
+   fractional, CP-SAT searches from the rounded LP solution under the LP bound;
+3. CP-SAT then minimises idle gaps with the weighted objective held at its best value.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+from app.matching.explain import locked_conflicts, unscheduled_reasons
+from app.matching.greedy import Assignment, fill, greedy_schedule
+from app.matching.instance import MatchInstance
+from app.matching.model import MeetingModel
+from app.matching.scoring import assignment_gaps, idle_gaps, objective
+from app.matching.tables import assign_tables
+from app.matching.value_model import ValueModel
+
+OUTPUT_FORMAT = "roadshow.schedule/1"
+VALUE_SHARE = 0.7  # of the time limit, at most, for proving the weighted objective
+GAP_SHARE = 0.4  # of the time limit, at most, for the idle-gap phase (1 s at least)
+SECONDS_PER_COLUMN = (
+    2e-5  # measured model-building cost, to skip models that cannot fit
+)
+FULL_GAP_MODEL_COLUMNS = 5000  # above this, the gap phase keeps the set of met requests
+SAFETY = 0.1  # seconds kept for reading the solution and writing the output
+
+
+class Infeasible(Exception):
+    """The hard rules cannot all hold; `reasons` explains each conflict."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__("\n".join(reasons))
+        self.reasons = reasons
+
+
+def solve(instance: MatchInstance, *, time_limit: float = 10.0) -> dict[str, Any]:
+    """Best schedule found within `time_limit` seconds, in `roadshow.schedule/1`."""
+    started = time.monotonic()
+    deadline = started + max(0.0, time_limit) - SAFETY
+    conflicts = locked_conflicts(instance)
+    if conflicts:
+        raise Infeasible(conflicts)
+
+    best = greedy_schedule(instance)
+    bound = cheap_bound(instance)
+    columns = sum(len(instance.common_slots(q)) for q in instance.requests)
+    build_cost = columns * SECONDS_PER_COLUMN
+    value_proven = False
+    meeting_model: MeetingModel | None = None
+
+    value_deadline = started + time_limit * VALUE_SHARE
+    if value_deadline - time.monotonic() > 2 * build_cost:
+        value = ValueModel(instance).solve(value_deadline - time.monotonic())
+        if value.upper_bound is not None:
+            bound = min(bound, value.upper_bound)
+        if value.assignment is not None:
+            candidate = (
+                value.assignment if value.proven else fill(instance, value.assignment)
+            )
+            best = _better(instance, best, candidate)
+        value_proven = value.proven
+        if not value_proven and value_deadline - time.monotonic() > 2 * build_cost:
+            meeting_model = MeetingModel(instance)
+            meeting_model.hint(best)
+            search = meeting_model.maximise_value(value_deadline - time.monotonic())
+            if search.bound is not None:
+                bound = min(bound, math.floor(search.bound + 1e-6))
+            if search.assignment is not None:
+                best = _better(instance, best, search.assignment)
+
+    best = fill(instance, best)
+    gap_deadline = min(deadline, time.monotonic() + max(1.0, GAP_SHARE * time_limit))
+    if assignment_gaps(instance, best) > 0:
+        best = _fewer_gaps(instance, best, meeting_model, columns, gap_deadline)
+    return _schedule(instance, best, bound, time.monotonic() - started)
+
+
+def _fewer_gaps(
+    instance: MatchInstance,
+    best: Assignment,
+    model: MeetingModel | None,
+    columns: int,
+    deadline: float,
+) -> Assignment:
+    """Second phase, in two steps: first only the slots of the met requests move
+    (a small model that helps most on large instances); then, on small instances,
+    the met requests may change too, since a different choice of equal value can
+    close gaps that no reshuffle can."""
+    kept_columns = sum(len(instance.common_slots(instance.requests[r])) for r in best)
+    full = columns <= FULL_GAP_MODEL_COLUMNS
+    step_end = (
+        time.monotonic() + (deadline - time.monotonic()) / 5 if full else deadline
+    )
+    if step_end - time.monotonic() > 2 * SECONDS_PER_COLUMN * kept_columns:
+        best = _gap_step(instance, best, MeetingModel(instance, keep=best), step_end)
+    if full and assignment_gaps(instance, best) > 0:
+        best = _gap_step(instance, best, model or MeetingModel(instance), deadline)
+    return best
+
+
+def _gap_step(
+    instance: MatchInstance, best: Assignment, model: MeetingModel, deadline: float
+) -> Assignment:
+    model.hint(best)
+    value = objective(instance, best)
+    compact = model.minimise_gaps(value, deadline - time.monotonic())
+    if compact.assignment is None or objective(instance, compact.assignment) < value:
+        return best
+    if assignment_gaps(instance, compact.assignment) < assignment_gaps(instance, best):
+        return compact.assignment
+    return best
+
+
+def _better(
+    instance: MatchInstance, current: Assignment, candidate: Assignment
+) -> Assignment:
+    return (
+        candidate
+        if objective(instance, candidate) > objective(instance, current)
+        else current
+    )
+
+
+def cheap_bound(instance: MatchInstance) -> int:
+    """A bound needing no solver: each company alone with its best possible requests.
+
+    Valid because it drops every rule that couples companies (representatives' time
+    and caps, tables), and a company can meet at most min(max_meetings, slots present).
+    """
+    best_weights: dict[int, list[int]] = {}
+    for q in instance.requests:
+        if instance.common_slots(q):
+            best_weights.setdefault(q.company, []).append(q.weight)
+    total = 0
+    for company, weights in best_weights.items():
+        party = instance.companies[company]
+        room = len(party.present)
+        if party.max_meetings is not None:
+            room = min(room, party.max_meetings)
+        if room > 0:
+            total += sum(sorted(weights, reverse=True)[:room]) + instance.fairness_bonus
+    return total
+
+
+def _schedule(
+    instance: MatchInstance, assignment: Assignment, bound: int, seconds: float
+) -> dict[str, Any]:
+    tables = assign_tables(instance, assignment)
+    meetings = [
+        {
+            "company": instance.companies[instance.requests[r].company].id,
+            "representative": instance.representatives[
+                instance.requests[r].representative
+            ].id,
+            "slot": instance.slots[slot],
+            "table": tables[r],
+        }
+        for r, slot in sorted(
+            assignment.items(), key=lambda item: (item[1], tables[item[0]])
+        )
+    ]
+    reasons = unscheduled_reasons(instance, assignment)
+    unscheduled = [
+        {
+            "company": instance.companies[instance.requests[r].company].id,
+            "representative": instance.representatives[
+                instance.requests[r].representative
+            ].id,
+            "reason": reason,
+        }
+        for r, reason in sorted(reasons.items())
+    ]
+    value = objective(instance, assignment)
+    return {
+        "format": OUTPUT_FORMAT,
+        "meetings": meetings,
+        "unscheduled": unscheduled,
+        "objective": value,
+        "upper_bound": bound,
+        "optimal": value >= bound,
+        "idle_gaps": idle_gaps(instance.slots, meetings),
+        "seconds": round(seconds, 3),
+    }
