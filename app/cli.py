@@ -95,6 +95,18 @@ def serve(
     )
 
 
+@cli.command()
+def match(
+    instance: Annotated[str, typer.Argument(help="A roadshow.match/1 instance (JSON file).")],
+    time_limit: Annotated[float, typer.Option("--time-limit", min=0.01, help="Seconds.")] = 10.0,
+    output: Annotated[str | None, typer.Option("-o", "--output", help="Write here, not stdout.")] = None,
+) -> None:
+    """Solve a B2B meeting instance; the schedule JSON goes to stdout or OUT."""
+    from app.matching.command import run
+
+    raise typer.Exit(run(instance, time_limit, output))
+
+
 def main() -> None:
     # Operators read the command line in English, like its help.
     set_language("en")

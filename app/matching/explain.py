@@ -33,9 +33,7 @@ def locked_conflicts(instance: MatchInstance) -> list[str]:
         rep = instance.representatives[q.representative]
         slot = instance.slots[lock.slot]
         if lock.slot not in company.present:
-            reasons.append(
-                f"locked[{position}] puts company {company.id} in slot {slot}, when it is absent"
-            )
+            reasons.append(f"locked[{position}] puts company {company.id} in slot {slot}, when it is absent")
         if lock.slot not in rep.present:
             reasons.append(
                 f"locked[{position}] puts representative {rep.id} in slot {slot}, when it is absent"
@@ -66,9 +64,7 @@ def locked_conflicts(instance: MatchInstance) -> list[str]:
             )
     for positions in by_request.values():
         if len(positions) > 1:
-            reasons.append(
-                f"{_names(positions)} lock the same request at different slots"
-            )
+            reasons.append(f"{_names(positions)} lock the same request at different slots")
     for kind, parties, groups in (
         ("company", instance.companies, by_company),
         ("representative", instance.representatives, by_rep),
@@ -90,9 +86,7 @@ def _names(positions: list[int]) -> str:
     return f"{', '.join(labels[:-1])} and {labels[-1]} {quantifier}"
 
 
-def unscheduled_reasons(
-    instance: MatchInstance, assignment: Assignment
-) -> dict[int, str]:
+def unscheduled_reasons(instance: MatchInstance, assignment: Assignment) -> dict[int, str]:
     """For every request not in the assignment, what stands in its way now."""
     occupancy = occupancy_of(instance, assignment)
     reasons: dict[int, str] = {}
@@ -114,9 +108,7 @@ def unscheduled_reasons(
             reasons[index] = "company fully booked"
         elif not any(occupancy.both_free(index, s) for s in common):
             reasons[index] = "no common free slot"
-        elif not any(
-            occupancy.both_free(index, s) and occupancy.table_free(s) for s in common
-        ):
+        elif not any(occupancy.both_free(index, s) and occupancy.table_free(s) for s in common):
             reasons[index] = "no table free when both are present"
         else:
             reasons[index] = "left out for a better overall schedule"

@@ -68,9 +68,7 @@ SIZES: dict[str, tuple[int, int, int, int]] = {
 
 def slot_labels(count: int, start: str = "09:00", minutes: int = 20) -> list[str]:
     first = datetime.strptime(start, "%H:%M")
-    return [
-        (first + timedelta(minutes=minutes * i)).strftime("%H:%M") for i in range(count)
-    ]
+    return [(first + timedelta(minutes=minutes * i)).strftime("%H:%M") for i in range(count)]
 
 
 def _window(rng: random.Random, slots: list[str], share: float) -> list[str]:
@@ -133,9 +131,7 @@ def generate(size: str, seed: int = 1) -> dict[str, Any]:
     return instance
 
 
-def _some_locked(
-    instance: dict[str, Any], rng: random.Random, count: int
-) -> list[dict[str, str]]:
+def _some_locked(instance: dict[str, Any], rng: random.Random, count: int) -> list[dict[str, str]]:
     """Locked meetings taken from a feasible schedule, so that they never clash."""
     parsed = load_instance(instance)
     booked = sorted(first_come_first_served(parsed).items())
@@ -143,9 +139,7 @@ def _some_locked(
     return [
         {
             "company": parsed.companies[parsed.requests[r].company].id,
-            "representative": parsed.representatives[
-                parsed.requests[r].representative
-            ].id,
+            "representative": parsed.representatives[parsed.requests[r].representative].id,
             "slot": parsed.slots[s],
         }
         for r, s in sorted(picked)

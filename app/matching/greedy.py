@@ -94,19 +94,11 @@ def _place_in_order(
     for request in order:
         if request in result:
             continue
-        free = [
-            s
-            for s in instance.common_slots(instance.requests[request])
-            if occupancy.fits(request, s)
-        ]
+        free = [s for s in instance.common_slots(instance.requests[request]) if occupancy.fits(request, s)]
         if not free:
             continue
         # Next to an existing meeting keeps idle gaps down; otherwise the earliest slot.
-        slot = (
-            max(free, key=lambda s: (occupancy.neighbours_busy(request, s), -s))
-            if compact
-            else free[0]
-        )
+        slot = max(free, key=lambda s: (occupancy.neighbours_busy(request, s), -s)) if compact else free[0]
         occupancy.place(request, slot)
         result[request] = slot
     return result
@@ -135,9 +127,7 @@ def _scarcity_order(instance: MatchInstance) -> list[int]:
 
 def greedy_schedule(instance: MatchInstance) -> Assignment:
     """Locked meetings, then requests by value, each in a free slot that leaves few gaps."""
-    return _place_in_order(
-        instance, locked_assignment(instance), _scarcity_order(instance), compact=True
-    )
+    return _place_in_order(instance, locked_assignment(instance), _scarcity_order(instance), compact=True)
 
 
 def first_come_first_served(instance: MatchInstance) -> Assignment:
@@ -152,6 +142,4 @@ def first_come_first_served(instance: MatchInstance) -> Assignment:
 
 def fill(instance: MatchInstance, assignment: Assignment) -> Assignment:
     """Add every unmet request that still fits, most valuable first."""
-    return _place_in_order(
-        instance, assignment, _scarcity_order(instance), compact=True
-    )
+    return _place_in_order(instance, assignment, _scarcity_order(instance), compact=True)

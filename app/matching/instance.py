@@ -57,10 +57,7 @@ class MatchInstance:
 
     def common_slots(self, request: Request) -> list[int]:
         """Slot indices in which both parties of the request are present, in time order."""
-        both = (
-            self.companies[request.company].present
-            & self.representatives[request.representative].present
-        )
+        both = self.companies[request.company].present & self.representatives[request.representative].present
         return sorted(both)
 
 
@@ -94,9 +91,7 @@ class _Reader:
             return None
         return value
 
-    def slot_set(
-        self, item: dict[str, Any], path: str, slot_index: dict[str, int]
-    ) -> frozenset[int]:
+    def slot_set(self, item: dict[str, Any], path: str, slot_index: dict[str, int]) -> frozenset[int]:
         if "slots" not in item:
             return frozenset(slot_index.values())
         value = item["slots"]
@@ -185,13 +180,9 @@ def load_instance(data: object) -> MatchInstance:
         bonus = 0
 
     companies, _, company_index = read.parties(data, "companies", slot_index)
-    representatives, countries, rep_index = read.parties(
-        data, "representatives", slot_index
-    )
+    representatives, countries, rep_index = read.parties(data, "representatives", slot_index)
     requests, request_index = _read_requests(read, data, company_index, rep_index)
-    locked = _read_locked(
-        read, data, company_index, rep_index, slot_index, request_index
-    )
+    locked = _read_locked(read, data, company_index, rep_index, slot_index, request_index)
 
     if read.problems:
         raise InvalidInstance(read.problems)
@@ -208,9 +199,7 @@ def load_instance(data: object) -> MatchInstance:
     )
 
 
-def _reference(
-    read: _Reader, item: dict[str, Any], key: str, path: str, index: dict[str, int]
-) -> int | None:
+def _reference(read: _Reader, item: dict[str, Any], key: str, path: str, index: dict[str, int]) -> int | None:
     value = item.get(key)
     if not isinstance(value, str):
         read.problems.append(f"{path}.{key}: expected an id")
@@ -235,26 +224,18 @@ def _read_requests(
         rep = _reference(read, item, "representative", path, rep_index)
         weight = item.get("weight", 1)
         if not _is_int(weight) or not 1 <= weight <= MAX_WEIGHT:
-            read.problems.append(
-                f"{path}.weight: must be an integer from 1 to {MAX_WEIGHT}"
-            )
+            read.problems.append(f"{path}.weight: must be an integer from 1 to {MAX_WEIGHT}")
             weight = 1
         if company is None or rep is None:
             continue
         if (company, rep) in by_pair:
             first = by_pair[(company, rep)]
-            read.problems.append(
-                f"{path}: duplicate request, same pair as requests[{first}]"
-            )
+            read.problems.append(f"{path}: duplicate request, same pair as requests[{first}]")
             continue
         by_pair[(company, rep)] = i
-        requests.append(
-            Request(company=company, representative=rep, weight=int(weight))
-        )
+        requests.append(Request(company=company, representative=rep, weight=int(weight)))
     # Map pairs to positions in `requests`, which skips the faulty entries.
-    positions = {
-        (q.company, q.representative): position for position, q in enumerate(requests)
-    }
+    positions = {(q.company, q.representative): position for position, q in enumerate(requests)}
     return requests, positions
 
 
@@ -280,9 +261,7 @@ def _read_locked(
         if company is None or rep is None or slot is None:
             continue
         if (company, rep) not in request_index:
-            read.problems.append(
-                f"{path}: names no request ({item['company']}, {item['representative']})"
-            )
+            read.problems.append(f"{path}: names no request ({item['company']}, {item['representative']})")
             continue
         if (request_index[(company, rep)], slot) in seen:
             first = seen[(request_index[(company, rep)], slot)]

@@ -32,9 +32,7 @@ class PhaseResult:
 
 
 class MeetingModel:
-    def __init__(
-        self, instance: MatchInstance, keep: Collection[int] | None = None
-    ) -> None:
+    def __init__(self, instance: MatchInstance, keep: Collection[int] | None = None) -> None:
         """With `keep`, only those requests are modelled and each must be met: the
         phase then only moves meetings between slots, which is far smaller."""
         self.instance = instance
@@ -70,7 +68,7 @@ class MeetingModel:
         for group in self.by_party_slot.values():
             if len(group) > 1:
                 self.model.add_at_most_one(group)
-        for slot, group in by_slot.items():
+        for group in by_slot.values():
             if len(group) > instance.tables:
                 self.model.add(sum(group) <= instance.tables)
         for (kind, party), terms in per_party.items():
@@ -80,9 +78,7 @@ class MeetingModel:
                 self.model.add(sum(terms) <= cap)
         self.weighted = self._objective_expression(per_party)
 
-    def _objective_expression(
-        self, per_party: dict[tuple[str, int], list[Lit]]
-    ) -> cp_model.LinearExprT:
+    def _objective_expression(self, per_party: dict[tuple[str, int], list[Lit]]) -> cp_model.LinearExprT:
         terms: list[cp_model.LinearExprT] = []
         for index, met in self.met_terms.items():
             terms.extend(self.instance.requests[index].weight * var for var in met)
@@ -98,16 +94,11 @@ class MeetingModel:
         return sum(terms)
 
     def hint(self, assignment: Assignment) -> None:
-        self.hints = {
-            var: assignment.get(index) == slot
-            for (index, slot), var in self.meet.items()
-        }
+        self.hints = {var: assignment.get(index) == slot for (index, slot), var in self.meet.items()}
         met = {self.instance.requests[index].company for index in assignment}
         self.hints.update({var: company in met for company, var in self.active.items()})
 
-    def _run(
-        self, time_limit: float
-    ) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
+    def _run(self, time_limit: float) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
         self.model.clear_hints()  # type: ignore[no-untyped-call]  # untyped in ortools
         for var, value in self.hints.items():
             self.model.add_hint(var, value)
@@ -117,19 +108,11 @@ class MeetingModel:
         status = solver.solve(self.model)
         return solver, status
 
-    def _result(
-        self, solver: cp_model.CpSolver, status: cp_model.CpSolverStatus
-    ) -> PhaseResult:
+    def _result(self, solver: cp_model.CpSolver, status: cp_model.CpSolverStatus) -> PhaseResult:
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return PhaseResult(None, None, False)
-        chosen = {
-            index: slot
-            for (index, slot), var in self.meet.items()
-            if solver.boolean_value(var)
-        }
-        return PhaseResult(
-            chosen, solver.best_objective_bound, status == cp_model.OPTIMAL
-        )
+        chosen = {index: slot for (index, slot), var in self.meet.items() if solver.boolean_value(var)}
+        return PhaseResult(chosen, solver.best_objective_bound, status == cp_model.OPTIMAL)
 
     def maximise_value(self, time_limit: float) -> PhaseResult:
         self.model.maximize(self.weighted)
@@ -151,35 +134,25 @@ class MeetingModel:
         slot that follows an earlier meeting. Counting these, rather than runs minus
         one, keeps the relaxation at zero or above and proved the compact example."""
         hinted_busy = {
-            key
-            for key, group in self.by_party_slot.items()
-            if any(self.hints.get(v) for v in group)
+            key for key, group in self.by_party_slot.items() if any(self.hints.get(v) for v in group)
         }
         gaps: list[Lit] = []
         for kind, party in sorted({key[:2] for key in self.by_party_slot}):
             flags = []
             for slot in range(len(self.instance.slots)):
                 flag = self._flag((kind, party, slot) in hinted_busy)
-                self.model.add(
-                    flag == sum(self.by_party_slot.get((kind, party, slot), []))
-                )
+                self.model.add(flag == sum(self.by_party_slot.get((kind, party, slot), [])))
                 flags.append(flag)
             met_before = self._flag(False)
             self.model.add(met_before == 0)
             for slot in range(2, len(flags)):
                 previous = met_before
-                met_before = self._flag(
-                    self.hints[previous] or self.hints[flags[slot - 2]]
-                )
-                self.model.add_bool_or([previous, flags[slot - 2]]).only_enforce_if(
-                    met_before
-                )
+                met_before = self._flag(self.hints[previous] or self.hints[flags[slot - 2]])
+                self.model.add_bool_or([previous, flags[slot - 2]]).only_enforce_if(met_before)
                 self.model.add_implication(previous, met_before)
                 self.model.add_implication(flags[slot - 2], met_before)
                 ends_gap = self.hints[flags[slot]] and not self.hints[flags[slot - 1]]
                 gap = self._flag(ends_gap and self.hints[met_before])
-                self.model.add_bool_or(
-                    [flags[slot].Not(), flags[slot - 1], met_before.Not(), gap]
-                )
+                self.model.add_bool_or([flags[slot].Not(), flags[slot - 1], met_before.Not(), gap])
                 gaps.append(gap)
         return sum(gaps)

@@ -25,9 +25,7 @@ from app.matching.value_model import ValueModel
 OUTPUT_FORMAT = "roadshow.schedule/1"
 VALUE_SHARE = 0.7  # of the time limit, at most, for proving the weighted objective
 GAP_SHARE = 0.4  # of the time limit, at most, for the idle-gap phase (1 s at least)
-SECONDS_PER_COLUMN = (
-    2e-5  # measured model-building cost, to skip models that cannot fit
-)
+SECONDS_PER_COLUMN = 2e-5  # measured model-building cost, to skip models that cannot fit
 FULL_GAP_MODEL_COLUMNS = 5000  # above this, the gap phase keeps the set of met requests
 SAFETY = 0.1  # seconds kept for reading the solution and writing the output
 
@@ -61,9 +59,7 @@ def solve(instance: MatchInstance, *, time_limit: float = 10.0) -> dict[str, Any
         if value.upper_bound is not None:
             bound = min(bound, value.upper_bound)
         if value.assignment is not None:
-            candidate = (
-                value.assignment if value.proven else fill(instance, value.assignment)
-            )
+            candidate = value.assignment if value.proven else fill(instance, value.assignment)
             best = _better(instance, best, candidate)
         value_proven = value.proven
         if not value_proven and value_deadline - time.monotonic() > 2 * build_cost:
@@ -95,9 +91,7 @@ def _fewer_gaps(
     close gaps that no reshuffle can."""
     kept_columns = sum(len(instance.common_slots(instance.requests[r])) for r in best)
     full = columns <= FULL_GAP_MODEL_COLUMNS
-    step_end = (
-        time.monotonic() + (deadline - time.monotonic()) / 5 if full else deadline
-    )
+    step_end = time.monotonic() + (deadline - time.monotonic()) / 5 if full else deadline
     if step_end - time.monotonic() > 2 * SECONDS_PER_COLUMN * kept_columns:
         best = _gap_step(instance, best, MeetingModel(instance, keep=best), step_end)
     if full and assignment_gaps(instance, best) > 0:
@@ -105,9 +99,7 @@ def _fewer_gaps(
     return best
 
 
-def _gap_step(
-    instance: MatchInstance, best: Assignment, model: MeetingModel, deadline: float
-) -> Assignment:
+def _gap_step(instance: MatchInstance, best: Assignment, model: MeetingModel, deadline: float) -> Assignment:
     model.hint(best)
     value = objective(instance, best)
     compact = model.minimise_gaps(value, deadline - time.monotonic())
@@ -118,14 +110,8 @@ def _gap_step(
     return best
 
 
-def _better(
-    instance: MatchInstance, current: Assignment, candidate: Assignment
-) -> Assignment:
-    return (
-        candidate
-        if objective(instance, candidate) > objective(instance, current)
-        else current
-    )
+def _better(instance: MatchInstance, current: Assignment, candidate: Assignment) -> Assignment:
+    return candidate if objective(instance, candidate) > objective(instance, current) else current
 
 
 def cheap_bound(instance: MatchInstance) -> int:
@@ -149,30 +135,22 @@ def cheap_bound(instance: MatchInstance) -> int:
     return total
 
 
-def _schedule(
-    instance: MatchInstance, assignment: Assignment, bound: int, seconds: float
-) -> dict[str, Any]:
+def _schedule(instance: MatchInstance, assignment: Assignment, bound: int, seconds: float) -> dict[str, Any]:
     tables = assign_tables(instance, assignment)
     meetings = [
         {
             "company": instance.companies[instance.requests[r].company].id,
-            "representative": instance.representatives[
-                instance.requests[r].representative
-            ].id,
+            "representative": instance.representatives[instance.requests[r].representative].id,
             "slot": instance.slots[slot],
             "table": tables[r],
         }
-        for r, slot in sorted(
-            assignment.items(), key=lambda item: (item[1], tables[item[0]])
-        )
+        for r, slot in sorted(assignment.items(), key=lambda item: (item[1], tables[item[0]]))
     ]
     reasons = unscheduled_reasons(instance, assignment)
     unscheduled = [
         {
             "company": instance.companies[instance.requests[r].company].id,
-            "representative": instance.representatives[
-                instance.requests[r].representative
-            ].id,
+            "representative": instance.representatives[instance.requests[r].representative].id,
             "reason": reason,
         }
         for r, reason in sorted(reasons.items())

@@ -27,9 +27,7 @@ def assign_tables(instance: MatchInstance, assignment: Assignment) -> dict[int, 
     for requests in by_slot.values():
         taken: set[int] = set()
         waiting = []
-        for request in sorted(
-            requests, key=lambda r: instance.requests[r].representative
-        ):
+        for request in sorted(requests, key=lambda r: instance.requests[r].representative):
             table = home[instance.requests[request].representative]
             if table in taken:
                 waiting.append(request)

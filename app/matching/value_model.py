@@ -67,9 +67,7 @@ class ValueModel:
         self.bonus: dict[int, pywraplp.Variable] = {}
         if instance.fairness_bonus:
             # The bonus is earned only by a company with a meeting: bonus <= its meetings.
-            for company in sorted(
-                {instance.requests[i].company for i, _, _ in self.columns}
-            ):
+            for company in sorted({instance.requests[i].company for i, _, _ in self.columns}):
                 var = self.solver.NumVar(0.0, 1.0, "")
                 objective.SetCoefficient(var, instance.fairness_bonus)
                 row = self.solver.Constraint(-infinity, 0.0)
@@ -90,11 +88,7 @@ class ValueModel:
                 return self.instance.representatives[key].max_meetings
 
     def _assignment(self) -> Assignment:
-        return {
-            index: slot
-            for index, slot, var in self.columns
-            if var.solution_value() > 0.5
-        }
+        return {index: slot for index, slot, var in self.columns if var.solution_value() > 0.5}
 
     def _is_integral(self) -> bool:
         return all(

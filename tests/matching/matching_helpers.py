@@ -13,9 +13,7 @@ CONTRACT = Path(__file__).resolve().parents[2].parent / "shared" / "contract"
 
 
 def checker() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "contract_check", CONTRACT / "check.py"
-    )
+    spec = importlib.util.spec_from_file_location("contract_check", CONTRACT / "check.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -23,9 +21,7 @@ def checker() -> ModuleType:
 
 
 def example(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(
-        (CONTRACT / "examples" / f"{name}.json").read_text()
-    )
+    data: dict[str, Any] = json.loads((CONTRACT / "examples" / f"{name}.json").read_text())
     return copy.deepcopy(data)
 
 

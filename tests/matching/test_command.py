@@ -20,9 +20,7 @@ def test_valid_instance_prints_the_schedule_and_exits_0(
     assert json.loads(capsys.readouterr().out)["format"] == "roadshow.schedule/1"
 
 
-def test_output_file_receives_the_schedule(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_output_file_receives_the_schedule(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out.json"
     assert run(write(tmp_path, tiny_instance()), 2.0, str(out)) == 0
     assert json.loads(out.read_text())["objective"] > 0
@@ -41,9 +39,7 @@ def test_invalid_instance_exits_2_with_one_line_per_problem(
     ]
 
 
-def test_unreadable_or_non_json_file_exits_2(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_unreadable_or_non_json_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(str(tmp_path / "missing.json"), 2.0, None) == 2
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")

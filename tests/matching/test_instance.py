@@ -41,17 +41,13 @@ def test_invalid_instance_lists_every_problem_with_field_paths() -> None:
     ]
 
 
-@pytest.mark.parametrize(
-    "data", [None, [], "text", {"format": "roadshow.match/1"}, {"slots": 3}]
-)
+@pytest.mark.parametrize("data", [None, [], "text", {"format": "roadshow.match/1"}, {"slots": 3}])
 def test_malformed_json_shapes_raise_invalid_instance_only(data: object) -> None:
     assert problems_of(data)
 
 
 def test_wrong_types_inside_lists_are_reported_not_raised() -> None:
-    data = tiny_instance(
-        companies=[3, {"id": 7}], requests=[{"company": None}], locked=[{}]
-    )
+    data = tiny_instance(companies=[3, {"id": 7}], requests=[{"company": None}], locked=[{}])
     problems = problems_of(data)
     assert "companies[0]: expected an object" in problems
     assert "companies[1].id: expected a non-empty string" in problems
