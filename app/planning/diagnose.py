@@ -3,6 +3,7 @@
 A deletion filter over the families of model.Family: relax one family; if the rest is
 still impossible, that family is not needed for the conflict and stays relaxed. What
 remains is a minimal set of families that cannot hold together (each is needed).
+Every check runs with the sectors' stop counts and one territory per stop in force.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from app.planning.model import Family, build_model
 
 def conflicting_families(instance: PlanInstance, *, time_limit: float) -> list[str]:
     deadline = time.monotonic() + time_limit
-    families = list(Family)
-    relaxed: set[Family] = set()
-    if _is_impossible(instance, frozenset(families), deadline) is True:
+    # The calendar is the backdrop of every plan: blaming it alongside other rules would
+    # read as "hold stops on public holidays", so it stays in force unless it alone fails.
+    candidates = [family for family in Family if family is not Family.CLOSED_DATES]
+    if _is_impossible(instance, frozenset(Family), deadline) is True:
         return [
             (
                 "no plan is possible even with every rule family relaxed: the sectors' stops "
@@ -27,21 +29,33 @@ def conflicting_families(instance: PlanInstance, *, time_limit: float) -> list[s
                 f"{instance.end.isoformat()} on the allowed weekdays"
             )
         ]
+    if _is_impossible(instance, frozenset(candidates), deadline) is True:
+        return [_sentence([Family.CLOSED_DATES.value], uncertain=False)]
+    relaxed: set[Family] = set()
     uncertain = False
-    for family in families:
+    for family in candidates:
         verdict = _is_impossible(instance, frozenset(relaxed | {family}), deadline)
         if verdict is True:
             relaxed.add(family)
         elif verdict is None:
             uncertain = True
-    needed = [family.value for family in families if family not in relaxed]
-    hedge = " (some checks ran out of time, so the list may be longer than needed)"
+    needed = [family.value for family in candidates if family not in relaxed]
+    return [_sentence(needed, uncertain=uncertain)]
+
+
+def _sentence(needed: list[str], *, uncertain: bool) -> str:
     if len(needed) == 1:
         reason = f"{needed[0]} cannot be met, even with the other rules relaxed"
+    elif len(needed) == 2:
+        reason = f"{needed[0]} and {needed[1]} cannot both be met; relaxing either makes a plan possible"
     else:
         listed = ", ".join(needed[:-1]) + " and " + needed[-1]
         reason = f"{listed} cannot all be met together; relaxing any one of them makes a plan possible"
-    return [reason + (hedge if uncertain else "")]
+    if uncertain:
+        reason += (
+            " (some checks ran out of time, so the list may be longer than needed)"
+        )
+    return reason
 
 
 def _is_impossible(
