@@ -48,7 +48,7 @@ def stop_reasons(
     for country in stop["countries"]:
         note = f"{country}: survey interest {instance.interest_of(sector, country)} for {sector}"
         if featured[country] == instance.country(country).min_stops:
-            note += f", and it needs {instance.country(country).min_stops} stops in all"
+            note += f"; featured at {featured[country]} stops, its minimum"
         reasons.append(note)
     lowest = min(
         (instance.interest_of(sector, c) for c in stop["countries"]), default=0
