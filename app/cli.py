@@ -107,6 +107,18 @@ def match(
     raise typer.Exit(run(instance, time_limit, output))
 
 
+@cli.command()
+def plan(
+    instance: Annotated[str, typer.Argument(help="A roadshow.plan/1 instance (JSON file).")],
+    time_limit: Annotated[float, typer.Option("--time-limit", min=0.01, help="Seconds.")] = 10.0,
+    output: Annotated[str | None, typer.Option("-o", "--output", help="Write here, not stdout.")] = None,
+) -> None:
+    """Solve a roadshow calendar instance; the plan JSON goes to stdout or OUT."""
+    from app.planning.command import run
+
+    raise typer.Exit(run(instance, time_limit, output))
+
+
 def main() -> None:
     # Operators read the command line in English, like its help.
     set_language("en")

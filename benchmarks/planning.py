@@ -20,9 +20,7 @@ from app.planning.generate import generate
 from app.planning.instance import load_instance
 from app.planning.solver import PlanningError, solve
 
-CHECKER = (
-    Path(__file__).resolve().parents[1].parent / "shared" / "contract" / "check.py"
-)
+CHECKER = Path(__file__).resolve().parents[1].parent / "shared" / "contract" / "check.py"
 
 
 def load_checker() -> ModuleType:
@@ -41,9 +39,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     checker = load_checker()
-    print(
-        f"{'stops':>5} {'objective':>9} {'bound':>6} {'optimal':>7} {'seconds':>7}  check"
-    )
+    print(f"{'stops':>5} {'objective':>9} {'bound':>6} {'optimal':>7} {'seconds':>7}  check")
     failures = 0
     for size in (int(part) for part in args.sizes.split(",")):
         data = generate(size, args.seed)

@@ -24,19 +24,13 @@ def why_closed(instance: PlanInstance, day: date) -> str | None:
 
 def open_dates(instance: PlanInstance) -> list[date]:
     """Every day, in order, on which some stop could be held."""
-    days = (
-        instance.start + timedelta(days=n)
-        for n in range((instance.end - instance.start).days + 1)
-    )
+    days = (instance.start + timedelta(days=n) for n in range((instance.end - instance.start).days + 1))
     return [day for day in days if why_closed(instance, day) is None]
 
 
 def weekday_dates(instance: PlanInstance) -> list[date]:
     """Every allowed weekday in the period, ignoring closed dates and blackouts."""
-    days = (
-        instance.start + timedelta(days=n)
-        for n in range((instance.end - instance.start).days + 1)
-    )
+    days = (instance.start + timedelta(days=n) for n in range((instance.end - instance.start).days + 1))
     return [day for day in days if day.weekday() in instance.weekdays]
 
 

@@ -31,9 +31,7 @@ def run(path: str, time_limit: float, output: str | None) -> int:
     try:
         plan = solve(instance, time_limit=time_limit)
     except Infeasible as infeasible:
-        return _fail(
-            EXIT_INFEASIBLE, ["no plan can satisfy the instance:", *infeasible.reasons]
-        )
+        return _fail(EXIT_INFEASIBLE, ["no plan can satisfy the instance:", *infeasible.reasons])
     except PlanningError as error:
         return _fail(EXIT_NO_PLAN, error.reasons)
     text = json.dumps(plan, indent=2, ensure_ascii=False) + "\n"
@@ -44,9 +42,7 @@ def run(path: str, time_limit: float, output: str | None) -> int:
         with open(output, "w", encoding="utf-8") as target:
             target.write(text)
     except OSError as error:
-        return _fail(
-            EXIT_NO_PLAN, [f"{output}: cannot write: {error.strerror or error}"]
-        )
+        return _fail(EXIT_NO_PLAN, [f"{output}: cannot write: {error.strerror or error}"])
     return EXIT_OK
 
 

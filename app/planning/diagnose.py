@@ -52,15 +52,11 @@ def _sentence(needed: list[str], *, uncertain: bool) -> str:
         listed = ", ".join(needed[:-1]) + " and " + needed[-1]
         reason = f"{listed} cannot all be met together; relaxing any one of them makes a plan possible"
     if uncertain:
-        reason += (
-            " (some checks ran out of time, so the list may be longer than needed)"
-        )
+        reason += " (some checks ran out of time, so the list may be longer than needed)"
     return reason
 
 
-def _is_impossible(
-    instance: PlanInstance, relaxed: frozenset[Family], deadline: float
-) -> bool | None:
+def _is_impossible(instance: PlanInstance, relaxed: frozenset[Family], deadline: float) -> bool | None:
     """True if proven impossible, False if a plan exists, None if time ran out."""
     remaining = deadline - time.monotonic()
     if remaining <= 0:

@@ -46,24 +46,18 @@ def _fixed_stops(instance: PlanInstance) -> list[str]:
         elif closed is not None:
             reasons.append(f"{name} on {when} is {closed}")
         if stop.date in instance.territory(stop.territory).unavailable:
-            reasons.append(
-                f"{name} is in {stop.territory} on {when}, when {stop.territory} is unavailable"
-            )
+            reasons.append(f"{name} is in {stop.territory} on {when}, when {stop.territory} is unavailable")
         if stop.countries is not None:
             if not lo <= len(stop.countries) <= hi:
                 listed = plural(len(stop.countries), "country", "countries")
-                reasons.append(
-                    f"{name} features {listed}, but each stop needs {lo} to {hi}"
-                )
+                reasons.append(f"{name} features {listed}, but each stop needs {lo} to {hi}")
             for code in stop.countries:
                 if stop.date in instance.country(code).unavailable:
                     reasons.append(
                         f"{name} features {country_label(code)} on {when}, one of its unavailable dates"
                     )
     gap = instance.min_days_between_stops
-    for first, second in combinations(
-        sorted(instance.fixed, key=lambda stop: stop.date), 2
-    ):
+    for first, second in combinations(sorted(instance.fixed, key=lambda stop: stop.date), 2):
         if (second.date - first.date).days < gap:
             reasons.append(
                 f"two fixed stops on {first.date.isoformat()} and {second.date.isoformat()} "
@@ -87,8 +81,7 @@ def _fixed_stops(instance: PlanInstance) -> list[str]:
         limit = instance.country(code).max_stops
         if limit is not None and count > limit:
             reasons.append(
-                f"the fixed stops feature {country_label(code)} {count} times, "
-                f"but its max_stops is {limit}"
+                f"the fixed stops feature {country_label(code)} {count} times, but its max_stops is {limit}"
             )
     return reasons
 
@@ -99,9 +92,7 @@ def _territory_capacity(instance: PlanInstance) -> list[str]:
         return []
     room = sum(limit or 0 for limit in limits)
     if room < instance.total_stops:
-        return [
-            f"territory limits allow {room} stops but the sectors need {instance.total_stops}"
-        ]
+        return [f"territory limits allow {room} stops but the sectors need {instance.total_stops}"]
     return []
 
 
@@ -121,10 +112,7 @@ def _country_capacity(instance: PlanInstance) -> list[str]:
             f"the countries need at least {needed} featured places but "
             f"{total} stops × {hi} countries allow at most {total * hi}"
         )
-    room = sum(
-        total if c.max_stops is None else min(c.max_stops, total)
-        for c in instance.countries
-    )
+    room = sum(total if c.max_stops is None else min(c.max_stops, total) for c in instance.countries)
     if room < total * lo:
         reasons.append(
             f"{total} stops × {lo} countries need {total * lo} featured places but the "
@@ -146,9 +134,7 @@ def _spacing(instance: PlanInstance) -> list[str]:
     days = usable_dates(instance)
     period = f"between {instance.start.isoformat()} and {instance.end.isoformat()}"
     if not days:
-        return [
-            f"no date {period} is allowed and has a free territory and enough countries"
-        ]
+        return [f"no date {period} is allowed and has a free territory and enough countries"]
     fit = most_spaced(days, gap)
     if fit < total:
         return [
@@ -171,11 +157,7 @@ def _spacing(instance: PlanInstance) -> list[str]:
             )
         ]
     fixed_runs = {
-        next(
-            n
-            for n, stretch in enumerate(stretches)
-            if stretch[0] <= stop.date <= stretch[-1]
-        )
+        next(n for n, stretch in enumerate(stretches) if stretch[0] <= stop.date <= stretch[-1])
         for stop in instance.fixed
         if stretches[0][0] <= stop.date <= stretches[-1][-1]
     }

@@ -27,9 +27,7 @@ class Problems:
     def add(self, path: str, message: str) -> None:
         self.messages.append(f"{path}: {message}")
 
-    def iso_date(
-        self, value: object, path: str, *, required: bool = False
-    ) -> date | None:
+    def iso_date(self, value: object, path: str, *, required: bool = False) -> date | None:
         if value is None:
             if required:
                 self.add(path, "missing")
@@ -43,10 +41,7 @@ class Problems:
         return None
 
     def iso_dates(self, value: object, path: str) -> list[date]:
-        found = (
-            self.iso_date(item, f"{path}[{n}]")
-            for n, item in enumerate(self.list_of(value, path))
-        )
+        found = (self.iso_date(item, f"{path}[{n}]") for n, item in enumerate(self.list_of(value, path)))
         return [day for day in found if day is not None]
 
     def integer(
@@ -112,9 +107,7 @@ class Problems:
             return value
         return None
 
-    def scores(
-        self, value: object, path: str, ids: set[str] | None, kind: str
-    ) -> dict[str, int]:
+    def scores(self, value: object, path: str, ids: set[str] | None, kind: str) -> dict[str, int]:
         """A {id: 0..5} object; ids outside `ids` (when given) are problems."""
         if not isinstance(value, dict):
             self.add(path, f"expected an object of {kind} scores")
@@ -124,9 +117,7 @@ class Problems:
             if ids is not None and key not in ids:
                 self.add(f"{path}.{key}", f"unknown {kind} {key!r}")
                 continue
-            checked = self.integer(
-                score, f"{path}.{key}", low=SCORE_LOW, high=SCORE_HIGH
-            )
+            checked = self.integer(score, f"{path}.{key}", low=SCORE_LOW, high=SCORE_HIGH)
             if checked is not None:
                 scores[key] = checked
         return scores

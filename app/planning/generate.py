@@ -50,20 +50,16 @@ def generate(stops: int, seed: int) -> dict[str, Any]:
             "date": day,
             "countries": rng.sample(COUNTRIES, rng.randint(2, 4)),
         }
-        for sector, day in zip(rng.sample(sectors, len(sectors)), planted)
+        for sector, day in zip(rng.sample(sectors, len(sectors)), planted, strict=True)
     ]
     hosted = Counter(stop["territory"] for stop in plan)
     featured = Counter(country for stop in plan for country in stop["countries"])
-    window = [
-        day for day in days if planted[0] - timedelta(days=7) <= day <= planted[-1]
-    ]
+    window = [day for day in days if planted[0] - timedelta(days=7) <= day <= planted[-1]]
     busy = {(stop["territory"], stop["date"]) for stop in plan}
     busy |= {(country, stop["date"]) for stop in plan for country in stop["countries"]}
 
     def unavailable(code: str, share: float) -> list[str]:
-        picks = [
-            day for day in window if (code, day) not in busy and rng.random() < share
-        ]
+        picks = [day for day in window if (code, day) not in busy and rng.random() < share]
         return [day.isoformat() for day in picks]
 
     instance = {
@@ -109,9 +105,7 @@ def generate(stops: int, seed: int) -> dict[str, Any]:
 
 def _calendar() -> dict[str, Any]:
     italy = holidays.country_holidays("IT", years=[2026, 2027], language="en_US")
-    closed = sorted(
-        {*italy, date(2026, 12, 7), date(2027, 12, 7)}
-    )  # Sant'Ambrogio, Milan
+    closed = sorted({*italy, date(2026, 12, 7), date(2027, 12, 7)})  # Sant'Ambrogio, Milan
     return {
         "format": "roadshow.plan/1",
         "weekdays": ["tue", "wed", "thu"],

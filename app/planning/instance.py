@@ -111,18 +111,12 @@ def load_instance(data: object) -> PlanInstance:
     weekdays = _weekdays(data, problems)
     closed = frozenset(problems.iso_dates(data.get("closed_dates", []), "closed_dates"))
     blackouts = _blackouts(data.get("blackouts", []), problems)
-    min_gap = problems.integer(
-        data.get("min_days_between_stops", 0), "min_days_between_stops", low=0
-    )
+    min_gap = problems.integer(data.get("min_days_between_stops", 0), "min_days_between_stops", low=0)
     max_gap = None
     if data.get("max_days_between_stops") is not None:
-        max_gap = problems.integer(
-            data["max_days_between_stops"], "max_days_between_stops", low=1
-        )
+        max_gap = problems.integer(data["max_days_between_stops"], "max_days_between_stops", low=1)
         if max_gap is not None and min_gap is not None and max_gap < min_gap:
-            problems.add(
-                "max_days_between_stops", "must not be below min_days_between_stops"
-            )
+            problems.add("max_days_between_stops", "must not be below min_days_between_stops")
     per_stop = _countries_per_stop(data.get("countries_per_stop"), problems)
     sectors = _sectors(data.get("sectors"), problems)
     sector_ids = {sector.id for sector in sectors}
@@ -197,62 +191,42 @@ def _countries_per_stop(value: object, problems: Problems) -> tuple[int, int] | 
 
 def _sectors(value: object, problems: Problems) -> tuple[Sector, ...]:
     sectors = []
-    for index, item, sector_id in problems.identified_items(
-        value, "sectors", required=True
-    ):
-        stops = problems.integer(
-            item.get("stops"), f"sectors[{index}].stops", low=0, required=True
-        )
+    for index, item, sector_id in problems.identified_items(value, "sectors", required=True):
+        stops = problems.integer(item.get("stops"), f"sectors[{index}].stops", low=0, required=True)
         if stops is not None:
             sectors.append(Sector(sector_id, stops))
     return tuple(sectors)
 
 
-def _territories(
-    value: object, sector_ids: set[str], problems: Problems
-) -> tuple[Territory, ...]:
+def _territories(value: object, sector_ids: set[str], problems: Problems) -> tuple[Territory, ...]:
     territories = []
-    for index, item, territory_id in problems.identified_items(
-        value, "territories", required=True
-    ):
+    for index, item, territory_id in problems.identified_items(value, "territories", required=True):
         path = f"territories[{index}]"
         max_stops = None
         if item.get("max_stops") is not None:
             max_stops = problems.integer(item["max_stops"], f"{path}.max_stops", low=0)
-        affinity = problems.scores(
-            item.get("affinity", {}), f"{path}.affinity", sector_ids, "sector"
-        )
-        unavailable = frozenset(
-            problems.iso_dates(item.get("unavailable", []), f"{path}.unavailable")
-        )
+        affinity = problems.scores(item.get("affinity", {}), f"{path}.affinity", sector_ids, "sector")
+        unavailable = frozenset(problems.iso_dates(item.get("unavailable", []), f"{path}.unavailable"))
         territories.append(Territory(territory_id, max_stops, affinity, unavailable))
     return tuple(territories)
 
 
 def _countries(value: object, problems: Problems) -> tuple[Country, ...]:
     countries = []
-    for index, item, country_id in problems.identified_items(
-        value, "countries", required=True
-    ):
+    for index, item, country_id in problems.identified_items(value, "countries", required=True):
         path = f"countries[{index}]"
-        min_stops = problems.integer(
-            item.get("min_stops", 0), f"{path}.min_stops", low=0
-        )
+        min_stops = problems.integer(item.get("min_stops", 0), f"{path}.min_stops", low=0)
         max_stops = None
         if item.get("max_stops") is not None:
             max_stops = problems.integer(item["max_stops"], f"{path}.max_stops", low=0)
         if min_stops is not None and max_stops is not None and min_stops > max_stops:
             problems.add(f"{path}.min_stops", "must not exceed max_stops")
-        unavailable = frozenset(
-            problems.iso_dates(item.get("unavailable", []), f"{path}.unavailable")
-        )
+        unavailable = frozenset(problems.iso_dates(item.get("unavailable", []), f"{path}.unavailable"))
         countries.append(Country(country_id, min_stops or 0, max_stops, unavailable))
     return tuple(countries)
 
 
-def _interest(
-    value: object, sector_ids: set[str], problems: Problems
-) -> dict[str, dict[str, int]]:
+def _interest(value: object, sector_ids: set[str], problems: Problems) -> dict[str, dict[str, int]]:
     if not isinstance(value, dict):
         problems.add("interest", "expected an object of sectors")
         return {}
@@ -262,9 +236,7 @@ def _interest(
             problems.add(f"interest.{sector_id}", f"unknown sector {sector_id!r}")
             continue
         # Surveys may rate countries this roadshow does not feature; they simply never count.
-        interest[sector_id] = problems.scores(
-            by_country, f"interest.{sector_id}", None, "country"
-        )
+        interest[sector_id] = problems.scores(by_country, f"interest.{sector_id}", None, "country")
     return interest
 
 
@@ -280,12 +252,8 @@ def _fixed(
         path = f"fixed[{index}]"
         if not problems.is_object(item, path):
             continue
-        sector = problems.known(
-            item.get("sector"), f"{path}.sector", sector_ids, "sector"
-        )
-        territory = problems.known(
-            item.get("territory"), f"{path}.territory", territory_ids, "territory"
-        )
+        sector = problems.known(item.get("sector"), f"{path}.sector", sector_ids, "sector")
+        territory = problems.known(item.get("territory"), f"{path}.territory", territory_ids, "territory")
         when = problems.iso_date(item.get("date"), f"{path}.date", required=True)
         countries = None
         if item.get("countries") is not None:

@@ -84,26 +84,19 @@ def build_model(
 ) -> PlanModel:
     model = cp_model.CpModel()
     slots = plan_slots(instance, keep_fixed=Family.FIXED not in relaxed)
-    days = (
-        weekday_dates(instance)
-        if Family.CLOSED_DATES in relaxed
-        else open_dates(instance)
-    )
+    days = weekday_dates(instance) if Family.CLOSED_DATES in relaxed else open_dates(instance)
     domain = cp_model.Domain.from_values([(day - instance.start).days for day in days])
     plan = PlanModel(
         instance=instance,
         model=model,
         slots=slots,
-        day=[
-            model.new_int_var_from_domain(domain, f"day_{i}") for i in range(len(slots))
-        ],
+        day=[model.new_int_var_from_domain(domain, f"day_{i}") for i in range(len(slots))],
         territory=[
             {t.id: model.new_bool_var(f"t_{i}_{t.id}") for t in instance.territories}
             for i in range(len(slots))
         ],
         featured=[
-            {c.id: model.new_bool_var(f"c_{i}_{c.id}") for c in instance.countries}
-            for i in range(len(slots))
+            {c.id: model.new_bool_var(f"c_{i}_{c.id}") for c in instance.countries} for i in range(len(slots))
         ],
     )
     if len(slots) != instance.total_stops:
@@ -115,16 +108,10 @@ def build_model(
     if optimise:
         for i, slot in enumerate(slots):
             for t_id, literal in plan.territory[i].items():
-                plan.objective_terms.append(
-                    (literal, instance.affinity(t_id, slot.sector))
-                )
+                plan.objective_terms.append((literal, instance.affinity(t_id, slot.sector)))
             for c_id, literal in plan.featured[i].items():
-                plan.objective_terms.append(
-                    (literal, instance.interest_of(slot.sector, c_id))
-                )
-        model.maximize(
-            sum(score * literal for literal, score in plan.objective_terms if score)
-        )
+                plan.objective_terms.append((literal, instance.interest_of(slot.sector, c_id)))
+        model.maximize(sum(score * literal for literal, score in plan.objective_terms if score))
     return plan
 
 
@@ -143,9 +130,7 @@ def _add_contents(plan: PlanModel, relaxed: frozenset[Family]) -> None:
     if Family.COUNTRY_LIMITS not in relaxed:
         for c in instance.countries:
             most = instance.total_stops if c.max_stops is None else c.max_stops
-            model.add_linear_constraint(
-                sum(stop[c.id] for stop in plan.featured), c.min_stops, most
-            )
+            model.add_linear_constraint(sum(stop[c.id] for stop in plan.featured), c.min_stops, most)
 
 
 def _add_fixed(plan: PlanModel) -> None:
@@ -159,27 +144,19 @@ def _add_fixed(plan: PlanModel) -> None:
                 plan.model.add(literal == int(country in slot.fixed.countries))
 
 
-def _add_unavailability(
-    plan: PlanModel, days: list[date], relaxed: frozenset[Family]
-) -> None:
+def _add_unavailability(plan: PlanModel, days: list[date], relaxed: frozenset[Family]) -> None:
     parties: list[tuple[list[dict[str, cp_model.IntVar]], str, frozenset[date]]] = []
     if Family.TERRITORY_DATES not in relaxed:
-        parties += [
-            (plan.territory, t.id, t.unavailable) for t in plan.instance.territories
-        ]
+        parties += [(plan.territory, t.id, t.unavailable) for t in plan.instance.territories]
     if Family.COUNTRY_DATES not in relaxed:
-        parties += [
-            (plan.featured, c.id, c.unavailable) for c in plan.instance.countries
-        ]
+        parties += [(plan.featured, c.id, c.unavailable) for c in plan.instance.countries]
     for literals, party, unavailable in parties:
         allowed = [plan.day_number(day) for day in days if day not in unavailable]
         if len(allowed) == len(days):
             continue
         domain = cp_model.Domain.from_values(allowed)
         for i, day in enumerate(plan.day):
-            plan.model.add_linear_expression_in_domain(day, domain).only_enforce_if(
-                literals[i][party]
-            )
+            plan.model.add_linear_expression_in_domain(day, domain).only_enforce_if(literals[i][party])
 
 
 def _add_spacing(plan: PlanModel, relaxed: frozenset[Family]) -> None:
@@ -197,10 +174,7 @@ def _add_spacing(plan: PlanModel, relaxed: frozenset[Family]) -> None:
             last_of_sector[slot.sector] = i
     if least > 0:
         model.add_no_overlap(
-            [
-                model.new_fixed_size_interval_var(day[i], least, f"gap_{i}")
-                for i in range(len(slots))
-            ]
+            [model.new_fixed_size_interval_var(day[i], least, f"gap_{i}") for i in range(len(slots))]
         )
     if most is None or len(slots) < 2:
         return
@@ -213,25 +187,17 @@ def _add_spacing(plan: PlanModel, relaxed: frozenset[Family]) -> None:
             if i == j or not _may_follow(slots, follows, i, j, least, most):
                 continue
             arc = model.new_bool_var(f"next_{i}_{j}")
-            model.add_linear_constraint(day[j] - day[i], least, most).only_enforce_if(
-                arc
-            )
+            model.add_linear_constraint(day[j] - day[i], least, most).only_enforce_if(arc)
             arcs.append((i + 1, j + 1, arc))
     model.add_circuit(arcs)
 
 
-def _may_follow(
-    slots: list[Slot], follows: dict[int, int], i: int, j: int, least: int, most: int
-) -> bool:
+def _may_follow(slots: list[Slot], follows: dict[int, int], i: int, j: int, least: int, most: int) -> bool:
     """Whether stop j may come straight after stop i, judged before solving."""
     earlier, later = slots[i].fixed, slots[j].fixed
     if earlier is not None and later is not None:
         return least <= (later.date - earlier.date).days <= most
-    if (
-        slots[i].fixed is None
-        and slots[j].fixed is None
-        and slots[i].sector == slots[j].sector
-    ):
+    if slots[i].fixed is None and slots[j].fixed is None and slots[i].sector == slots[j].sector:
         # Same-sector stops are in index order, so only the next one can come straight after.
         return follows.get(j) == i
     return True

@@ -17,9 +17,7 @@ def stop_score(instance: PlanInstance, stop: dict[str, Any]) -> int:
     )
 
 
-def stop_reasons(
-    instance: PlanInstance, stop: dict[str, Any], plan: list[dict[str, Any]]
-) -> list[str]:
+def stop_reasons(instance: PlanInstance, stop: dict[str, Any], plan: list[dict[str, Any]]) -> list[str]:
     sector, territory, day = (
         stop["sector"],
         stop["territory"],
@@ -28,31 +26,19 @@ def stop_reasons(
     featured = Counter(country for other in plan for country in other["countries"])
     reasons = []
     fixed = next(
-        (
-            f
-            for f in instance.fixed
-            if (f.sector, f.territory, f.date) == (sector, territory, day)
-        ),
+        (f for f in instance.fixed if (f.sector, f.territory, f.date) == (sector, territory, day)),
         None,
     )
     if fixed is not None:
-        given = (
-            "its countries too"
-            if fixed.countries is not None
-            else "the countries were chosen"
-        )
+        given = "its countries too" if fixed.countries is not None else "the countries were chosen"
         reasons.append(f"fixed stop: sector, territory and date were given; {given}")
-    reasons.append(
-        f"{territory}: territory affinity {instance.affinity(territory, sector)} for {sector}"
-    )
+    reasons.append(f"{territory}: territory affinity {instance.affinity(territory, sector)} for {sector}")
     for country in stop["countries"]:
         note = f"{country}: survey interest {instance.interest_of(sector, country)} for {sector}"
         if featured[country] == instance.country(country).min_stops:
             note += f"; featured at {featured[country]} stops, its minimum"
         reasons.append(note)
-    lowest = min(
-        (instance.interest_of(sector, c) for c in stop["countries"]), default=0
-    )
+    lowest = min((instance.interest_of(sector, c) for c in stop["countries"]), default=0)
     passed_over = sorted(
         (c for c in instance.countries if c.id not in stop["countries"]),
         key=lambda c: -instance.interest_of(sector, c.id),
@@ -63,9 +49,7 @@ def stop_reasons(
         interest = instance.interest_of(sector, country.id)
         if day in country.unavailable:
             why = f"unavailable on {day.isoformat()}"
-        elif (
-            country.max_stops is not None and featured[country.id] >= country.max_stops
-        ):
+        elif country.max_stops is not None and featured[country.id] >= country.max_stops:
             why = f"already at its maximum of {country.max_stops} stops"
         else:
             why = "its places did more for the plan at other stops"

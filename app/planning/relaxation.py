@@ -27,9 +27,7 @@ class Relaxation:
     country_counts: dict[tuple[str, str], int]
 
 
-def solve_relaxation(
-    instance: PlanInstance, *, time_limit: float = 5.0
-) -> Relaxation | None:
+def solve_relaxation(instance: PlanInstance, *, time_limit: float = 5.0) -> Relaxation | None:
     """Solve the date-free aggregate; None when even it has no solution.
 
     It is tiny and solves in milliseconds; should it not, its bound is unknown (None).
@@ -38,17 +36,11 @@ def solve_relaxation(
     total = instance.total_stops
     lo, hi = instance.countries_per_stop
     fixed_pairs = Counter((stop.sector, stop.territory) for stop in instance.fixed)
-    fixed_featured = Counter(
-        country for stop in instance.fixed for country in stop.countries or ()
-    )
-    preset_countries = Counter(
-        stop.sector for stop in instance.fixed if stop.countries is not None
-    )
+    fixed_featured = Counter(country for stop in instance.fixed for country in stop.countries or ())
+    preset_countries = Counter(stop.sector for stop in instance.fixed if stop.countries is not None)
 
     placed = {
-        (s.id, t.id): model.new_int_var(
-            fixed_pairs[s.id, t.id], s.stops, f"n_{s.id}_{t.id}"
-        )
+        (s.id, t.id): model.new_int_var(fixed_pairs[s.id, t.id], s.stops, f"n_{s.id}_{t.id}")
         for s in instance.sectors
         for t in instance.territories
     }
@@ -65,9 +57,7 @@ def solve_relaxation(
         if t.max_stops is not None:
             model.add(sum(placed[s.id, t.id] for s in instance.sectors) <= t.max_stops)
     for c in instance.countries:
-        count = (
-            sum(featured[s.id, c.id] for s in instance.sectors) + fixed_featured[c.id]
-        )
+        count = sum(featured[s.id, c.id] for s in instance.sectors) + fixed_featured[c.id]
         model.add(count >= c.min_stops)
         model.add(count <= (total if c.max_stops is None else c.max_stops))
 

@@ -19,9 +19,7 @@ from app.planning.reasons import stop_reasons, stop_score
 from app.planning.relaxation import solve_relaxation
 
 RESULT_FORMAT = "roadshow.plan-result/1"
-WORKERS = (
-    2  # the deployment has two cores; see benchmarks/planning.py for the measurements
-)
+WORKERS = 2  # the deployment has two cores; see benchmarks/planning.py for the measurements
 DIAGNOSIS_SECONDS = 20.0
 
 
@@ -55,9 +53,7 @@ def solve(instance: PlanInstance, *, time_limit: float = 10.0) -> dict[str, Any]
     if relaxation.bound is not None:
         plan.model.add(objective <= relaxation.bound)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(
-        0.0, time_limit - (time.monotonic() - started)
-    )
+    solver.parameters.max_time_in_seconds = max(0.0, time_limit - (time.monotonic() - started))
     solver.parameters.num_workers = WORKERS
     # Day domains full of holes (weekdays, holidays, unavailability) make presolve probing
     # slow; without it the 30-stop benchmark proves optimality in about half the time.
@@ -104,17 +100,9 @@ def _stops(plan: PlanModel, solver: cp_model.CpSolver) -> list[dict[str, Any]]:
     instance = plan.instance
     stops: list[dict[str, Any]] = []
     for i, slot in enumerate(plan.slots):
-        territory = next(
-            t
-            for t, literal in plan.territory[i].items()
-            if solver.boolean_value(literal)
-        )
+        territory = next(t for t, literal in plan.territory[i].items() if solver.boolean_value(literal))
         countries = sorted(
-            (
-                c
-                for c, literal in plan.featured[i].items()
-                if solver.boolean_value(literal)
-            ),
+            (c for c, literal in plan.featured[i].items() if solver.boolean_value(literal)),
             key=lambda c: (-instance.interest_of(slot.sector, c), c),
         )
         stops.append(

@@ -26,9 +26,7 @@ def test_country_needed_more_often_than_its_dates_allow_is_named():
     saudi["min_stops"], saudi["max_stops"] = 3, 3
     free = {"2026-03-03", "2026-03-24"}
     saudi["unavailable"] = [
-        day.isoformat()
-        for day in open_dates(load_instance(data))
-        if day.isoformat() not in free
+        day.isoformat() for day in open_dates(load_instance(data)) if day.isoformat() not in free
     ]
     data["fixed"][0]["countries"] = ["DE"]
     assert reasons_for(data) == [
@@ -54,9 +52,7 @@ def test_too_few_dates_for_the_spacing_is_explained():
 def test_territory_limits_below_the_sectors_needs_are_explained():
     data = tiny()
     data["territories"][1]["max_stops"] = 0
-    assert reasons_for(data) == [
-        "territory limits allow 3 stops but the sectors need 4"
-    ]
+    assert reasons_for(data) == ["territory limits allow 3 stops but the sectors need 4"]
 
 
 def test_fixed_stop_on_a_closed_date_is_explained():
@@ -68,9 +64,7 @@ def test_fixed_stop_on_a_closed_date_is_explained():
 def test_fixed_stops_too_close_together_are_explained():
     data = tiny()
     data["fixed"].append({"sector": "fashion", "territory": "VA", "date": "2026-04-29"})
-    assert reasons_for(data) == [
-        "two fixed stops on 2026-04-22 and 2026-04-29 are closer than 14 days"
-    ]
+    assert reasons_for(data) == ["two fixed stops on 2026-04-22 and 2026-04-29 are closer than 14 days"]
 
 
 def test_countries_needing_more_places_than_stops_offer_is_explained():

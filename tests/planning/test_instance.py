@@ -53,9 +53,7 @@ def test_every_problem_is_listed_with_its_field_path_and_index():
 
 def test_references_to_unknown_ids_and_duplicates_are_problems():
     data = tiny()
-    data["fixed"][0].update(
-        sector="mining", territory="XX", countries=["DE", "ZZ", "DE"]
-    )
+    data["fixed"][0].update(sector="mining", territory="XX", countries=["DE", "ZZ", "DE"])
     data["countries"].append({"id": "US"})
     problems = problems_of(data)
     assert "countries[4].id: duplicate id 'US'" in problems
@@ -85,9 +83,7 @@ def test_missing_fields_wrong_types_and_booleans_as_numbers_are_problems():
 
 
 def test_a_non_object_instance_is_one_problem():
-    assert problems_of(["not", "an", "instance"]) == [
-        "instance: expected a JSON object"
-    ]
+    assert problems_of(["not", "an", "instance"]) == ["instance: expected a JSON object"]
 
 
 def test_end_before_start_and_inverted_spacing_are_problems():
@@ -117,9 +113,7 @@ def test_malformed_instances_never_raise_anything_but_invalid_instance():
     original = tiny()
     for _ in range(300):
         data = copy.deepcopy(original)
-        target = rng.choice(
-            [data, data["territories"][0], data["countries"][1], data["fixed"][0]]
-        )
+        target = rng.choice([data, data["territories"][0], data["countries"][1], data["fixed"][0]])
         target[rng.choice(list(target))] = rng.choice(junk)
         try:
             load_instance(data)
