@@ -1,0 +1,208 @@
+"""Load benchmark: Roadshow on PostgreSQL with 2 workers against the framework's ceiling.
+
+    python benchmarks/load.py [--concurrency 50] [--duration 10] [--keep]
+
+Creates a throw-away PostgreSQL database (127.0.0.1:5432, user postgres), migrates, seeds and
+fills it with a realistic data set (benchmarks/load_data.py), starts `roadshow serve --workers 2`
+and a bare FastAPI app under the same uvicorn settings, then drives each target from a separate
+process (benchmarks/load_driver.py: httpx async, keep-alive clients). Prints, per target,
+requests per second, p50/p95/p99 latency, errors, and the ratio to the bare endpoint; then
+checks that no stop holds more confirmed or held registrations than its capacity.
+"""
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import psycopg
+from sqlalchemy import text
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from app.accounts.service import Signer
+from app.db import make_engine, session_scope
+from app.migrate import upgrade
+from app.seed import load as load_seed
+from benchmarks.load_data import ORGANISER_EMAIL, ORGANISER_PASSWORD, populate
+
+ADMIN_DSN = os.environ.get("ROADSHOW_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+SECRET = "load-benchmark-secret-" + "x" * 20
+OVER_CAPACITY = """
+    SELECT s.id, s.capacity, count(r.id) FROM stop s
+    JOIN registration r ON r.stop_id = s.id AND r.status IN ('pending', 'confirmed')
+    GROUP BY s.id, s.capacity HAVING count(r.id) > s.capacity
+"""
+PUBLIC_TARGET_RATIO = 0.40
+P99_TARGET_MS = 100.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until_up(url: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=1).status_code < 500:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"server at {url} did not start")
+
+
+def start(command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def drive(url: str, args: argparse.Namespace, *extra: str) -> dict[str, object]:
+    command = [
+        sys.executable,
+        str(ROOT / "benchmarks" / "load_driver.py"),
+        url,
+        "--concurrency",
+        str(args.concurrency),
+        "--duration",
+        str(args.duration),
+        *extra,
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--duration", type=float, default=10)
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args()
+
+    name = f"roadshow_bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(ADMIN_DSN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    database_url = ADMIN_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{name}"
+    servers: list[subprocess.Popen[bytes]] = []
+    try:
+        print(f"Preparing {name}: migrate, seed, populate...", flush=True)
+        upgrade(database_url)
+        engine = make_engine(database_url)
+        with session_scope(engine) as db_session:
+            load_seed(ROOT / "seed_data", db_session=db_session)
+            facts = populate(db_session)
+        print("Data set:", {k: v for k, v in facts.items() if not k.endswith("_id")}, flush=True)
+
+        env = {
+            **os.environ,
+            "ROADSHOW_DATABASE_URL": database_url,
+            "ROADSHOW_SECRET_KEY": SECRET,
+            "ROADSHOW_ENVIRONMENT": "production",
+            "ROADSHOW_BASE_URL": "http://127.0.0.1",
+        }
+        app_port, bare_port = free_port(), free_port()
+        roadshow = [sys.executable, "-m", "app.cli", "serve", "--port", str(app_port), "--workers", "2"]
+        bare = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "benchmarks.bare_app:app",
+            "--port",
+            str(bare_port),
+            "--workers",
+            "2",
+            "--no-access-log",
+        ]
+        servers += [start(roadshow, env), start(bare, env)]
+        app_url, bare_url = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{bare_port}"
+        wait_until_up(app_url + "/healthz")
+        wait_until_up(bare_url + "/")
+
+        token = httpx.post(
+            app_url + "/api/auth/token", data={"username": ORGANISER_EMAIL, "password": ORGANISER_PASSWORD}
+        ).json()["access_token"]
+        with session_scope(engine, write=False) as db_session:
+            from app.accounts.models import User
+
+            company_user = db_session.get(User, facts["company_user_id"])
+            assert company_user is not None
+            company_cookie = Signer(SECRET).session_cookie(company_user)
+        stop_id = facts["first_stop_id"]
+        registration_body = json.dumps(
+            {
+                "company": {
+                    "name": "Azienda nuova {n}",
+                    "vat_number": "{vat}",
+                    "email": "new{n}@bench.example.org",
+                    "province": "MI",
+                    "sector": "mechanics",
+                },
+                "attendees": 1,
+                "countries": [],
+            }
+        )
+        targets = [
+            ("bare FastAPI endpoint (ceiling)", bare_url + "/", []),
+            ("calendar page GET /", app_url + "/", []),
+            ("stop page GET /stops/{id}", f"{app_url}/stops/{stop_id}", []),
+            ("GET /api/stops", app_url + "/api/stops", []),
+            (
+                "personal agenda GET /my/stops/{id}/agenda",
+                f"{app_url}/my/stops/{stop_id}/agenda",
+                ["--header", f"Cookie: roadshow_session={company_cookie}"],
+            ),
+            (
+                "registration POST /api/stops/{id}/registrations",
+                f"{app_url}/api/stops/{stop_id + 1}/registrations",
+                [
+                    "--method",
+                    "POST",
+                    "--body-template",
+                    registration_body,
+                    "--header",
+                    f"Authorization: Bearer {token}",
+                    "--warmup",
+                    "0",
+                ],
+            ),
+        ]
+        results = []
+        for label, url, extra in targets:
+            result = drive(url, args, *extra)
+            results.append((label, result))
+            print(f"  measured {label}: {result['rps']} req/s", flush=True)
+        ceiling = float(results[0][1]["rps"])  # type: ignore[arg-type]
+        print()
+        print(f"{'target':52} {'req/s':>8} {'ratio':>6} {'p50':>7} {'p95':>7} {'p99':>7} {'errors':>7}")
+        for label, r in results:
+            ratio = float(r["rps"]) / ceiling if ceiling else 0.0  # type: ignore[arg-type]
+            print(
+                f"{label:52} {r['rps']:>8} {ratio:>6.2f} {r['p50']:>6}ms {r['p95']:>6}ms {r['p99']:>6}ms "
+                f"{r['errors']:>7}  {r['statuses']}"
+            )
+        with session_scope(engine, write=False) as db_session:
+            over = db_session.exec(text(OVER_CAPACITY)).all()  # type: ignore[call-overload]
+        print()
+        print("Stops over capacity after the run:", len(over))
+        engine.dispose()
+        return 0
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=20)
+        if not args.keep:
+            with psycopg.connect(ADMIN_DSN, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    sys.exit(main())

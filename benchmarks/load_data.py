@@ -1,0 +1,153 @@
+"""A realistic data set for the load benchmark: 30 stops, 3,000 companies, 10,000 registrations,
+consuls invited to every stop, accepted meeting requests and scheduled meetings."""
+
+import random
+from datetime import date, time, timedelta
+
+from sqlmodel import Session, select
+from stdnum import luhn
+
+from app.accounts import service as accounts_service
+from app.accounts.models import Role, User
+from app.companies.models import Attendee, Company, Registration, RegistrationStatus, SizeClass
+from app.consuls.models import Consulate, Invitation, InvitationStatus, Representative
+from app.matching.models import Meeting, MeetingRequest, RequestPriority, RequestStatus
+from app.reference.models import Sector, Territory
+from app.stops.models import PublicationStatus, Stop, StopCountry, StopStatus
+
+ORGANISER_EMAIL = "bench-organiser@example.org"
+ORGANISER_PASSWORD = "benchmark-password-1"
+COMPANY_EMAIL = "bench-company@example.org"
+COUNTRIES = ["US", "DE", "IN", "AE", "FR", "CA", "BR", "ES", "CN", "SA"]
+PROVINCES = ["BG", "BS", "CO", "CR", "LC", "LO", "MN", "MI", "MB", "PV", "SO", "VA", None]
+
+
+def vat(n: int) -> str:
+    base = f"{n:07d}" + "099"
+    return base + luhn.calc_check_digit(base)
+
+
+def populate(
+    db_session: Session, *, stops: int = 30, companies: int = 3000, registrations: int = 10000, seed: int = 1
+) -> dict[str, int]:
+    rng = random.Random(seed)
+    sectors = [s.slug for s in db_session.exec(select(Sector).order_by(Sector.position))]
+    territories = [t.code for t in db_session.exec(select(Territory))]
+    stop_rows = []
+    first = date(2027, 1, 12)
+    for i in range(stops):
+        stop = Stop(
+            slug=f"bench-{i:02d}",
+            title_it=f"Tappa di carico {i}",
+            title_en=f"Load stop {i}",
+            sector_slug=sectors[i % len(sectors)],
+            territory_code=territories[i % len(territories)],
+            city="Milano",
+            venue="Sede Assolombarda",
+            stop_date=first + timedelta(days=14 * i),
+            capacity=300,
+            status=StopStatus.PUBLISHED,
+            b2b_first_slot=time(14, 0),
+            b2b_slot_count=8,
+            b2b_tables=10,
+            schedule_status=PublicationStatus.PUBLISHED,
+        )
+        db_session.add(stop)
+        stop_rows.append(stop)
+    db_session.flush()
+    featured: dict[int, list[str]] = {}
+    for stop in stop_rows:
+        featured[stop.id] = rng.sample(COUNTRIES, 4)  # type: ignore[index]
+        for position, code in enumerate(featured[stop.id]):  # type: ignore[index]
+            db_session.add(StopCountry(stop_id=stop.id, country_code=code, position=position))  # type: ignore[arg-type]
+    company_rows = [
+        Company(
+            name=f"Azienda di carico {n} S.r.l.",
+            vat_number=vat(n),
+            province_code=rng.choice(PROVINCES),
+            size_class=rng.choice(list(SizeClass)),
+            contact_name=f"Referente {n}",
+            contact_email=COMPANY_EMAIL if n == 1 else f"company{n}@bench.example.org",
+            export_share=rng.randint(0, 90),
+        )
+        for n in range(1, companies + 1)
+    ]
+    db_session.add_all(company_rows)
+    db_session.flush()
+    # Spread registrations so that every stop fills and keeps a waiting list.
+    pairs = {(company_rows[0].id, stop_rows[0].id)}
+    while len(pairs) < registrations:
+        pairs.add((rng.choice(company_rows).id, rng.choice(stop_rows).id))
+    per_stop: dict[int, int] = {}
+    registration_rows = []
+    for company_id, stop_id in sorted(pairs, key=lambda p: (p[1], p[0] != company_rows[0].id)):
+        count = per_stop.get(stop_id, 0) + 1  # type: ignore[arg-type]
+        per_stop[stop_id] = count  # type: ignore[index]
+        confirmed = count <= 300
+        registration = Registration(
+            stop_id=stop_id,  # type: ignore[arg-type]
+            company_id=company_id,  # type: ignore[arg-type]
+            status=RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITLISTED,
+            waitlist_position=None if confirmed else count - 300,
+        )
+        registration_rows.append(registration)
+    db_session.add_all(registration_rows)
+    db_session.flush()
+    db_session.add_all(
+        Attendee(registration_id=r.id, name=f"Persona {r.id}", email=f"person{r.id}@bench.example.org")  # type: ignore[arg-type]
+        for r in registration_rows
+    )
+    representatives = {
+        consulate.country_code: db_session.exec(
+            select(Representative).where(Representative.consulate_id == consulate.id)
+        ).first()
+        for consulate in db_session.exec(select(Consulate))
+    }
+    meetings = 0
+    for stop in stop_rows:
+        invitations = []
+        for code in featured[stop.id]:  # type: ignore[index]
+            rep = representatives[code]
+            assert rep is not None
+            invitation = Invitation(
+                stop_id=stop.id,
+                representative_id=rep.id,
+                country_code=code,
+                status=InvitationStatus.CONFIRMED,  # type: ignore[arg-type]
+            )
+            db_session.add(invitation)
+            invitations.append(invitation)
+        db_session.flush()
+        confirmed = [
+            r for r in registration_rows if r.stop_id == stop.id and r.status == RegistrationStatus.CONFIRMED
+        ]
+        for table, invitation in enumerate(invitations, start=1):
+            for slot, registration in enumerate(confirmed[table - 1 :: len(invitations)][:8]):
+                request = MeetingRequest(
+                    stop_id=stop.id,  # type: ignore[arg-type]
+                    registration_id=registration.id,  # type: ignore[arg-type]
+                    invitation_id=invitation.id,  # type: ignore[arg-type]
+                    priority=RequestPriority.HIGH,
+                    status=RequestStatus.ACCEPTED,
+                )
+                db_session.add(request)
+                db_session.flush()
+                db_session.add(
+                    Meeting(stop_id=stop.id, request_id=request.id, slot_index=slot, table_number=table)  # type: ignore[arg-type]
+                )
+                meetings += 1
+    organiser = accounts_service.create(
+        ORGANISER_EMAIL, role=Role.ORGANISER, password=ORGANISER_PASSWORD, db_session=db_session
+    )
+    company_user = User(email=COMPANY_EMAIL, role=Role.COMPANY, company_id=company_rows[0].id)
+    db_session.add(company_user)
+    db_session.flush()
+    return {
+        "stops": len(stop_rows),
+        "companies": len(company_rows),
+        "registrations": len(registration_rows),
+        "meetings": meetings,
+        "first_stop_id": stop_rows[0].id or 0,
+        "organiser_id": organiser.id or 0,
+        "company_user_id": company_user.id or 0,
+    }
