@@ -15,8 +15,11 @@ from app.csrf import CsrfCookieMiddleware, verify_csrf
 from app.db import make_engine
 from app.errors import install_error_handlers
 from app.i18n import LocaleMiddleware
+from app.manage import pages as manage_pages
+from app.reference import pages as reference_pages
 from app.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from app.stops import api as stops_api
+from app.stops import manage_pages as stops_manage_pages
 from app.stops import pages as stops_pages
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -50,6 +53,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(accounts_pages.router)
     app.include_router(stops_api.router)
     app.include_router(stops_pages.router)
+    app.include_router(stops_manage_pages.router)
+    app.include_router(manage_pages.router)
+    app.include_router(reference_pages.router)
     return app
 
 

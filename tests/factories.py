@@ -88,3 +88,63 @@ def organiser_token(client: TestClient, db_session: Session) -> dict[str, str]:
         "/api/auth/token", data={"username": user.email, "password": "correct horse battery"}
     )
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def create_company(db_session: Session, **overrides: Any) -> Any:
+    from app.companies.models import Company
+
+    n = _next()
+    values: dict[str, Any] = {
+        "name": f"Impresa di prova {n} S.r.l.",
+        "vat_number": f"{n:011d}",
+        "contact_name": f"Referente {n}",
+        "contact_email": f"company{n}@example.org",
+        "province_code": "VA",
+        "language": "it",
+    }
+    values.update(overrides)
+    company = Company(**values)
+    db_session.add(company)
+    db_session.flush()
+    return company
+
+
+def create_registration(db_session: Session, *, stop: Stop, company: Any, **overrides: Any) -> Any:
+    from app.companies.models import Registration, RegistrationStatus
+
+    values: dict[str, Any] = {"status": RegistrationStatus.CONFIRMED}
+    values.update(overrides)
+    registration = Registration(stop_id=stop.id, company_id=company.id, **values)
+    db_session.add(registration)
+    db_session.flush()
+    return registration
+
+
+def create_invitation(db_session: Session, *, stop: Stop, country: str = "US", **overrides: Any) -> Any:
+    """An invitation of a new representative (of a new consulate of ``country``) to ``stop``."""
+    from app.consuls.models import Consulate, ConsulateKind, Invitation, Representative
+
+    n = _next()
+    language = overrides.pop("language", "en")
+    consulate = Consulate(
+        country_code=country,
+        kind=ConsulateKind.CONSULATE_GENERAL,
+        name_it=f"Consolato {n}",
+        name_en=f"Consulate {n}",
+    )
+    db_session.add(consulate)
+    db_session.flush()
+    representative = Representative(
+        consulate_id=consulate.id,
+        name=f"Consul {n}",
+        email=f"consul{n}@example.org",
+        preferred_language=language,
+    )
+    db_session.add(representative)
+    db_session.flush()
+    invitation = Invitation(
+        stop_id=stop.id, representative_id=representative.id, country_code=country, **overrides
+    )
+    db_session.add(invitation)
+    db_session.flush()
+    return invitation

@@ -1,14 +1,15 @@
 """Public JSON API of the roadshow calendar."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Body, Query, Request
+from pydantic import BaseModel, Field
 
-from app.accounts.deps import Public
+from app.accounts.deps import OrganiserUser, Public
 from app.db import SessionDep
 from app.i18n import current_language
-from app.stops import service
-from app.stops.schemas import StopPublic
+from app.stops import manage, service
+from app.stops.schemas import StopPublic, StopWrite
 from app.stops.service import StopFilters, StopView
 from app.web import localized
 
@@ -62,3 +63,92 @@ def list_stops(
 @router.get("/{stop_id}", response_model=StopPublic, summary="One published stop", dependencies=[Public])
 def get_stop(stop_id: int, request: Request, db_session: SessionDep) -> StopPublic:
     return to_public(service.get_public(stop_id, db_session=db_session), request)
+
+
+# The body is read field by field by the service (every bad field reported at once, in the
+# reader's language); its schema is documented from StopWrite.
+WRITE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": StopWrite.model_json_schema()}},
+    }
+}
+EXAMPLE = {
+    "title": "Aerospazio a Varese",
+    "sector": "aerospace",
+    "territory": "VA",
+    "city": "Varese",
+    "venue": "Ville Ponti",
+    "date": "2027-05-12",
+    "capacity": 80,
+    "countries": ["US", "DE", "FR"],
+    "status": "published",
+}
+
+
+@router.post(
+    "",
+    response_model=StopPublic,
+    status_code=201,
+    summary="Create a stop (organisers)",
+    openapi_extra=WRITE_BODY,
+)
+def create_stop(
+    request: Request,
+    db_session: SessionDep,
+    user: OrganiserUser,
+    body: Annotated[dict[str, Any], Body(examples=[EXAMPLE])],
+) -> StopPublic:
+    stop = manage.create(body, actor=user, db_session=db_session)
+    return to_public(service.get_view(stop.id or 0, db_session=db_session), request)
+
+
+@router.patch(
+    "/{stop_id}",
+    response_model=StopPublic,
+    summary="Change some fields of a stop (organisers); people are told of changes that concern them",
+    openapi_extra={"requestBody": {**WRITE_BODY["requestBody"], "required": False}},
+)
+def update_stop(
+    stop_id: int,
+    request: Request,
+    db_session: SessionDep,
+    user: OrganiserUser,
+    body: Annotated[dict[str, Any], Body(examples=[{"venue": "Centro Congressi", "capacity": 100}])],
+) -> StopPublic:
+    manage.update(stop_id, body, actor=user, db_session=db_session)
+    return to_public(service.get_view(stop_id, db_session=db_session), request)
+
+
+class StatusChange(BaseModel):
+    reason: str = Field("", max_length=1000, description="Told to the people concerned when cancelling")
+
+
+def _transition(action: str) -> Any:
+    def change_status(
+        stop_id: int,
+        request: Request,
+        db_session: SessionDep,
+        user: OrganiserUser,
+        body: Annotated[StatusChange | None, Body()] = None,
+    ) -> StopPublic:
+        reason = body.reason if body else ""
+        manage.transition(stop_id, action, actor=user, db_session=db_session, reason=reason)
+        return to_public(service.get_view(stop_id, db_session=db_session), request)
+
+    return change_status
+
+
+for _action, _summary in (
+    ("publish", "Publish a draft stop, or reopen its registrations (organisers)"),
+    ("close", "Close a published stop's registrations (organisers)"),
+    ("cancel", "Cancel a stop: people are told, registrations closed, waiting list cleared (organisers)"),
+):
+    router.add_api_route(
+        f"/{{stop_id}}/{_action}",
+        _transition(_action),
+        methods=["POST"],
+        response_model=StopPublic,
+        summary=_summary,
+        name=f"{_action}_stop",
+    )

@@ -109,6 +109,11 @@ def get(stop_id: int, *, db_session: Session) -> Stop:
     return stop
 
 
+def get_view(stop_id: int, *, db_session: Session) -> StopView:
+    """Any stop, whatever its status, as the back office sees it."""
+    return _views([get(stop_id, db_session=db_session)], db_session=db_session)[0]
+
+
 def seats_taken(stop_ids: list[int], *, db_session: Session) -> dict[int, int]:
     if not stop_ids:
         return {}
@@ -119,6 +124,11 @@ def seats_taken(stop_ids: list[int], *, db_session: Session) -> dict[int, int]:
         .group_by(col(Registration.stop_id))
     )
     return {stop_id: count for stop_id, count in rows}
+
+
+def build_views(stops: list[Stop], *, db_session: Session) -> list[StopView]:
+    """Views of any stops (the back office lists every status)."""
+    return _views(stops, db_session=db_session)
 
 
 def _views(stops: list[Stop], *, db_session: Session) -> list[StopView]:

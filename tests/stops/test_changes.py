@@ -1,0 +1,181 @@
+"""Changes to an announced stop are told to the people concerned; cancelling closes it."""
+
+from datetime import UTC, date, datetime, time
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session, col, select
+
+from app import clock
+from app.audit.models import AuditEvent
+from app.companies.models import Registration, RegistrationStatus
+from app.consuls.models import InvitationStatus
+from app.notifications.models import OutboxMessage
+from app.stops import manage
+from app.stops.models import StopStatus
+from tests.factories import (
+    create_company,
+    create_invitation,
+    create_registration,
+    create_stop,
+    create_user,
+    csrf_token,
+    sign_in_as,
+)
+
+
+def now_in_november() -> None:
+    clock.set_source(lambda: datetime(2026, 11, 21, 9, 0, tzinfo=UTC))
+
+
+def outbox(db_session: Session) -> list[OutboxMessage]:
+    return list(db_session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id))))
+
+
+def test_moving_a_published_stop_emails_companies_and_consuls_in_their_language(
+    db_session: Session,
+) -> None:
+    now_in_november()
+    organiser = create_user(db_session)
+    stop = create_stop(db_session, stop_date=date(2027, 5, 12), venue="Ville Ponti")
+    italian = create_company(db_session, contact_email="it@example.org", language="it")
+    english = create_company(db_session, contact_email="en@example.org", language="en")
+    waiting = create_company(db_session, contact_email="wait@example.org")
+    gone = create_company(db_session, contact_email="gone@example.org")
+    create_registration(db_session, stop=stop, company=italian)
+    create_registration(db_session, stop=stop, company=english, status=RegistrationStatus.PENDING)
+    create_registration(
+        db_session, stop=stop, company=waiting, status=RegistrationStatus.WAITLISTED, waitlist_position=1
+    )
+    create_registration(db_session, stop=stop, company=gone, status=RegistrationStatus.CANCELLED)
+    consul = create_invitation(db_session, stop=stop, status=InvitationStatus.CONFIRMED, language="en")
+    create_invitation(db_session, stop=stop, country="DE", status=InvitationStatus.DECLINED)
+
+    manage.update(
+        stop.id or 0,
+        {"date": "2027-05-19", "venue": "Centro Congressi", "capacity": 70},
+        actor=organiser,
+        db_session=db_session,
+    )
+
+    messages = {m.to_address: m for m in outbox(db_session)}
+    assert len(messages) == 4 and {"it@example.org", "en@example.org", "wait@example.org"} < set(messages)
+    consul_mail = messages[messages_for_consul(messages)]
+    assert consul_mail.language == "en" and consul.status == InvitationStatus.CONFIRMED
+    italian_mail = messages["it@example.org"]
+    assert italian_mail.language == "it" and "Modifica alla tappa" in italian_mail.subject
+    assert "mercoledì 12 maggio 2027 → mercoledì 19 maggio 2027" in italian_mail.body_text
+    assert "Ville Ponti → Centro Congressi" in italian_mail.body_text
+    assert italian_mail.body_text.count("→") == 2  # the capacity is nobody's news
+    english_mail = messages["en@example.org"]
+    assert "Wednesday, 12 May 2027 → Wednesday, 19 May 2027" in english_mail.body_text
+    assert "<s>Ville Ponti</s>" in english_mail.body_html
+
+
+def messages_for_consul(messages: dict[str, OutboxMessage]) -> str:
+    return next(address for address in messages if address.startswith("consul"))
+
+
+def test_changes_nobody_needs_to_know_send_nothing(db_session: Session) -> None:
+    now_in_november()
+    organiser = create_user(db_session)
+    published = create_stop(db_session)
+    draft = create_stop(db_session, status=StopStatus.DRAFT)
+    for stop in (published, draft):
+        create_registration(db_session, stop=stop, company=create_company(db_session))
+    manage.update(
+        published.id or 0, {"capacity": 80, "title_en": "New"}, actor=organiser, db_session=db_session
+    )
+    manage.update(draft.id or 0, {"venue": "Elsewhere"}, actor=organiser, db_session=db_session)
+    assert outbox(db_session) == []
+
+
+def test_a_time_change_shows_old_and_new_times(db_session: Session) -> None:
+    now_in_november()
+    stop = create_stop(db_session, start_time=time(9, 30))
+    create_registration(
+        db_session, stop=stop, company=create_company(db_session, contact_email="t@example.org")
+    )
+    manage.update(stop.id or 0, {"start_time": "10:00"}, actor=None, db_session=db_session)
+    (message,) = outbox(db_session)
+    assert "09:30 → 10:00" in message.body_text
+
+
+def test_capacity_cannot_drop_below_the_seats_already_held(db_session: Session) -> None:
+    now_in_november()
+    stop = create_stop(db_session, capacity=3)
+    for status in (RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING, RegistrationStatus.CANCELLED):
+        create_registration(db_session, stop=stop, company=create_company(db_session), status=status)
+    try:
+        manage.update(stop.id or 0, {"capacity": 1}, actor=None, db_session=db_session)
+    except manage.InvalidInput as exc:
+        assert "2" in exc.errors["capacity"]
+    else:
+        raise AssertionError("capacity below the seats held was accepted")
+    manage.update(stop.id or 0, {"capacity": 2}, actor=None, db_session=db_session)
+
+
+def test_cancelling_closes_registrations_clears_the_waiting_list_and_tells_everyone(
+    client: TestClient, db_session: Session
+) -> None:
+    now_in_november()
+    organiser = create_user(db_session)
+    stop = create_stop(db_session, capacity=1)
+    confirmed = create_registration(db_session, stop=stop, company=create_company(db_session, language="en"))
+    waiting = create_registration(
+        db_session,
+        stop=stop,
+        company=create_company(db_session),
+        status=RegistrationStatus.WAITLISTED,
+        waitlist_position=1,
+    )
+    expired = create_registration(
+        db_session, stop=stop, company=create_company(db_session), status=RegistrationStatus.EXPIRED
+    )
+    create_invitation(db_session, stop=stop, status=InvitationStatus.INVITED)
+    sign_in_as(client, organiser)
+    db_session.commit()
+
+    confirm_page = client.get(f"/manage/stops/{stop.id}/cancel").text
+    assert "3 persone iscritte o invitate vengono avvisate" in confirm_page
+    response = client.post(
+        f"/manage/stops/{stop.id}/cancel",
+        data={"reason": "Sede non disponibile", "csrf_token": csrf_token(client)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+
+    db_session.expire_all()
+    for registration in (confirmed, waiting):
+        row = db_session.get(Registration, registration.id)
+        assert row is not None and row.status == RegistrationStatus.CANCELLED
+        assert row.cancelled_at is not None and row.waitlist_position is None
+    still_expired = db_session.get(Registration, expired.id)
+    assert still_expired is not None and still_expired.status == RegistrationStatus.EXPIRED
+    messages = outbox(db_session)
+    assert len(messages) == 3
+    assert all(m.template == "stops/emails/stop_cancelled" for m in messages)
+    english = next(m for m in messages if m.language == "en" and "Cancelled" in m.subject)
+    assert "has been cancelled" in english.body_text and "Sede non disponibile" in english.body_text
+
+    assert all(s["id"] != stop.id for s in client.get("/api/stops").json())
+    assert "Questa tappa è stata annullata." in client.get(f"/stops/{stop.id}").text
+    event = db_session.exec(
+        select(AuditEvent).where(AuditEvent.entity_id == str(stop.id), AuditEvent.action == "cancel")
+    ).one()
+    assert event.after == {
+        "status": "cancelled",
+        "registrations_cancelled": 2,
+        "reason": "Sede non disponibile",
+    }
+    assert event.before is not None and event.before["countries"] == ["US", "DE"]
+    assert (
+        client.post(f"/manage/stops/{stop.id}/edit", data={"csrf_token": csrf_token(client)}).status_code
+        == 409
+    )
+
+
+def test_cancelling_a_draft_tells_nobody(db_session: Session) -> None:
+    stop = create_stop(db_session, status=StopStatus.DRAFT)
+    create_invitation(db_session, stop=stop)
+    manage.transition(stop.id or 0, "cancel", actor=None, db_session=db_session)
+    assert outbox(db_session) == []
