@@ -24,7 +24,8 @@ def _plain(value: Any) -> Any:
 
 def snapshot(row: SQLModel, **extra: Any) -> dict[str, Any]:
     """A JSON-ready copy of a row's columns (plus related values such as a stop's countries)."""
-    values = {key: _plain(value) for key, value in row.model_dump().items()}
+    # Enum columns read back from the database are plain strings: no serializer warnings for them.
+    values = {key: _plain(value) for key, value in row.model_dump(warnings=False).items()}
     values.update({key: _plain(value) for key, value in extra.items()})
     return values
 

@@ -2,9 +2,9 @@ import json
 from pathlib import Path
 
 import pytest
-from matching_helpers import tiny_instance
 
 from app.matching.command import run
+from tests.matching.matching_helpers import tiny_instance
 
 
 def write(tmp_path: Path, data: object) -> str:

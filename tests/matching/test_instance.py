@@ -1,7 +1,7 @@
 import pytest
-from matching_helpers import example, tiny_instance
 
 from app.matching.instance import InvalidInstance, load_instance
+from tests.matching.matching_helpers import example, tiny_instance
 
 
 def problems_of(data: object) -> list[str]:

@@ -1,11 +1,11 @@
 from typing import Any
 
 import pytest
-from matching_helpers import assert_valid, example, tiny_instance
 
 from app.matching.generate import generate
 from app.matching.instance import load_instance
 from app.matching.solver import Infeasible, solve
+from tests.matching.matching_helpers import assert_valid, example, tiny_instance
 
 
 def solved(data: dict[str, Any], time_limit: float = 5.0) -> dict[str, Any]:
