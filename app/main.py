@@ -10,11 +10,13 @@ from fastapi.staticfiles import StaticFiles
 from app import pages
 from app.accounts import api as accounts_api
 from app.accounts import pages as accounts_pages
+from app.audit import pages as audit_pages
 from app.config import Settings, get_settings
 from app.csrf import CsrfCookieMiddleware, verify_csrf
 from app.db import make_engine
 from app.errors import install_error_handlers
 from app.i18n import LocaleMiddleware
+from app.notifications import pages as notifications_pages
 from app.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from app.stops import api as stops_api
 from app.stops import pages as stops_pages
@@ -50,6 +52,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(accounts_pages.router)
     app.include_router(stops_api.router)
     app.include_router(stops_pages.router)
+    app.include_router(audit_pages.router)
+    app.include_router(notifications_pages.router)
     return app
 
 
