@@ -119,6 +119,37 @@ def plan(
     raise typer.Exit(run(instance, time_limit, output))
 
 
+@cli.command()
+def worker(
+    once: Annotated[bool, typer.Option("--once", help="Deliver what is due, run due jobs, exit.")] = False,
+    poll_interval: Annotated[float, typer.Option(min=0.1, help="Seconds between rounds.")] = 5.0,
+) -> None:
+    """Deliver queued notifications (and run other areas' periodic jobs) until stopped."""
+    import logging
+    import signal
+    import threading
+
+    import app.main  # noqa: F401  (every area loaded, so that its periodic jobs are registered)
+    from app.db import make_engine
+    from app.notifications import worker as outbox_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        if once:
+            handled = outbox_worker.run_once(engine=engine, settings=settings)
+            ran = outbox_worker.run_due_jobs(engine=engine)
+            typer.echo(f"Handled {handled} messages; ran {len(ran)} periodic jobs.")
+            return
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        signal.signal(signal.SIGINT, lambda *_: stop.set())
+        outbox_worker.run_forever(engine=engine, settings=settings, stop=stop, poll_interval=poll_interval)
+    finally:
+        engine.dispose()
+
+
 def main() -> None:
     # Operators read the command line in English, like its help.
     set_language("en")

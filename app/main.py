@@ -10,12 +10,14 @@ from fastapi.staticfiles import StaticFiles
 from app import pages
 from app.accounts import api as accounts_api
 from app.accounts import pages as accounts_pages
+from app.audit import pages as audit_pages
 from app.config import Settings, get_settings
 from app.csrf import CsrfCookieMiddleware, verify_csrf
 from app.db import make_engine
 from app.errors import install_error_handlers
 from app.i18n import LocaleMiddleware
 from app.manage import pages as manage_pages
+from app.notifications import pages as notifications_pages
 from app.reference import pages as reference_pages
 from app.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from app.stops import api as stops_api
@@ -56,6 +58,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(stops_manage_pages.router)
     app.include_router(manage_pages.router)
     app.include_router(reference_pages.router)
+    app.include_router(audit_pages.router)
+    app.include_router(notifications_pages.router)
     return app
 
 

@@ -1,6 +1,6 @@
 """Every table model, imported once so that the metadata (and Alembic) knows them all."""
 
-from app.accounts.models import SignInToken, User
+from app.accounts.models import RateLimitCounter, SignInToken, User
 from app.agenda.models import AgendaItem, AgendaSpeaker
 from app.audit.models import AuditEvent
 from app.companies.models import (
@@ -31,6 +31,7 @@ __all__ = [
     "Meeting",
     "MeetingRequest",
     "OutboxMessage",
+    "RateLimitCounter",
     "Registration",
     "RegistrationCountry",
     "Representative",

@@ -148,3 +148,29 @@ def create_invitation(db_session: Session, *, stop: Stop, country: str = "US", *
     db_session.add(invitation)
     db_session.flush()
     return invitation
+
+
+def create_link_user(db_session: Session, *, role: str = "company", **overrides: Any) -> User:
+    """A company contact (with its company row) or a consul (with a representative) who signs in by link."""
+    from sqlmodel import select
+
+    from app.accounts import service as accounts_service
+    from app.accounts.models import Role
+    from app.companies.models import Company
+    from app.consuls.models import Consulate, Representative
+
+    n = _next()
+    email = overrides.pop("email", f"link{n}@example.org")
+    if role == "company":
+        company = Company(name=f"Azienda {n}", vat_number=f"{90000000000 + n}", contact_email=email)
+        db_session.add(company)
+        db_session.flush()
+        overrides.setdefault("company_id", company.id)
+    else:
+        consulate = db_session.exec(select(Consulate)).first()
+        assert consulate is not None, "the seeded consulates are missing"
+        representative = Representative(consulate_id=consulate.id, name=f"Console {n}", email=email)
+        db_session.add(representative)
+        db_session.flush()
+        overrides.setdefault("representative_id", representative.id)
+    return accounts_service.create(email, role=Role(role), db_session=db_session, **overrides)

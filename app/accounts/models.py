@@ -41,6 +41,23 @@ class SignInToken(SQLModel, table=True):
     token_hash: str = Field(max_length=64, unique=True)
     user_id: int = Field(foreign_key="user_account.id", index=True)
     purpose: str = Field(default="sign_in", max_length=30)
+    # Where the link leads once it has signed the person in (a local path).
+    next_path: str = Field(
+        default="/account", max_length=500, sa_column_kwargs={"server_default": "/account"}
+    )
     expires_at: datetime = Field(sa_type=UTCDateTime)
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class RateLimitCounter(SQLModel, table=True):
+    """Hits on one key (an address or a hashed email) within one fixed window.
+
+    Kept in the database so that every worker process sees the same counts.
+    """
+
+    __tablename__ = "rate_limit_counter"
+
+    key: str = Field(max_length=120, primary_key=True)
+    window_start: datetime = Field(sa_type=UTCDateTime, primary_key=True, index=True)
+    hits: int = 0

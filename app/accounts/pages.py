@@ -1,20 +1,43 @@
-"""Organisers' sign-in page with a session cookie, and sign-out."""
+"""Signing in: organisers with a password (/login), companies and consuls by emailed link (/sign-in)."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.accounts import service
+from app.accounts import limits, service
 from app.accounts.api import WRONG_CREDENTIALS
-from app.accounts.deps import CurrentUser, OptionalUser, Public, signer
-from app.accounts.models import Role
+from app.accounts.deps import (
+    AdminUser,
+    CurrentUser,
+    Limiter,
+    OptionalUser,
+    Public,
+    client_address,
+    signer,
+)
+from app.accounts.models import Role, User
 from app.db import SessionDep
+from app.errors import Conflict, InvalidInput
 from app.i18n import gettext as _
 from app.pages import safe_next
 from app.web import SESSION_COOKIE, render
 
 router = APIRouter(tags=["pages"])
+
+
+def _start_session(request: Request, user: User, next_path: str) -> RedirectResponse:
+    response = RedirectResponse(safe_next(next_path), status_code=303)
+    settings = request.app.state.settings
+    response.set_cookie(
+        SESSION_COOKIE,
+        signer(request).session_cookie(user),
+        max_age=service.SESSION_MAX_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+    )
+    return response
 
 
 @router.get("/login", response_class=HTMLResponse, name="login", dependencies=[Public])
@@ -28,25 +51,21 @@ def login_form(request: Request, user: OptionalUser, next: Annotated[str | None,
 def login(
     request: Request,
     db_session: SessionDep,
+    limiter: Limiter,
+    *,
     email: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
+    checks = limits.login_checks(client_address(request), email)
+    limiter.check(checks, db_session=db_session)
     user = service.authenticate(email, password, db_session=db_session) if email and password else None
-    if user is None:
+    if user is None or user.role not in service.STAFF_ROLES:
+        # Returned, not raised: the request's transaction commits the failure count.
+        limiter.hit(checks, db_session=db_session)
         context = {"next": safe_next(next), "email": email, "error": _(WRONG_CREDENTIALS)}
         return render(request, "accounts/public/login.html", context, status=401)
-    response = RedirectResponse(safe_next(next), status_code=303)
-    settings = request.app.state.settings
-    response.set_cookie(
-        SESSION_COOKIE,
-        signer(request).session_cookie(user),
-        max_age=service.SESSION_MAX_AGE,
-        httponly=True,
-        samesite="lax",
-        secure=settings.secure_cookies,
-    )
-    return response
+    return _start_session(request, user, next)
 
 
 @router.post("/logout", dependencies=[Public])
@@ -63,3 +82,122 @@ HOME_BY_ROLE = {Role.ADMIN: "/manage", Role.ORGANISER: "/manage", Role.COMPANY: 
 def account(user: CurrentUser) -> RedirectResponse:
     """Each kind of person has a home: the back office, the company's area, the consul's area."""
     return RedirectResponse(HOME_BY_ROLE[Role(user.role)], status_code=303)
+
+
+@router.get("/sign-in", response_class=HTMLResponse, name="sign_in", dependencies=[Public])
+def sign_in_form(request: Request, next: Annotated[str | None, Query()] = None) -> HTMLResponse:
+    context = {"next": safe_next(next or "/account"), "email": "", "errors": {}}
+    return render(request, "accounts/public/sign_in.html", context)
+
+
+@router.post("/sign-in", response_class=HTMLResponse, dependencies=[Public])
+def request_sign_in_link(
+    request: Request,
+    db_session: SessionDep,
+    limiter: Limiter,
+    *,
+    email: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/account",
+) -> HTMLResponse:
+    next_path = safe_next(next)
+    try:
+        address = service.normalise_email(email)
+    except InvalidInput as exc:
+        context = {"next": next_path, "email": email, "errors": exc.errors}
+        return render(request, "accounts/public/sign_in.html", context, status=422)
+    limiter.hit_and_check(limits.link_checks(client_address(request), address), db_session=db_session)
+    service.request_sign_in_link(address, next_path=next_path, db_session=db_session)
+    # The same answer whether or not the address belongs to anyone.
+    sent = {"email": address, "minutes": service.LINK_LIFETIME.seconds // 60}
+    return render(request, "accounts/public/sign_in_sent.html", sent)
+
+
+def _dead_link(request: Request) -> HTMLResponse:
+    context = {"next": "/account", "email": "", "errors": {}}
+    return render(request, "accounts/public/sign_in_expired.html", context, status=410)
+
+
+@router.get("/sign-in/{token}", response_class=HTMLResponse, dependencies=[Public])
+def open_sign_in_link(token: str, request: Request, db_session: SessionDep) -> HTMLResponse:
+    """Ask for one click before spending the link: mail scanners that fetch links would spend it."""
+    found = service.find_link(token, db_session=db_session)
+    if found is None:
+        return _dead_link(request)
+    link, user = found
+    context = {"token": token, "email": user.email, "purpose": link.purpose, "expires_at": link.expires_at}
+    return render(request, "accounts/public/sign_in_confirm.html", context)
+
+
+@router.post("/sign-in/{token}", response_class=HTMLResponse, dependencies=[Public])
+def use_sign_in_link(token: str, request: Request, db_session: SessionDep) -> Response:
+    used = service.use_link(token, db_session=db_session)
+    if used is None:
+        return _dead_link(request)
+    link, user = used
+    return _start_session(request, user, link.next_path)
+
+
+@router.get("/manage/organisers", response_class=HTMLResponse, name="organisers")
+def organisers(
+    request: Request, db_session: SessionDep, user: AdminUser, done: Annotated[str, Query()] = ""
+) -> HTMLResponse:
+    return _organisers_page(request, db_session, user, done=done)
+
+
+def _organisers_page(
+    request: Request,
+    db_session: SessionDep,
+    user: User,
+    *,
+    done: str = "",
+    form: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    context = {
+        "user": user,
+        "staff": service.list_staff(db_session=db_session),
+        "done": done if done in ("created", "deactivated", "activated") else "",
+        "form": form or {"email": "", "language": "it"},
+        "errors": errors or {},
+    }
+    return render(request, "accounts/manage/organisers.html", context, status=status)
+
+
+@router.post("/manage/organisers", response_class=HTMLResponse)
+def create_organiser(
+    request: Request,
+    db_session: SessionDep,
+    user: AdminUser,
+    *,
+    email: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    language: Annotated[str, Form()] = "it",
+) -> Response:
+    form = {"email": email, "language": language}
+    if language not in ("it", "en"):
+        errors = {"language": _("Choose Italian or English.")}
+        return _organisers_page(request, db_session, user, form=form, errors=errors, status=422)
+    try:
+        service.create_organiser(
+            db_session=db_session, actor=user, email=email, password=password, language=language
+        )
+    except InvalidInput as exc:
+        errors = {field: _(message) for field, message in exc.errors.items()}
+        return _organisers_page(request, db_session, user, form=form, errors=errors, status=422)
+    except Conflict as exc:
+        errors = {"email": exc.translated()}
+        return _organisers_page(request, db_session, user, form=form, errors=errors, status=409)
+    return RedirectResponse("/manage/organisers?done=created", status_code=303)
+
+
+@router.post("/manage/organisers/{user_id}/deactivate")
+def deactivate_organiser(user_id: int, db_session: SessionDep, user: AdminUser) -> RedirectResponse:
+    service.set_staff_active(db_session=db_session, actor=user, user_id=user_id, active=False)
+    return RedirectResponse("/manage/organisers?done=deactivated", status_code=303)
+
+
+@router.post("/manage/organisers/{user_id}/activate")
+def activate_organiser(user_id: int, db_session: SessionDep, user: AdminUser) -> RedirectResponse:
+    service.set_staff_active(db_session=db_session, actor=user, user_id=user_id, active=True)
+    return RedirectResponse("/manage/organisers?done=activated", status_code=303)

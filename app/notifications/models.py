@@ -12,6 +12,7 @@ from app.db import UTCDateTime, utcnow
 class OutboxStatus(StrEnum):
     QUEUED = "queued"
     SENT = "sent"
+    LOGGED = "logged"  # no SMTP server configured: written to the log, readable at /manage/outbox
     FAILED = "failed"  # gave up after the last retry
 
 

@@ -5,12 +5,14 @@ An email is three templates under ``templates/notifications/emails/`` (or anothe
 recipient's language. ``roadshow worker`` delivers what is queued.
 """
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, func, select
 
+from app.errors import NotFound
 from app.i18n import current_language, set_language
-from app.notifications.models import OutboxMessage
+from app.notifications.models import OutboxMessage, OutboxStatus
 from app.web import environment
 
 
@@ -43,4 +45,48 @@ def queue_email(
     )
     db_session.add(message)
     db_session.flush()
+    return message
+
+
+@dataclass(frozen=True)
+class OutboxPage:
+    messages: list[OutboxMessage]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def list_messages(
+    *,
+    db_session: Session,
+    status: OutboxStatus | None = None,
+    recipient: str = "",
+    page: int = 1,
+    per_page: int = 50,
+) -> OutboxPage:
+    """The outbox, newest first, optionally by status and by (part of) the recipient's address."""
+    conditions: list[Any] = []
+    if status is not None:
+        conditions.append(OutboxMessage.status == status)
+    if recipient.strip():
+        conditions.append(col(OutboxMessage.to_address).contains(recipient.strip().lower()))
+    total = db_session.exec(select(func.count()).select_from(OutboxMessage).where(*conditions)).one()
+    messages = db_session.exec(
+        select(OutboxMessage)
+        .where(*conditions)
+        .order_by(col(OutboxMessage.created_at).desc(), col(OutboxMessage.id).desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return OutboxPage(messages=list(messages), total=total, page=page, per_page=per_page)
+
+
+def get(message_id: int, *, db_session: Session) -> OutboxMessage:
+    message = db_session.get(OutboxMessage, message_id)
+    if message is None:
+        raise NotFound()
     return message
