@@ -11,6 +11,8 @@ from app import pages
 from app.accounts import api as accounts_api
 from app.accounts import pages as accounts_pages
 from app.config import Settings, get_settings
+from app.consuls import manage as consuls_manage
+from app.consuls import pages as consuls_pages
 from app.csrf import CsrfCookieMiddleware, verify_csrf
 from app.db import make_engine
 from app.errors import install_error_handlers
@@ -50,6 +52,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(accounts_pages.router)
     app.include_router(stops_api.router)
     app.include_router(stops_pages.router)
+    app.include_router(consuls_manage.router)
+    app.include_router(consuls_pages.router)
     return app
 
 
