@@ -251,6 +251,10 @@ def stop_consuls(
         "attendance_open": follow_up.attendance_open(stop),
         "slot_times": invitations.slot_times(stop),
         "reminder_days": settings.invitation_reminder_days,
+        "sector_names": {
+            sector.slug: localized(sector, "name")
+            for sector in reference_service.get_all_sectors(db_session=db_session)
+        },
         "invited": invited,
         "already": already,
         "without": [code for code in (without or "").split(",") if code],
