@@ -4,7 +4,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_starttls: bool = False
     mail_from: str = "Roadshow Confindustria Lombardia <roadshow@example.org>"
+
+    # Invitations of consuls without an answer get one reminder per this many days.
+    invitation_reminder_days: int = Field(default=5, ge=1)
 
     seed_dir: Path = ROOT / "seed_data"
     templates_dir: Path = ROOT / "templates"

@@ -12,6 +12,8 @@ from app.accounts import api as accounts_api
 from app.accounts import pages as accounts_pages
 from app.audit import pages as audit_pages
 from app.config import Settings, get_settings
+from app.consuls import manage as consuls_manage
+from app.consuls import pages as consuls_pages
 from app.csrf import CsrfCookieMiddleware, verify_csrf
 from app.db import make_engine
 from app.errors import install_error_handlers
@@ -60,6 +62,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(reference_pages.router)
     app.include_router(audit_pages.router)
     app.include_router(notifications_pages.router)
+    app.include_router(consuls_manage.router)
+    app.include_router(consuls_pages.router)
     return app
 
 

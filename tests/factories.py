@@ -150,6 +150,70 @@ def create_invitation(db_session: Session, *, stop: Stop, country: str = "US", *
     return invitation
 
 
+def create_consulate(db_session: Session, *, country: str = "US", **overrides: Any) -> Any:
+    from app.consuls.models import Consulate, ConsulateKind
+
+    n = _next()
+    values: dict[str, Any] = {
+        "country_code": country,
+        "kind": ConsulateKind.CONSULATE_GENERAL,
+        "name_it": f"Consolato di prova {n}",
+        "name_en": f"Test consulate {n}",
+        "address": "Via Manzoni 1, 20121 Milano",
+    }
+    values.update(overrides)
+    consulate = Consulate(**values)
+    db_session.add(consulate)
+    db_session.flush()
+    return consulate
+
+
+def create_representative(db_session: Session, *, consulate: Any = None, **overrides: Any) -> Any:
+    from app.consuls.models import Representative
+
+    n = _next()
+    consulate = consulate or create_consulate(db_session)
+    values: dict[str, Any] = {
+        "consulate_id": consulate.id,
+        "name": f"Representative {n}",
+        "title": "Consul",
+        "email": f"rep{n}@consulate.example.org",
+        "languages": ["en"],
+        "preferred_language": "en",
+    }
+    values.update(overrides)
+    person = Representative(**values)
+    db_session.add(person)
+    db_session.flush()
+    return person
+
+
+def only_representatives_of(db_session: Session, country: str, count: int = 1, **overrides: Any) -> list[Any]:
+    """Deactivate the seeded representations of ``country`` and give it ``count`` fresh representatives."""
+    from sqlmodel import select
+
+    from app.consuls.models import Consulate
+
+    for seeded in db_session.exec(select(Consulate).where(Consulate.country_code == country)):
+        seeded.active = False
+        db_session.add(seeded)
+    consulate = create_consulate(db_session, country=country)
+    return [create_representative(db_session, consulate=consulate, **overrides) for _ in range(count)]
+
+
+def invite_representative(db_session: Session, *, stop: Stop, representative: Any, **overrides: Any) -> Any:
+    from app.consuls.models import Consulate, Invitation
+
+    consulate = db_session.get(Consulate, representative.consulate_id)
+    assert consulate is not None
+    invitation = Invitation(
+        stop_id=stop.id, representative_id=representative.id, country_code=consulate.country_code, **overrides
+    )
+    db_session.add(invitation)
+    db_session.flush()
+    return invitation
+
+
 def create_link_user(db_session: Session, *, role: str = "company", **overrides: Any) -> User:
     """A company contact (with its company row) or a consul (with a representative) who signs in by link."""
     from sqlmodel import select

@@ -25,6 +25,8 @@ class Consulate(SQLModel, table=True):
     address: str = Field(default="", max_length=300)
     website: str | None = Field(default=None, max_length=200)
     demo_contact: bool = False
+    # A representation that closes is kept for the history of its invitations, not deleted.
+    active: bool = True
 
 
 class Representative(SQLModel, table=True):
