@@ -21,6 +21,7 @@ from app.i18n import LocaleMiddleware
 from app.manage import pages as manage_pages
 from app.notifications import pages as notifications_pages
 from app.reference import pages as reference_pages
+from app.matching import pages as matching_pages
 from app.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from app.stops import api as stops_api
 from app.stops import manage_pages as stops_manage_pages
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(notifications_pages.router)
     app.include_router(consuls_manage.router)
     app.include_router(consuls_pages.router)
+    app.include_router(matching_pages.router)
     return app
 
 

@@ -12,7 +12,7 @@ from app.companies.models import (
     RegistrationCountry,
 )
 from app.consuls.models import Consulate, Invitation, Representative
-from app.matching.models import Meeting, MeetingRequest
+from app.matching.models import Meeting, MeetingRequest, ScheduleRun
 from app.notifications.models import OutboxMessage
 from app.reference.models import Country, Sector, SectorInterest, Territory, TerritorySector
 from app.stops.models import Stop, StopCountry
@@ -35,6 +35,7 @@ __all__ = [
     "Registration",
     "RegistrationCountry",
     "Representative",
+    "ScheduleRun",
     "Sector",
     "SectorInterest",
     "SignInToken",

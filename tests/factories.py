@@ -100,6 +100,22 @@ def create_company(db_session: Session, **overrides: Any) -> Any:
         "contact_name": f"Referente {n}",
         "contact_email": f"company{n}@example.org",
         "province_code": "VA",
+# B2B meetings (issue 6): companies, representatives and their stop rows, made directly.
+
+
+def b2b_company(db_session: Session, *, sectors: tuple[str, ...] = ("aerospace",), **overrides: Any) -> Any:
+    from app.companies.models import Company, CompanySector
+
+    n = _next()
+    values: dict[str, Any] = {
+        "name": f"Azienda {n} S.r.l.",
+        "vat_number": f"{n:011d}",
+        "province_code": "VA",
+        "size_class": "small",
+        "website": f"https://azienda{n}.example.org",
+        "export_share": 40,
+        "contact_name": f"Contatto {n}",
+        "contact_email": f"company{n}@example.org",
         "language": "it",
     }
     values.update(overrides)
@@ -115,6 +131,19 @@ def create_registration(db_session: Session, *, stop: Stop, company: Any, **over
     values: dict[str, Any] = {"status": RegistrationStatus.CONFIRMED}
     values.update(overrides)
     registration = Registration(stop_id=stop.id, company_id=company.id, **values)
+    for slug in sectors:
+        db_session.add(CompanySector(company_id=company.id, sector_slug=slug))
+    db_session.flush()
+    return company
+
+
+def b2b_registration(db_session: Session, stop: Stop, *, status: str = "confirmed", **company: Any) -> Any:
+    """A company (made here unless ``company=`` is given) registered for ``stop``."""
+    from app.companies.models import Registration, RegistrationStatus
+
+    existing = company.pop("company", None)
+    row = existing or b2b_company(db_session, **company)
+    registration = Registration(stop_id=stop.id, company_id=row.id, status=RegistrationStatus(status))
     db_session.add(registration)
     db_session.flush()
     return registration
@@ -131,6 +160,15 @@ def create_invitation(db_session: Session, *, stop: Stop, country: str = "US", *
         kind=ConsulateKind.CONSULATE_GENERAL,
         name_it=f"Consolato {n}",
         name_en=f"Consulate {n}",
+def b2b_invitation(
+    db_session: Session, stop: Stop, *, country: str = "US", status: str = "confirmed", **overrides: Any
+) -> Any:
+    """A representative of ``country`` (with a consulate of their own) invited to ``stop``."""
+    from app.consuls.models import Consulate, Invitation, InvitationStatus, Representative
+
+    n = _next()
+    consulate = Consulate(
+        country_code=country, kind="consulate_general", name_it=f"Consolato {n}", name_en=f"Consulate {n}"
     )
     db_session.add(consulate)
     db_session.flush()
@@ -139,11 +177,19 @@ def create_invitation(db_session: Session, *, stop: Stop, country: str = "US", *
         name=f"Consul {n}",
         email=f"consul{n}@example.org",
         preferred_language=language,
+        name=overrides.pop("name", f"Consul {n}"),
+        email=overrides.pop("email", f"consul{n}@example.org"),
+        preferred_language=overrides.pop("preferred_language", "en"),
     )
     db_session.add(representative)
     db_session.flush()
     invitation = Invitation(
         stop_id=stop.id, representative_id=representative.id, country_code=country, **overrides
+        stop_id=stop.id,
+        representative_id=representative.id,
+        country_code=country,
+        status=InvitationStatus(status),
+        **overrides,
     )
     db_session.add(invitation)
     db_session.flush()
@@ -238,3 +284,34 @@ def create_link_user(db_session: Session, *, role: str = "company", **overrides:
         db_session.flush()
         overrides.setdefault("representative_id", representative.id)
     return accounts_service.create(email, role=Role(role), db_session=db_session, **overrides)
+def b2b_company_user(db_session: Session, registration: Any) -> User:
+    return create_user(db_session, role="company", password=None, company_id=registration.company_id)
+
+
+def b2b_consul_user(db_session: Session, invitation: Any) -> User:
+    return create_user(
+        db_session, role="consul", password=None, representative_id=invitation.representative_id
+    )
+
+
+def b2b_request(
+    db_session: Session,
+    registration: Any,
+    invitation: Any,
+    *,
+    priority: str = "medium",
+    status: str = "accepted",
+) -> Any:
+    from app.matching.models import MeetingRequest, RequestPriority, RequestStatus
+
+    request = MeetingRequest(
+        stop_id=registration.stop_id,
+        registration_id=registration.id,
+        invitation_id=invitation.id,
+        priority=RequestPriority(priority),
+        goal="Find a distributor",
+        status=RequestStatus(status),
+    )
+    db_session.add(request)
+    db_session.flush()
+    return request

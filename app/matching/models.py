@@ -2,8 +2,9 @@
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import CheckConstraint, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.db import UTCDateTime, utcnow
@@ -49,4 +50,23 @@ class Meeting(SQLModel, table=True):
     slot_index: int
     table_number: int
     locked: bool = False
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ScheduleRun(SQLModel, table=True):
+    """What the scheduler reported the last times it ran for a stop (the newest is shown)."""
+
+    __tablename__ = "schedule_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    stop_id: int = Field(foreign_key="stop.id", index=True)
+    objective: int
+    upper_bound: int | None = None
+    optimal: bool = False
+    idle_gaps: int = 0
+    seconds: float = 0.0
+    meeting_count: int = 0
+    # [{"request_id": int, "reason": str}] for every accepted request left out, reasons in English.
+    unscheduled: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
+    created_by_user_id: int | None = Field(default=None, foreign_key="user_account.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

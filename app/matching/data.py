@@ -1,0 +1,151 @@
+"""Everything about a stop's B2B meetings, read in a fixed number of queries.
+
+Requests, scheduling and publishing all look at the same rows (requests, registrations,
+companies, invitations, representatives, meetings); loading them once per operation keeps
+each page to a handful of queries whatever the number of companies.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlmodel import Session, col, select
+
+from app.companies.models import Company, CompanySector, Registration, RegistrationStatus
+from app.consuls.models import Consulate, Invitation, InvitationStatus, Representative
+from app.matching.models import Meeting, MeetingRequest, RequestPriority, RequestStatus, ScheduleRun
+from app.reference.models import Country, Sector, Territory
+from app.stops.models import Stop
+
+PRIORITY_WEIGHT = {RequestPriority.HIGH: 3, RequestPriority.MEDIUM: 2, RequestPriority.LOW: 1}
+# Added to a request's weight when the representative listed one of the company's sectors
+# among their interests: a meeting both sides want should win over one only one side wants.
+MUTUAL_INTEREST_BONUS = 2
+MAX_WEIGHT = 10
+
+
+def slot_times(stop: Stop) -> list[time]:
+    """Start times of the stop's B2B slots (empty until the block is set)."""
+    if stop.b2b_first_slot is None or stop.b2b_slot_count < 1:
+        return []
+    start = datetime.combine(date(2000, 1, 1), stop.b2b_first_slot)
+    step = timedelta(minutes=stop.b2b_slot_minutes)
+    return [(start + i * step).time() for i in range(stop.b2b_slot_count)]
+
+
+def slot_end(stop: Stop, start: time) -> time:
+    return (datetime.combine(date(2000, 1, 1), start) + timedelta(minutes=stop.b2b_slot_minutes)).time()
+
+
+def slot_labels(stop: Stop) -> list[str]:
+    return [moment.strftime("%H:%M") for moment in slot_times(stop)]
+
+
+@dataclass
+class StopData:
+    stop: Stop
+    requests: list[MeetingRequest]
+    registrations: dict[int, Registration]
+    companies: dict[int, Company]
+    company_sectors: dict[int, list[str]]
+    invitations: dict[int, Invitation]
+    representatives: dict[int, Representative]
+    consulates: dict[int, Consulate]
+    countries: dict[str, Country]
+    sectors: dict[str, Sector]
+    territories: dict[str, Territory]
+    meetings: dict[int, Meeting] = field(default_factory=dict)  # by request id
+    latest_run: ScheduleRun | None = None
+
+    def request(self, request_id: int) -> MeetingRequest | None:
+        return next((q for q in self.requests if q.id == request_id), None)
+
+    def company_of(self, request: MeetingRequest) -> Company:
+        return self.companies[self.registrations[request.registration_id].company_id]
+
+    def representative_of(self, invitation: Invitation) -> Representative:
+        return self.representatives[invitation.representative_id]
+
+    def schedulable(self, request: MeetingRequest) -> bool:
+        """Accepted, between a confirmed company and a representative who confirmed."""
+        registration = self.registrations[request.registration_id]
+        invitation = self.invitations[request.invitation_id]
+        return (
+            request.status == RequestStatus.ACCEPTED
+            and registration.status == RegistrationStatus.CONFIRMED
+            and invitation.status == InvitationStatus.CONFIRMED
+        )
+
+    def mutual_interest(self, request: MeetingRequest) -> bool:
+        invitation = self.invitations[request.invitation_id]
+        sectors = self.company_sectors.get(self.registrations[request.registration_id].company_id, [])
+        return any(slug in invitation.sector_interests for slug in sectors)
+
+    def weight(self, request: MeetingRequest) -> int:
+        weight = PRIORITY_WEIGHT[RequestPriority(request.priority)]
+        if self.mutual_interest(request):
+            weight += MUTUAL_INTEREST_BONUS
+        return min(weight, MAX_WEIGHT)
+
+    def confirmed_invitations(self) -> list[Invitation]:
+        return [i for i in self.invitations.values() if i.status == InvitationStatus.CONFIRMED]
+
+    def confirmed_registrations(self) -> list[Registration]:
+        return [r for r in self.registrations.values() if r.status == RegistrationStatus.CONFIRMED]
+
+
+def load(stop: Stop, *, db_session: Session) -> StopData:
+    stop_id = stop.id
+    requests = list(
+        db_session.exec(
+            select(MeetingRequest).where(MeetingRequest.stop_id == stop_id).order_by(col(MeetingRequest.id))
+        )
+    )
+    registrations = {
+        r.id or 0: r for r in db_session.exec(select(Registration).where(Registration.stop_id == stop_id))
+    }
+    company_ids = {r.company_id for r in registrations.values()}
+    companies = {
+        c.id or 0: c for c in db_session.exec(select(Company).where(col(Company.id).in_(company_ids)))
+    }
+    company_sectors: dict[int, list[str]] = defaultdict(list)
+    for link in db_session.exec(
+        select(CompanySector)
+        .where(col(CompanySector.company_id).in_(company_ids))
+        .order_by(col(CompanySector.sector_slug))
+    ):
+        company_sectors[link.company_id].append(link.sector_slug)
+    invitations = {
+        i.id or 0: i
+        for i in db_session.exec(
+            select(Invitation).where(Invitation.stop_id == stop_id).order_by(col(Invitation.id))
+        )
+    }
+    rep_ids = {i.representative_id for i in invitations.values()}
+    representatives = {
+        r.id or 0: r
+        for r in db_session.exec(select(Representative).where(col(Representative.id).in_(rep_ids)))
+    }
+    consulate_ids = {r.consulate_id for r in representatives.values()}
+    consulates = {
+        c.id or 0: c for c in db_session.exec(select(Consulate).where(col(Consulate.id).in_(consulate_ids)))
+    }
+    meetings = {m.request_id: m for m in db_session.exec(select(Meeting).where(Meeting.stop_id == stop_id))}
+    latest_run = db_session.exec(
+        select(ScheduleRun).where(ScheduleRun.stop_id == stop_id).order_by(col(ScheduleRun.id).desc())
+    ).first()
+    return StopData(
+        stop=stop,
+        requests=requests,
+        registrations=registrations,
+        companies=companies,
+        company_sectors=dict(company_sectors),
+        invitations=invitations,
+        representatives=representatives,
+        consulates=consulates,
+        countries={c.code: c for c in db_session.exec(select(Country))},
+        sectors={s.slug: s for s in db_session.exec(select(Sector))},
+        territories={t.code: t for t in db_session.exec(select(Territory))},
+        meetings=meetings,
+        latest_run=latest_run,
+    )

@@ -1,0 +1,214 @@
+"""What the meeting pages show, gathered from one load of the stop's data."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session
+
+from app.companies.models import Company, Registration
+from app.consuls.models import Consulate, Invitation, Representative
+from app.i18n import gettext as _
+from app.i18n import lazy
+from app.matching import data as stop_data
+from app.matching import requests as requests_service
+from app.matching import scheduling
+from app.matching.data import StopData, slot_labels
+from app.matching.models import Meeting, MeetingRequest, RequestPriority, RequestStatus
+from app.matching.publishing import published_entries
+from app.reference.models import Country
+from app.stops.models import PublicationStatus, Stop
+from app.web import localized
+
+PRIORITY_LABELS = {
+    RequestPriority.HIGH: lazy("High"),
+    RequestPriority.MEDIUM: lazy("Medium"),
+    RequestPriority.LOW: lazy("Low"),
+}
+STATUS_LABELS = {
+    RequestStatus.PENDING: lazy("Waiting for an answer"),
+    RequestStatus.ACCEPTED: lazy("Accepted"),
+    RequestStatus.DECLINED: lazy("Declined"),
+}
+SIZE_LABELS = {
+    "micro": lazy("Micro enterprise"),
+    "small": lazy("Small enterprise"),
+    "medium": lazy("Medium-sized enterprise"),
+    "large": lazy("Large enterprise"),
+}
+SCHEDULE_LABELS = {
+    PublicationStatus.NONE: lazy("Not scheduled yet"),
+    PublicationStatus.DRAFT: lazy("Draft: not yet visible to participants"),
+    PublicationStatus.PUBLISHED: lazy("Published"),
+}
+
+
+@dataclass
+class RequestRow:
+    """A request with the people behind it, as every page lists it."""
+
+    request: MeetingRequest
+    company: Company
+    registration: Registration
+    invitation: Invitation
+    representative: Representative
+    consulate: Consulate
+    country: Country
+    weight: int
+    mutual_interest: bool
+    meeting: Meeting | None
+    slot: str | None
+    sector_names: list[str]
+    province: str
+
+    @property
+    def priority_label(self) -> str:
+        return _(PRIORITY_LABELS[RequestPriority(self.request.priority)])
+
+    @property
+    def status_label(self) -> str:
+        return _(STATUS_LABELS[RequestStatus(self.request.status)])
+
+    @property
+    def size_label(self) -> str:
+        size = self.company.size_class
+        return _(SIZE_LABELS[size]) if size in SIZE_LABELS else ""
+
+
+def rows(info: StopData, requests: list[MeetingRequest]) -> list[RequestRow]:
+    labels = slot_labels(info.stop)
+    result = []
+    for q in requests:
+        invitation = info.invitations[q.invitation_id]
+        representative = info.representative_of(invitation)
+        company = info.company_of(q)
+        meeting = info.meetings.get(q.id or 0)
+        result.append(
+            RequestRow(
+                request=q,
+                company=company,
+                registration=info.registrations[q.registration_id],
+                invitation=invitation,
+                representative=representative,
+                consulate=info.consulates[representative.consulate_id],
+                country=info.countries[invitation.country_code],
+                weight=info.weight(q),
+                mutual_interest=info.mutual_interest(q),
+                meeting=meeting,
+                slot=labels[meeting.slot_index] if meeting and meeting.slot_index < len(labels) else None,
+                sector_names=[
+                    localized(info.sectors[s], "name") for s in info.company_sectors.get(company.id or 0, [])
+                ],
+                province=info.territories[company.province_code].name
+                if company.province_code in info.territories
+                else "",
+            )
+        )
+    return result
+
+
+def invitation_options(info: StopData, exclude: set[int] | None = None) -> list[tuple[int, str]]:
+    options = []
+    for invitation in info.confirmed_invitations():
+        if exclude and invitation.id in exclude:
+            continue
+        representative = info.representative_of(invitation)
+        consulate = info.consulates[representative.consulate_id]
+        country = localized(info.countries[invitation.country_code], "name")
+        options.append(
+            (invitation.id or 0, f"{country} — {representative.name}, {localized(consulate, 'name')}")
+        )
+    return sorted(options, key=lambda option: option[1])
+
+
+def _priorities() -> list[tuple[str, str]]:
+    return [(p.value, _(label)) for p, label in PRIORITY_LABELS.items()]
+
+
+def _published(stop: Stop) -> bool:
+    return stop.schedule_status == PublicationStatus.PUBLISHED
+
+
+def company_context(stop: Stop, registration: Registration, *, db_session: Session) -> dict[str, Any]:
+    info = stop_data.load(stop, db_session=db_session)
+    own = [q for q in info.requests if q.registration_id == registration.id]
+    used = requests_service.count_active(registration, db_session=db_session)
+    options = invitation_options(info, exclude={q.invitation_id for q in own})
+    return {
+        "stop": stop,
+        "requests": rows(info, own),
+        "options": options,
+        "priorities": _priorities(),
+        "quota": stop.meeting_request_quota,
+        "used": used,
+        "can_request": not _published(stop) and used < stop.meeting_request_quota and bool(options),
+        "published": _published(stop),
+        "agenda": published_entries(info, registration_id=registration.id),
+        "values": {},
+        "errors": {},
+    }
+
+
+def consul_context(stop: Stop, invitation: Invitation, *, db_session: Session) -> dict[str, Any]:
+    info = stop_data.load(stop, db_session=db_session)
+    own = [q for q in info.requests if q.invitation_id == invitation.id]
+    return {
+        "stop": stop,
+        "invitation": invitation,
+        "requests": rows(info, own),
+        "published": _published(stop),
+        "agenda": published_entries(info, invitation_id=invitation.id),
+        "errors": {},
+    }
+
+
+def manage_context(stop: Stop, *, db_session: Session) -> dict[str, Any]:
+    info = stop_data.load(stop, db_session=db_session)
+    all_rows = rows(info, info.requests)
+    labels = slot_labels(stop)
+    grid: dict[tuple[int, int], RequestRow] = {}
+    for row in all_rows:
+        if row.meeting is not None:
+            grid[(row.meeting.slot_index, row.meeting.table_number)] = row
+    run = info.latest_run
+    reasons = {u["request_id"]: u["reason"] for u in (run.unscheduled if run else [])}
+    left_out = [
+        (row, _(reasons.get(row.request.id, scheduling.NOT_RUN_YET)))
+        for row in all_rows
+        if row.meeting is None and info.schedulable(row.request)
+    ]
+    _instance, current = scheduling.export(stop, db_session=db_session) if labels else ({}, {})
+    gap = None
+    if run and run.upper_bound:
+        gap = max(run.upper_bound - run.objective, 0) / run.upper_bound * 100
+    return {
+        "stop": stop,
+        "requests": all_rows,
+        "registration_options": sorted(
+            ((r.id or 0, info.companies[r.company_id].name) for r in info.confirmed_registrations()),
+            key=lambda option: option[1],
+        ),
+        "invitation_options": invitation_options(info),
+        "priorities": _priorities(),
+        "block": {
+            "first_slot": stop.b2b_first_slot.strftime("%H:%M") if stop.b2b_first_slot else "",
+            "slot_minutes": str(stop.b2b_slot_minutes),
+            "slot_count": str(stop.b2b_slot_count or ""),
+            "tables": str(stop.b2b_tables or ""),
+        },
+        "block_set": scheduling.block_is_set(stop),
+        "slots": labels,
+        "tables": list(range(1, stop.b2b_tables + 1)),
+        "slot_choices": [(label, label) for label in labels],
+        "table_choices": [(t, _("Table %(table)d") % {"table": t}) for t in range(1, stop.b2b_tables + 1)],
+        "grid": grid,
+        "run": run,
+        "gap": gap,
+        "current_objective": current.get("objective"),
+        "left_out": left_out,
+        "pending": sum(1 for q in info.requests if q.status == RequestStatus.PENDING),
+        "schedule_label": _(SCHEDULE_LABELS[PublicationStatus(stop.schedule_status)]),
+        "published": _published(stop),
+        "has_meetings": bool(info.meetings),
+        "values": {},
+        "errors": {},
+    }
