@@ -10,6 +10,9 @@ from fastapi.staticfiles import StaticFiles
 from app import pages
 from app.accounts import api as accounts_api
 from app.accounts import pages as accounts_pages
+from app.agenda import pages as agenda_pages
+from app.agenda import personal_pages as agenda_personal_pages
+from app.checkin import pages as checkin_pages
 from app.config import Settings, get_settings
 from app.csrf import CsrfCookieMiddleware, verify_csrf
 from app.db import make_engine
@@ -50,6 +53,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(accounts_pages.router)
     app.include_router(stops_api.router)
     app.include_router(stops_pages.router)
+    app.include_router(agenda_pages.router)
+    app.include_router(agenda_personal_pages.router)
+    app.include_router(checkin_pages.router)
     return app
 
 
