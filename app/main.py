@@ -18,6 +18,7 @@ from app.csrf import CsrfCookieMiddleware, verify_csrf
 from app.db import make_engine
 from app.errors import install_error_handlers
 from app.i18n import LocaleMiddleware
+from app.results import pages as results_pages
 from app.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from app.stops import api as stops_api
 from app.stops import pages as stops_pages
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(agenda_pages.router)
     app.include_router(agenda_personal_pages.router)
     app.include_router(checkin_pages.router)
+    app.include_router(results_pages.router)
     return app
 
 

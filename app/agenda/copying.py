@@ -17,6 +17,7 @@ from app.stops import service as stops_service
 from app.stops.models import PublicationStatus, Stop, StopCountry
 
 PLENARY = "Sala plenaria"
+LUNCH_MINUTES = 60
 
 
 @dataclass
@@ -34,7 +35,7 @@ class Draft:
 
 
 def typical_day(stop: Stop, *, db_session: Session) -> list[Draft]:
-    """Welcome, keynote, one presentation per prospect country, lunch, B2B block, closing."""
+    """Welcome, keynote, one presentation per prospect country, panel, lunch, B2B block, closing."""
     confirmed: dict[str, int] = {}
     for invited in invited_representatives(stop.id or 0, db_session=db_session):
         if invited.confirmed:
@@ -65,8 +66,22 @@ def typical_day(stop: Stop, *, db_session: Session) -> list[Draft]:
             f"Country presentation: {country.name_en}",
             representative_ids=[rep_id] if rep_id else [],
         )
-    add(AgendaItemKind.NETWORKING_LUNCH, 60, "Pranzo di networking", "Networking lunch", room="Foyer")
     window = b2b_window(stop)
+    # Lunch leads into the B2B block when there is room: a panel fills up to an hour before it.
+    lunch_start = add_minutes(window[0], -LUNCH_MINUTES) if window else cursor
+    if lunch_start > cursor:
+        panel_end = min(lunch_start, add_minutes(cursor, 60))
+        gap = (panel_end.hour * 60 + panel_end.minute) - (cursor.hour * 60 + cursor.minute)
+        if gap >= 30:
+            add(AgendaItemKind.PANEL, gap, "Tavola rotonda", "Panel discussion")
+        cursor = lunch_start
+    add(
+        AgendaItemKind.NETWORKING_LUNCH,
+        LUNCH_MINUTES,
+        "Pranzo di networking",
+        "Networking lunch",
+        room="Foyer",
+    )
     if window is not None:
         drafts.append(
             Draft(

@@ -7,6 +7,7 @@ nothing but a number and cannot be forged or guessed.
 """
 
 import base64
+import io
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,10 +56,17 @@ def checkin_url(attendee: Attendee, *, secret_key: str | None = None, base_url: 
     return f"{base}/checkin/{checkin_token(attendee.id or 0, secret_key=secret_key)}"
 
 
+def _qr(attendee: Attendee, secret_key: str | None, base_url: str | None) -> segno.QRCode:
+    return segno.make(checkin_url(attendee, secret_key=secret_key, base_url=base_url), error="m")
+
+
 def checkin_qr_svg(attendee: Attendee, *, secret_key: str | None = None, base_url: str | None = None) -> str:
-    """The attendee's QR code as an SVG document, for emails and pages."""
-    qr = segno.make(checkin_url(attendee, secret_key=secret_key, base_url=base_url), error="m")
-    return str(qr.svg_inline(scale=4, border=2, dark="#1b2430", title="Check-in"))
+    """The attendee's QR code as a standalone SVG document (with its namespace), for emails and pages."""
+    buffer = io.BytesIO()
+    _qr(attendee, secret_key, base_url).save(
+        buffer, kind="svg", scale=4, border=2, dark="#1b2430", xmldecl=False, svgns=True, title="Check-in"
+    )
+    return buffer.getvalue().decode()
 
 
 def checkin_qr_data_uri(
@@ -67,6 +75,15 @@ def checkin_qr_data_uri(
     """The QR code as a ``data:`` URI for an ``<img>`` (allowed by the pages' CSP)."""
     svg = checkin_qr_svg(attendee, secret_key=secret_key, base_url=base_url)
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def checkin_qr_png(
+    attendee: Attendee, *, secret_key: str | None = None, base_url: str | None = None
+) -> bytes:
+    """The QR code as PNG bytes, for emails that attach it (many mail clients do not show SVG)."""
+    buffer = io.BytesIO()
+    _qr(attendee, secret_key, base_url).save(buffer, kind="png", scale=6, border=2)
+    return buffer.getvalue()
 
 
 @dataclass

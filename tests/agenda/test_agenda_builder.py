@@ -163,6 +163,7 @@ def test_typical_day_template_fills_a_valid_agenda_that_can_be_published(
         "keynote",
         "country_presentation",
         "country_presentation",
+        "panel",
         "networking_lunch",
         "b2b_block",
         "closing",

@@ -5,7 +5,7 @@ from sqlmodel import Session, select
 
 from app import clock
 from app.audit.models import AuditEvent
-from app.checkin.service import checkin_qr_svg, checkin_token, counts
+from app.checkin.service import checkin_qr_png, checkin_qr_svg, checkin_token, counts
 from app.companies.models import Attendee
 from tests.factories import (
     agenda_attendees,
@@ -144,4 +144,5 @@ def test_qr_svg_for_emails_is_a_plain_svg_without_inline_styles(db_session: Sess
     stop = create_stop(db_session)
     [attendee] = agenda_attendees(db_session, agenda_registration(db_session, stop))
     svg = checkin_qr_svg(attendee, secret_key="k" * 40, base_url="https://roadshow.example")
-    assert svg.startswith("<svg") and "style=" not in svg
+    assert svg.startswith("<svg") and 'xmlns="http://www.w3.org/2000/svg"' in svg and "style=" not in svg
+    assert checkin_qr_png(attendee, secret_key="k" * 40).startswith(b"\x89PNG")
