@@ -11,6 +11,9 @@ from app import pages
 from app.accounts import api as accounts_api
 from app.accounts import pages as accounts_pages
 from app.audit import pages as audit_pages
+from app.agenda import pages as agenda_pages
+from app.agenda import personal_pages as agenda_personal_pages
+from app.checkin import pages as checkin_pages
 from app.config import Settings, get_settings
 from app.consuls import manage as consuls_manage
 from app.consuls import pages as consuls_pages
@@ -22,6 +25,7 @@ from app.manage import pages as manage_pages
 from app.notifications import pages as notifications_pages
 from app.reference import pages as reference_pages
 from app.matching import pages as matching_pages
+from app.results import pages as results_pages
 from app.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from app.stops import api as stops_api
 from app.stops import manage_pages as stops_manage_pages
@@ -66,6 +70,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(consuls_manage.router)
     app.include_router(consuls_pages.router)
     app.include_router(matching_pages.router)
+    app.include_router(agenda_pages.router)
+    app.include_router(agenda_personal_pages.router)
+    app.include_router(checkin_pages.router)
+    app.include_router(results_pages.router)
     return app
 
 

@@ -91,6 +91,54 @@ def organiser_token(client: TestClient, db_session: Session) -> dict[str, str]:
 
 
 def create_company(db_session: Session, **overrides: Any) -> Any:
+# --- agenda, check-in and results (issue 8) ---
+
+
+def agenda_representative(db_session: Session, *, country: str = "US", **overrides: Any) -> Any:
+    """A representative of the seeded consulate of ``country``."""
+    from sqlmodel import select
+
+    from app.consuls.models import Consulate, Representative
+
+    consulate = db_session.exec(select(Consulate).where(Consulate.country_code == country)).first()
+    assert consulate is not None, f"no seeded consulate for {country}"
+    n = _next()
+    values: dict[str, Any] = {
+        "name": f"Consul {country} {n}",
+        "title": "Consul",
+        "email": f"rep{n}@consulates.test",
+    }
+    values.update(overrides)
+    rep = Representative(consulate_id=consulate.id, **values)
+    db_session.add(rep)
+    db_session.flush()
+    return rep
+
+
+def agenda_invitation(
+    db_session: Session,
+    stop: Stop,
+    representative: Any,
+    *,
+    status: str = "confirmed",
+    country: str | None = None,
+) -> Any:
+    from app.consuls.models import Consulate, Invitation
+
+    consulate = db_session.get(Consulate, representative.consulate_id)
+    assert consulate is not None
+    invitation = Invitation(
+        stop_id=stop.id,
+        representative_id=representative.id,
+        country_code=country or consulate.country_code,
+        status=status,
+    )
+    db_session.add(invitation)
+    db_session.flush()
+    return invitation
+
+
+def agenda_company(db_session: Session, **overrides: Any) -> Any:
     from app.companies.models import Company
 
     n = _next()
@@ -117,6 +165,11 @@ def b2b_company(db_session: Session, *, sectors: tuple[str, ...] = ("aerospace",
         "contact_name": f"Contatto {n}",
         "contact_email": f"company{n}@example.org",
         "language": "it",
+        "name": f"Meccanica {n} S.r.l.",
+        "vat_number": f"{n:011d}",
+        "contact_email": f"company{n}@example.org",
+        "province_code": "VA",
+        "size_class": "small",
     }
     values.update(overrides)
     company = Company(**values)
@@ -303,6 +356,40 @@ def b2b_request(
     status: str = "accepted",
 ) -> Any:
     from app.matching.models import MeetingRequest, RequestPriority, RequestStatus
+def agenda_registration(
+    db_session: Session,
+    stop: Stop,
+    company: Any = None,
+    *,
+    status: str = "confirmed",
+    attendees: tuple[str, ...] = ("Anna Rossi",),
+    **overrides: Any,
+) -> Any:
+    from app.companies.models import Attendee, Registration
+
+    company = company or agenda_company(db_session)
+    registration = Registration(stop_id=stop.id, company_id=company.id, status=status, **overrides)
+    db_session.add(registration)
+    db_session.flush()
+    for name in attendees:
+        email = name.lower().replace(" ", ".") + f"{_next()}@example.org"
+        db_session.add(Attendee(registration_id=registration.id, name=name, email=email))
+    db_session.flush()
+    return registration
+
+
+def agenda_attendees(db_session: Session, registration: Any) -> list[Any]:
+    from sqlmodel import select
+
+    from app.companies.models import Attendee
+
+    return list(db_session.exec(select(Attendee).where(Attendee.registration_id == registration.id)))
+
+
+def agenda_meeting(
+    db_session: Session, registration: Any, invitation: Any, *, slot_index: int = 0, table_number: int = 1
+) -> Any:
+    from app.matching.models import Meeting, MeetingRequest
 
     request = MeetingRequest(
         stop_id=registration.stop_id,
@@ -315,3 +402,33 @@ def b2b_request(
     db_session.add(request)
     db_session.flush()
     return request
+        status="accepted",
+    )
+    db_session.add(request)
+    db_session.flush()
+    meeting = Meeting(
+        stop_id=registration.stop_id, request_id=request.id, slot_index=slot_index, table_number=table_number
+    )
+    db_session.add(meeting)
+    db_session.flush()
+    return meeting
+
+
+def agenda_item(
+    db_session: Session,
+    stop: Stop,
+    *,
+    kind: str = "keynote",
+    starts_at: time = time(10, 0),
+    ends_at: time = time(10, 30),
+    room: str = "Sala plenaria",
+    **overrides: Any,
+) -> Any:
+    from app.agenda.models import AgendaItem
+
+    values: dict[str, Any] = {"title_it": f"Intervento {kind}", "title_en": f"Talk {kind}"}
+    values.update(overrides)
+    item = AgendaItem(stop_id=stop.id, kind=kind, starts_at=starts_at, ends_at=ends_at, room=room, **values)
+    db_session.add(item)
+    db_session.flush()
+    return item

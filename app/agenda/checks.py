@@ -1,0 +1,126 @@
+"""The checks an agenda item must pass: pure functions over plain values, no database.
+
+Each check answers with messages keyed by the form field they concern, so that the page can
+show them next to that field; ``problems`` runs them over a whole agenda before publishing.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from app.agenda.models import AgendaItemKind
+from app.i18n import gettext as _
+
+
+@dataclass(frozen=True)
+class PlannedItem:
+    """An item as the checks see it: times, room and who speaks."""
+
+    id: int | None
+    kind: AgendaItemKind
+    starts_at: time
+    ends_at: time
+    title: str
+    room: str = ""
+    representative_ids: frozenset[int] = frozenset()
+    speaker_names: frozenset[str] = frozenset()
+
+    def overlaps(self, other: "PlannedItem") -> bool:
+        return self.starts_at < other.ends_at and other.starts_at < self.ends_at
+
+
+@dataclass(frozen=True)
+class StopFrame:
+    """What of the stop the checks need: its hours, its B2B block, its representatives."""
+
+    start_time: time
+    end_time: time
+    b2b_start: time | None = None
+    b2b_end: time | None = None
+    b2b_description: str = ""
+    representative_names: dict[int, str] = field(default_factory=dict)
+    confirmed_representatives: frozenset[int] = frozenset()
+
+
+def add_minutes(moment: time, minutes: int) -> time:
+    return (datetime.combine(date.min, moment) + timedelta(minutes=minutes)).time()
+
+
+def hhmm(moment: time) -> str:
+    return moment.strftime("%H:%M")
+
+
+def _add(errors: dict[str, str], name: str, message: str) -> None:
+    errors[name] = f"{errors[name]} {message}" if name in errors else message
+
+
+def check_item(item: PlannedItem, others: list[PlannedItem], frame: StopFrame) -> dict[str, str]:
+    """Messages per field for ``item`` placed among ``others`` (the rest of the agenda)."""
+    errors: dict[str, str] = {}
+    if item.ends_at <= item.starts_at:
+        _add(errors, "ends_at", _("The end must come after the start."))
+        return errors
+    if item.starts_at < frame.start_time:
+        _add(errors, "starts_at", _("The stop opens at %s: start no earlier.") % hhmm(frame.start_time))
+    if item.ends_at > frame.end_time:
+        _add(errors, "ends_at", _("The stop closes at %s: end no later.") % hhmm(frame.end_time))
+    _check_b2b(item, frame, errors)
+    for other in others:
+        if (other.id is not None and other.id == item.id) or not item.overlaps(other):
+            continue
+        when = f"{hhmm(other.starts_at)}–{hhmm(other.ends_at)}"
+        if item.room and other.room.strip().casefold() == item.room.strip().casefold():
+            _add(
+                errors,
+                "room",
+                _("Overlaps with “%(title)s” (%(when)s) in the same room.")
+                % {"title": other.title, "when": when},
+            )
+        busy = [
+            frame.representative_names.get(r, str(r))
+            for r in item.representative_ids & other.representative_ids
+        ]
+        busy += sorted(item.speaker_names & other.speaker_names)
+        for name in busy:
+            _add(
+                errors,
+                "speakers",
+                _("%(name)s already speaks at “%(title)s” (%(when)s).")
+                % {"name": name, "title": other.title, "when": when},
+            )
+    if item.kind == AgendaItemKind.COUNTRY_PRESENTATION:
+        for rep_id in sorted(item.representative_ids - frame.confirmed_representatives):
+            name = frame.representative_names.get(rep_id, str(rep_id))
+            _add(errors, "speakers", _("%s has not confirmed attendance at this stop.") % name)
+    return errors
+
+
+def _check_b2b(item: PlannedItem, frame: StopFrame, errors: dict[str, str]) -> None:
+    if item.kind != AgendaItemKind.B2B_BLOCK:
+        return
+    if frame.b2b_start is None or frame.b2b_end is None:
+        _add(errors, "kind", _("This stop has no B2B meeting slots yet: set them on the stop first."))
+        return
+    if item.starts_at != frame.b2b_start:
+        _add(
+            errors,
+            "starts_at",
+            _("The B2B meetings start at %(time)s (%(slots)s).")
+            % {"time": hhmm(frame.b2b_start), "slots": frame.b2b_description},
+        )
+    if item.ends_at != frame.b2b_end:
+        _add(
+            errors,
+            "ends_at",
+            _("The B2B meetings end at %(time)s (%(slots)s).")
+            % {"time": hhmm(frame.b2b_end), "slots": frame.b2b_description},
+        )
+
+
+def problems(items: list[PlannedItem], frame: StopFrame) -> list[tuple[PlannedItem, str]]:
+    """Every problem of a whole agenda, item by item, in time order."""
+    found = []
+    for item in sorted(items, key=lambda i: (i.starts_at, i.ends_at)):
+        others = [other for other in items if other is not item]
+        for message in check_item(item, others, frame).values():
+            found.append((item, message))
+    return found

@@ -1,0 +1,175 @@
+"""Personal agendas: the stop's published programme merged with one party's own meetings.
+
+A company sees its confirmed registration's meetings, a representative theirs; only what is
+published shows (the agenda once published, the meetings once the schedule is published).
+"""
+
+from dataclasses import dataclass, field
+from datetime import time
+
+from sqlmodel import Session, col, select
+
+from app.agenda.ics import CalendarEvent, entry_events
+from app.agenda.service import GONE, AgendaEntry, public_entries, slot_time
+from app.companies.models import Attendee, Company, Registration, RegistrationStatus
+from app.consuls.models import Consulate, Invitation, Representative
+from app.errors import NotFound
+from app.i18n import gettext as _
+from app.i18n import lazy
+from app.matching.models import Meeting, MeetingRequest
+from app.reference.models import Country
+from app.stops import service as stops_service
+from app.stops.models import PublicationStatus, Stop
+from app.stops.service import StopView
+from app.web import localized
+
+
+@dataclass
+class MeetingView:
+    meeting: Meeting
+    starts_at: time
+    ends_at: time
+    counterpart: str
+    detail: str
+
+
+@dataclass
+class Line:
+    """One line of a personal agenda: a programme item or one of the person's meetings."""
+
+    starts_at: time
+    ends_at: time
+    entry: AgendaEntry | None = None
+    meeting: MeetingView | None = None
+    speaking: bool = False
+
+
+@dataclass
+class PersonalAgenda:
+    view: StopView
+    agenda_published: bool
+    schedule_published: bool
+    lines: list[Line] = field(default_factory=list)
+    attendees: list[Attendee] = field(default_factory=list)
+
+    @property
+    def stop(self) -> Stop:
+        return self.view.stop
+
+    @property
+    def meetings(self) -> list[MeetingView]:
+        return [line.meeting for line in self.lines if line.meeting]
+
+    def events(self) -> list[CalendarEvent]:
+        events = []
+        for line in self.lines:
+            if line.entry is not None:
+                events += entry_events([line.entry])
+            elif line.meeting is not None:
+                meeting = line.meeting
+                events.append(
+                    CalendarEvent(
+                        f"meeting-{meeting.meeting.id}@roadshow",
+                        meeting.starts_at,
+                        meeting.ends_at,
+                        _("B2B meeting: %s") % meeting.counterpart,
+                        meeting.detail,
+                        _("Table %d") % meeting.meeting.table_number,
+                    )
+                )
+        return events
+
+
+def _merge(
+    entries: list[AgendaEntry], meetings: list[MeetingView], speaker_id: int | None = None
+) -> list[Line]:
+    lines = [
+        Line(
+            e.item.starts_at,
+            e.item.ends_at,
+            entry=e,
+            speaking=speaker_id is not None and any(s.representative_id == speaker_id for s in e.speakers),
+        )
+        for e in entries
+    ]
+    lines += [Line(m.starts_at, m.ends_at, meeting=m) for m in meetings]
+    # Meetings sort after the B2B block that holds them, programme items before meetings.
+    return sorted(lines, key=lambda line: (line.starts_at, line.meeting is not None, line.ends_at))
+
+
+def _start(stop_id: int, *, db_session: Session) -> tuple[StopView, list[AgendaEntry], bool]:
+    view = stops_service.get_public(stop_id, db_session=db_session)
+    entries = public_entries(view.stop, db_session=db_session)
+    return view, entries, view.stop.schedule_status == PublicationStatus.PUBLISHED
+
+
+def company_agenda(stop_id: int, company_id: int, *, db_session: Session) -> PersonalAgenda:
+    view, entries, schedule_published = _start(stop_id, db_session=db_session)
+    registration = db_session.exec(
+        select(Registration)
+        .where(Registration.stop_id == stop_id)
+        .where(Registration.company_id == company_id)
+        .where(Registration.status == RegistrationStatus.CONFIRMED)
+    ).first()
+    if registration is None:
+        raise NotFound(lazy("Your company has no confirmed registration for this stop."))
+    meetings = []
+    if schedule_published:
+        rows = db_session.exec(
+            select(Meeting, Representative, Consulate, Country)
+            .join(MeetingRequest, col(MeetingRequest.id) == Meeting.request_id)
+            .join(Invitation, col(Invitation.id) == MeetingRequest.invitation_id)
+            .join(Representative, col(Representative.id) == Invitation.representative_id)
+            .join(Consulate, col(Consulate.id) == Representative.consulate_id)
+            .join(Country, col(Country.code) == Invitation.country_code)
+            .where(MeetingRequest.registration_id == registration.id)
+            .order_by(col(Meeting.slot_index))
+        )
+        for meeting, rep, consulate, country in rows:
+            start, end = slot_time(view.stop, meeting.slot_index)
+            counterpart = f"{rep.name} ({localized(country, 'name')})"
+            meetings.append(MeetingView(meeting, start, end, counterpart, localized(consulate, "name")))
+    attendees = list(
+        db_session.exec(
+            select(Attendee).where(Attendee.registration_id == registration.id).order_by(col(Attendee.id))
+        )
+    )
+    return PersonalAgenda(
+        view,
+        view.stop.agenda_status == PublicationStatus.PUBLISHED,
+        schedule_published,
+        _merge(entries, meetings),
+        attendees,
+    )
+
+
+def consul_agenda(stop_id: int, representative_id: int, *, db_session: Session) -> PersonalAgenda:
+    view, entries, schedule_published = _start(stop_id, db_session=db_session)
+    invitation = db_session.exec(
+        select(Invitation)
+        .where(Invitation.stop_id == stop_id)
+        .where(Invitation.representative_id == representative_id)
+        .where(col(Invitation.status).not_in(GONE))
+    ).first()
+    if invitation is None:
+        raise NotFound(lazy("You are not invited to this stop."))
+    meetings = []
+    if schedule_published:
+        rows = db_session.exec(
+            select(Meeting, Company)
+            .join(MeetingRequest, col(MeetingRequest.id) == Meeting.request_id)
+            .join(Registration, col(Registration.id) == MeetingRequest.registration_id)
+            .join(Company, col(Company.id) == Registration.company_id)
+            .where(MeetingRequest.invitation_id == invitation.id)
+            .order_by(col(Meeting.slot_index))
+        )
+        for meeting, company in rows:
+            start, end = slot_time(view.stop, meeting.slot_index)
+            detail = company.website or ""
+            meetings.append(MeetingView(meeting, start, end, company.name, detail))
+    return PersonalAgenda(
+        view,
+        view.stop.agenda_status == PublicationStatus.PUBLISHED,
+        schedule_published,
+        _merge(entries, meetings, speaker_id=representative_id),
+    )

@@ -1,0 +1,82 @@
+"""Personal agendas of companies (/my) and consular representatives (/consul): page, print, .ics."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+
+from app.accounts.deps import require_roles
+from app.accounts.models import Role, User
+from app.agenda import ics, personal
+from app.agenda.personal import PersonalAgenda
+from app.checkin.service import checkin_qr_data_uri
+from app.db import SessionDep
+from app.errors import Forbidden
+from app.i18n import gettext as _
+from app.web import render
+
+router = APIRouter(tags=["agenda"])
+
+CompanyUser = Annotated[User, Depends(require_roles(Role.COMPANY))]
+ConsulUser = Annotated[User, Depends(require_roles(Role.CONSUL))]
+
+
+def _company(stop_id: int, user: User, db_session: SessionDep) -> PersonalAgenda:
+    if user.company_id is None:
+        raise Forbidden()
+    return personal.company_agenda(stop_id, user.company_id, db_session=db_session)
+
+
+def _consul(stop_id: int, user: User, db_session: SessionDep) -> PersonalAgenda:
+    if user.representative_id is None:
+        raise Forbidden()
+    return personal.consul_agenda(stop_id, user.representative_id, db_session=db_session)
+
+
+def _page(request: Request, agenda: PersonalAgenda, base: str, *, printable: bool) -> HTMLResponse:
+    settings = request.app.state.settings
+    codes = [
+        (attendee, checkin_qr_data_uri(attendee, secret_key=settings.secret_key, base_url=settings.base_url))
+        for attendee in agenda.attendees
+    ]
+    context = {"agenda": agenda, "codes": codes, "base": base, "printable": printable}
+    return render(request, "agenda/public/personal.html", context)
+
+
+def _calendar(agenda: PersonalAgenda, who: str) -> Response:
+    name = f"{_('My agenda')} – {agenda.stop.city}"
+    return ics.response(ics.build(agenda.stop, name, agenda.events()), f"{agenda.stop.slug}-{who}.ics")
+
+
+@router.get("/my/stops/{stop_id}/agenda", response_class=HTMLResponse, name="company_agenda")
+def company_page(stop_id: int, request: Request, db_session: SessionDep, user: CompanyUser) -> HTMLResponse:
+    agenda = _company(stop_id, user, db_session)
+    return _page(request, agenda, f"/my/stops/{stop_id}/agenda", printable=False)
+
+
+@router.get("/my/stops/{stop_id}/agenda/print", response_class=HTMLResponse)
+def company_print(stop_id: int, request: Request, db_session: SessionDep, user: CompanyUser) -> HTMLResponse:
+    agenda = _company(stop_id, user, db_session)
+    return _page(request, agenda, f"/my/stops/{stop_id}/agenda", printable=True)
+
+
+@router.get("/my/stops/{stop_id}/agenda.ics")
+def company_calendar(stop_id: int, db_session: SessionDep, user: CompanyUser) -> Response:
+    return _calendar(_company(stop_id, user, db_session), "company")
+
+
+@router.get("/consul/stops/{stop_id}/agenda", response_class=HTMLResponse, name="consul_agenda")
+def consul_page(stop_id: int, request: Request, db_session: SessionDep, user: ConsulUser) -> HTMLResponse:
+    agenda = _consul(stop_id, user, db_session)
+    return _page(request, agenda, f"/consul/stops/{stop_id}/agenda", printable=False)
+
+
+@router.get("/consul/stops/{stop_id}/agenda/print", response_class=HTMLResponse)
+def consul_print(stop_id: int, request: Request, db_session: SessionDep, user: ConsulUser) -> HTMLResponse:
+    agenda = _consul(stop_id, user, db_session)
+    return _page(request, agenda, f"/consul/stops/{stop_id}/agenda", printable=True)
+
+
+@router.get("/consul/stops/{stop_id}/agenda.ics")
+def consul_calendar(stop_id: int, db_session: SessionDep, user: ConsulUser) -> Response:
+    return _calendar(_consul(stop_id, user, db_session), "consul")

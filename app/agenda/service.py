@@ -1,0 +1,369 @@
+"""A stop's agenda: reading it, adding, changing and removing items, publishing it."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import time
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from app.accounts.models import User
+from app.agenda.checks import PlannedItem, StopFrame, add_minutes, check_item, hhmm, problems
+from app.agenda.models import AgendaItem, AgendaItemKind, AgendaSpeaker
+from app.agenda.schemas import ItemInput, NamedSpeaker
+from app.audit import service as audit
+from app.consuls.models import Consulate, Invitation, InvitationStatus, Representative
+from app.errors import Conflict, InvalidInput, NotFound
+from app.i18n import gettext as _
+from app.i18n import lazy, ngettext
+from app.stops import service as stops_service
+from app.stops.models import PublicationStatus, Stop
+from app.web import localized
+
+KIND_LABELS = {
+    AgendaItemKind.WELCOME: lazy("Welcome and institutional greetings"),
+    AgendaItemKind.KEYNOTE: lazy("Keynote"),
+    AgendaItemKind.COUNTRY_PRESENTATION: lazy("Country presentation"),
+    AgendaItemKind.PANEL: lazy("Panel"),
+    AgendaItemKind.B2B_BLOCK: lazy("B2B meetings block"),
+    AgendaItemKind.NETWORKING_LUNCH: lazy("Networking lunch"),
+    AgendaItemKind.CLOSING: lazy("Closing"),
+}
+# Invitations whose representative no longer comes: not offered as speakers.
+GONE = (InvitationStatus.DECLINED, InvitationStatus.DELEGATED)
+
+
+@dataclass
+class InvitedRepresentative:
+    representative: Representative
+    consulate: Consulate
+    invitation: Invitation
+
+    @property
+    def confirmed(self) -> bool:
+        return self.invitation.status == InvitationStatus.CONFIRMED
+
+
+@dataclass
+class SpeakerView:
+    name: str
+    affiliation: str
+    representative_id: int | None = None
+
+
+@dataclass
+class AgendaEntry:
+    item: AgendaItem
+    speakers: list[SpeakerView] = field(default_factory=list)
+
+    def planned(self) -> PlannedItem:
+        return PlannedItem(
+            id=self.item.id,
+            kind=AgendaItemKind(self.item.kind),
+            starts_at=self.item.starts_at,
+            ends_at=self.item.ends_at,
+            title=localized(self.item, "title"),
+            room=self.item.room,
+            representative_ids=frozenset(s.representative_id for s in self.speakers if s.representative_id),
+            speaker_names=frozenset(s.name.casefold() for s in self.speakers if not s.representative_id),
+        )
+
+
+def b2b_window(stop: Stop) -> tuple[time, time] | None:
+    """When the stop's B2B meetings run: first slot to the end of the last one."""
+    if stop.b2b_first_slot is None or stop.b2b_slot_count <= 0:
+        return None
+    end = add_minutes(stop.b2b_first_slot, stop.b2b_slot_count * stop.b2b_slot_minutes)
+    return stop.b2b_first_slot, end
+
+
+def slot_time(stop: Stop, slot_index: int) -> tuple[time, time]:
+    first = stop.b2b_first_slot or stop.start_time
+    start = add_minutes(first, slot_index * stop.b2b_slot_minutes)
+    return start, add_minutes(start, stop.b2b_slot_minutes)
+
+
+def invited_representatives(stop_id: int, *, db_session: Session) -> list[InvitedRepresentative]:
+    rows = db_session.exec(
+        select(Representative, Consulate, Invitation)
+        .join(Consulate, col(Consulate.id) == Representative.consulate_id)
+        .join(Invitation, col(Invitation.representative_id) == Representative.id)
+        .where(Invitation.stop_id == stop_id)
+        .where(col(Invitation.status).not_in(GONE))
+        .order_by(col(Invitation.country_code), col(Representative.name))
+    )
+    return [InvitedRepresentative(rep, consulate, invitation) for rep, consulate, invitation in rows]
+
+
+def frame_for(stop: Stop, invited: list[InvitedRepresentative]) -> StopFrame:
+    window = b2b_window(stop)
+    description = ""
+    if window:
+        description = ngettext(
+            "%(num)d slot of %(minutes)d minutes", "%(num)d slots of %(minutes)d minutes", stop.b2b_slot_count
+        ) % {"num": stop.b2b_slot_count, "minutes": stop.b2b_slot_minutes}
+    return StopFrame(
+        start_time=stop.start_time,
+        end_time=stop.end_time,
+        b2b_start=window[0] if window else None,
+        b2b_end=window[1] if window else None,
+        b2b_description=description,
+        representative_names={r.representative.id or 0: r.representative.name for r in invited},
+        confirmed_representatives=frozenset(r.representative.id or 0 for r in invited if r.confirmed),
+    )
+
+
+def list_entries(stop_id: int, *, db_session: Session) -> list[AgendaEntry]:
+    """The stop's items in time order with their speakers, in two queries."""
+    items = list(
+        db_session.exec(
+            select(AgendaItem)
+            .where(AgendaItem.stop_id == stop_id)
+            .order_by(col(AgendaItem.starts_at), col(AgendaItem.ends_at), col(AgendaItem.id))
+        )
+    )
+    speakers: dict[int, list[SpeakerView]] = defaultdict(list)
+    rows = db_session.exec(
+        select(AgendaSpeaker, Representative, Consulate)
+        .join(AgendaItem, col(AgendaItem.id) == AgendaSpeaker.item_id)
+        .outerjoin(Representative, col(Representative.id) == AgendaSpeaker.representative_id)
+        .outerjoin(Consulate, col(Consulate.id) == Representative.consulate_id)
+        .where(AgendaItem.stop_id == stop_id)
+        .order_by(col(AgendaSpeaker.id))
+    )
+    for speaker, rep, consulate in rows:
+        if rep is not None and consulate is not None:
+            affiliation = ", ".join(part for part in (rep.title, localized(consulate, "name")) if part)
+            view = SpeakerView(rep.name, affiliation, rep.id)
+        else:
+            view = SpeakerView(speaker.name, speaker.affiliation)
+        speakers[speaker.item_id].append(view)
+    return [AgendaEntry(item, speakers[item.id or 0]) for item in items]
+
+
+def public_entries(stop: Stop, *, db_session: Session) -> list[AgendaEntry]:
+    """The agenda visitors see: only once it is published."""
+    if stop.agenda_status != PublicationStatus.PUBLISHED or stop.id is None:
+        return []
+    return list_entries(stop.id, db_session=db_session)
+
+
+def get_item(stop_id: int, item_id: int, *, db_session: Session) -> AgendaItem:
+    item = db_session.get(AgendaItem, item_id)
+    if item is None or item.stop_id != stop_id:
+        raise NotFound(lazy("This agenda item does not exist."))
+    return item
+
+
+def input_from_entry(entry: AgendaEntry) -> ItemInput:
+    item = entry.item
+    return ItemInput(
+        kind=str(item.kind),
+        starts_at=hhmm(item.starts_at),
+        ends_at=hhmm(item.ends_at),
+        title_it=item.title_it,
+        title_en=item.title_en,
+        description_it=item.description_it,
+        description_en=item.description_en,
+        room=item.room,
+        representative_ids=[s.representative_id for s in entry.speakers if s.representative_id],
+        named_speakers=[
+            NamedSpeaker(s.name, s.affiliation) for s in entry.speakers if not s.representative_id
+        ],
+    )
+
+
+def _parse_time(value: str, name: str, errors: dict[str, str]) -> time | None:
+    try:
+        return time.fromisoformat(value.strip())
+    except ValueError:
+        errors[name] = _("Enter a time as HH:MM.") if value.strip() else _("Enter a time.")
+        return None
+
+
+def _validated(
+    data: ItemInput, invited: list[InvitedRepresentative]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    try:
+        values["kind"] = AgendaItemKind(data.kind)
+    except ValueError:
+        errors["kind"] = _("Choose the kind of item.")
+    values["starts_at"] = _parse_time(data.starts_at, "starts_at", errors)
+    values["ends_at"] = _parse_time(data.ends_at, "ends_at", errors)
+    limits = {"title_it": 200, "title_en": 200, "description_it": 2000, "description_en": 2000, "room": 120}
+    for name, limit in limits.items():
+        text = str(getattr(data, name)).strip()
+        if name.startswith("title") and not text:
+            errors[name] = _("Enter a title.")
+        elif len(text) > limit:
+            errors[name] = _("Use at most %d characters.") % limit
+        values[name] = text
+    invited_ids = {r.representative.id for r in invited}
+    if any(rep_id not in invited_ids for rep_id in data.representative_ids):
+        errors["speakers"] = _("Choose representatives invited to this stop.")
+    named = [NamedSpeaker(s.name.strip(), s.affiliation.strip()) for s in data.named_speakers]
+    named = [s for s in named if s.name or s.affiliation]
+    if any(not s.name for s in named):
+        errors["named_speakers"] = _("Give the name of each speaker with an affiliation.")
+    elif any(len(s.name) > 120 or len(s.affiliation) > 200 for s in named):
+        errors["named_speakers"] = _("Use at most 120 characters for a name and 200 for an affiliation.")
+    values["representative_ids"] = sorted(set(data.representative_ids))
+    values["named_speakers"] = named
+    return values, errors
+
+
+def _check(
+    stop: Stop, item_id: int | None, data: ItemInput, *, db_session: Session
+) -> tuple[dict[str, Any], list[AgendaEntry]]:
+    invited = invited_representatives(stop.id or 0, db_session=db_session)
+    values, errors = _validated(data, invited)
+    entries = list_entries(stop.id or 0, db_session=db_session)
+    if not errors:
+        planned = PlannedItem(
+            id=item_id,
+            kind=values["kind"],
+            starts_at=values["starts_at"],
+            ends_at=values["ends_at"],
+            title=values["title_it"],
+            room=values["room"],
+            representative_ids=frozenset(values["representative_ids"]),
+            speaker_names=frozenset(s.name.casefold() for s in values["named_speakers"]),
+        )
+        others = [entry.planned() for entry in entries if entry.item.id != item_id]
+        errors = check_item(planned, others, frame_for(stop, invited))
+    if errors:
+        raise InvalidInput(errors)
+    return values, entries
+
+
+def _write_speakers(item: AgendaItem, values: dict[str, Any], *, db_session: Session) -> None:
+    for rep_id in values["representative_ids"]:
+        db_session.add(AgendaSpeaker(item_id=item.id or 0, representative_id=rep_id))
+    for speaker in values["named_speakers"]:
+        db_session.add(
+            AgendaSpeaker(item_id=item.id or 0, name=speaker.name, affiliation=speaker.affiliation)
+        )
+    db_session.flush()
+
+
+def _columns(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if k not in ("representative_ids", "named_speakers")}
+
+
+def _speakers_snapshot(values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "representative_ids": values["representative_ids"],
+        "named_speakers": [[s.name, s.affiliation] for s in values["named_speakers"]],
+    }
+
+
+def create_item(stop_id: int, data: ItemInput, *, actor: User, db_session: Session) -> AgendaItem:
+    stop = stops_service.get(stop_id, db_session=db_session)
+    values, _entries = _check(stop, None, data, db_session=db_session)
+    item = AgendaItem(stop_id=stop_id, **_columns(values))
+    db_session.add(item)
+    db_session.flush()
+    _write_speakers(item, values, db_session=db_session)
+    _mark_draft_if_new(stop)
+    after = audit.snapshot(item, **_speakers_snapshot(values))
+    audit.record(
+        db_session=db_session,
+        actor=actor,
+        action="agenda_item.create",
+        entity_type="agenda_item",
+        entity_id=item.id,
+        after=after,
+    )
+    return item
+
+
+def update_item(
+    stop_id: int, item_id: int, data: ItemInput, *, actor: User, db_session: Session
+) -> AgendaItem:
+    stop = stops_service.get(stop_id, db_session=db_session)
+    item = get_item(stop_id, item_id, db_session=db_session)
+    values, entries = _check(stop, item_id, data, db_session=db_session)
+    entry = next(e for e in entries if e.item.id == item_id)
+    before = audit.snapshot(item, **_speakers_snapshot(_values_of(entry)))
+    for name, value in _columns(values).items():
+        setattr(item, name, value)
+    for speaker in db_session.exec(select(AgendaSpeaker).where(AgendaSpeaker.item_id == item_id)):
+        db_session.delete(speaker)
+    db_session.flush()
+    _write_speakers(item, values, db_session=db_session)
+    after = audit.snapshot(item, **_speakers_snapshot(values))
+    old, new = audit.changed(before, after)
+    audit.record(
+        db_session=db_session,
+        actor=actor,
+        action="agenda_item.update",
+        entity_type="agenda_item",
+        entity_id=item_id,
+        before=old,
+        after=new,
+    )
+    return item
+
+
+def _values_of(entry: AgendaEntry) -> dict[str, Any]:
+    data = input_from_entry(entry)
+    return {"representative_ids": sorted(data.representative_ids), "named_speakers": data.named_speakers}
+
+
+def delete_item(stop_id: int, item_id: int, *, actor: User, db_session: Session) -> None:
+    item = get_item(stop_id, item_id, db_session=db_session)
+    before = audit.snapshot(item)
+    for speaker in db_session.exec(select(AgendaSpeaker).where(AgendaSpeaker.item_id == item_id)):
+        db_session.delete(speaker)
+    db_session.delete(item)
+    db_session.flush()
+    audit.record(
+        db_session=db_session,
+        actor=actor,
+        action="agenda_item.delete",
+        entity_type="agenda_item",
+        entity_id=item_id,
+        before=before,
+    )
+
+
+def _mark_draft_if_new(stop: Stop) -> None:
+    if stop.agenda_status == PublicationStatus.NONE:
+        stop.agenda_status = PublicationStatus.DRAFT
+
+
+def agenda_problems(stop: Stop, *, db_session: Session) -> list[str]:
+    """Every problem of the stop's agenda as a sentence naming the item."""
+    invited = invited_representatives(stop.id or 0, db_session=db_session)
+    entries = list_entries(stop.id or 0, db_session=db_session)
+    frame = frame_for(stop, invited)
+    return [
+        f"{hhmm(item.starts_at)} {item.title}: {message}"
+        for item, message in problems([entry.planned() for entry in entries], frame)
+    ]
+
+
+def set_status(stop_id: int, status: PublicationStatus, *, actor: User, db_session: Session) -> Stop:
+    """Publish the agenda (when it has items and no problem) or take it back to draft."""
+    stop = stops_service.get(stop_id, db_session=db_session)
+    if status == PublicationStatus.PUBLISHED:
+        if not list_entries(stop_id, db_session=db_session):
+            raise Conflict(lazy("Add at least one item before publishing the agenda."))
+        found = agenda_problems(stop, db_session=db_session)
+        if found:
+            raise InvalidInput({"agenda": " ".join(found)})
+    before = stop.agenda_status
+    stop.agenda_status = status
+    db_session.flush()
+    audit.record(
+        db_session=db_session,
+        actor=actor,
+        action="agenda.publish" if status == PublicationStatus.PUBLISHED else "agenda.unpublish",
+        entity_type="stop",
+        entity_id=stop_id,
+        before={"agenda_status": before},
+        after={"agenda_status": status},
+    )
+    return stop

@@ -1,0 +1,70 @@
+"""The staff check-in page (search or scan, then mark the arrival) and the scanned codes' page."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from app.accounts.deps import OrganiserUser
+from app.checkin import service
+from app.db import SessionDep
+from app.stops import service as stops_service
+from app.web import render
+
+router = APIRouter(tags=["checkin"])
+
+
+@router.get("/manage/stops/{stop_id}/checkin", response_class=HTMLResponse, name="checkin_desk")
+def desk(
+    stop_id: int,
+    request: Request,
+    db_session: SessionDep,
+    user: OrganiserUser,
+    q: Annotated[str, Query(max_length=120)] = "",
+    arrived: Annotated[int | None, Query()] = None,
+    new: Annotated[bool, Query()] = False,
+) -> HTMLResponse:
+    stop = stops_service.get(stop_id, db_session=db_session)
+    last = service.get_arrival(arrived, db_session=db_session) if arrived else None
+    context = {
+        "stop": stop,
+        "query": q,
+        "results": service.search(stop_id, q, db_session=db_session),
+        "counts": service.counts(stop, db_session=db_session),
+        "last": last if last and last.registration.stop_id == stop_id else None,
+        "last_is_new": new,
+    }
+    return render(request, "checkin/manage/desk.html", context)
+
+
+@router.post("/manage/stops/{stop_id}/checkin/{attendee_id}")
+def mark_arrival(
+    stop_id: int,
+    attendee_id: int,
+    db_session: SessionDep,
+    user: OrganiserUser,
+) -> RedirectResponse:
+    _arrival, is_new = service.check_in(stop_id, attendee_id, actor=user, db_session=db_session)
+    target = f"/manage/stops/{stop_id}/checkin?arrived={attendee_id}&new={str(is_new).lower()}"
+    return RedirectResponse(target, status_code=303)
+
+
+@router.get("/checkin/{token}", response_class=HTMLResponse, name="checkin_code")
+def scanned(token: str, request: Request, db_session: SessionDep, user: OrganiserUser) -> HTMLResponse:
+    secret = request.app.state.settings.secret_key
+    arrival = service.arrival_from_token(token, secret_key=secret, db_session=db_session)
+    stop = stops_service.get(arrival.registration.stop_id, db_session=db_session)
+    context = {"arrival": arrival, "stop": stop, "token": token}
+    return render(request, "checkin/manage/code.html", context)
+
+
+@router.post("/checkin/{token}")
+def check_in_by_code(
+    token: str, request: Request, db_session: SessionDep, user: OrganiserUser
+) -> RedirectResponse:
+    secret = request.app.state.settings.secret_key
+    arrival = service.arrival_from_token(token, secret_key=secret, db_session=db_session)
+    stop_id = arrival.registration.stop_id
+    _arrival, is_new = service.check_in(stop_id, arrival.attendee.id or 0, actor=user, db_session=db_session)
+    target = f"/manage/stops/{stop_id}/checkin?arrived={arrival.attendee.id}&new={str(is_new).lower()}"
+    return RedirectResponse(target, status_code=303)

@@ -1,0 +1,193 @@
+"""Check-in on the day: signed codes for attendees, finding them, marking arrivals, counting.
+
+Each attendee of a confirmed registration has a check-in token: their id signed with the app's
+secret. The QR code holds the URL ``/checkin/<token>``, so the staff scanner (or any phone
+camera, for a signed-in organiser) opens the attendee's arrival page. The token reveals
+nothing but a number and cannot be forged or guessed.
+"""
+
+import base64
+import io
+from dataclasses import dataclass
+from typing import Any
+
+import segno
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
+
+from app import clock
+from app.accounts.models import User
+from app.audit import service as audit
+from app.companies.models import Attendee, Company, Registration, RegistrationStatus
+from app.config import get_settings
+from app.errors import Conflict, NotFound
+from app.i18n import lazy
+from app.stops.models import Stop
+
+TOKEN_SALT = "roadshow-checkin"  # noqa: S105 (a namespace for signatures, not a secret)
+SEARCH_LIMIT = 30
+REGISTERED_STATUSES = (
+    RegistrationStatus.PENDING,
+    RegistrationStatus.CONFIRMED,
+    RegistrationStatus.WAITLISTED,
+)
+
+
+def _serializer(secret_key: str | None) -> URLSafeSerializer:
+    return URLSafeSerializer(secret_key or get_settings().secret_key, salt=TOKEN_SALT)
+
+
+def checkin_token(attendee_id: int, *, secret_key: str | None = None) -> str:
+    """The signed token of an attendee (the app's secret unless another is given)."""
+    return str(_serializer(secret_key).dumps(attendee_id))
+
+
+def attendee_id_from_token(token: str, *, secret_key: str | None = None) -> int | None:
+    try:
+        value = _serializer(secret_key).loads(token)
+    except BadSignature:
+        return None
+    return value if isinstance(value, int) else None
+
+
+def checkin_url(attendee: Attendee, *, secret_key: str | None = None, base_url: str | None = None) -> str:
+    base = (base_url or get_settings().base_url).rstrip("/")
+    return f"{base}/checkin/{checkin_token(attendee.id or 0, secret_key=secret_key)}"
+
+
+def _qr(attendee: Attendee, secret_key: str | None, base_url: str | None) -> segno.QRCode:
+    return segno.make(checkin_url(attendee, secret_key=secret_key, base_url=base_url), error="m")
+
+
+def checkin_qr_svg(attendee: Attendee, *, secret_key: str | None = None, base_url: str | None = None) -> str:
+    """The attendee's QR code as a standalone SVG document (with its namespace), for emails and pages."""
+    buffer = io.BytesIO()
+    _qr(attendee, secret_key, base_url).save(
+        buffer, kind="svg", scale=4, border=2, dark="#1b2430", xmldecl=False, svgns=True, title="Check-in"
+    )
+    return buffer.getvalue().decode()
+
+
+def checkin_qr_data_uri(
+    attendee: Attendee, *, secret_key: str | None = None, base_url: str | None = None
+) -> str:
+    """The QR code as a ``data:`` URI for an ``<img>`` (allowed by the pages' CSP)."""
+    svg = checkin_qr_svg(attendee, secret_key=secret_key, base_url=base_url)
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def checkin_qr_png(
+    attendee: Attendee, *, secret_key: str | None = None, base_url: str | None = None
+) -> bytes:
+    """The QR code as PNG bytes, for emails that attach it (many mail clients do not show SVG)."""
+    buffer = io.BytesIO()
+    _qr(attendee, secret_key, base_url).save(buffer, kind="png", scale=6, border=2)
+    return buffer.getvalue()
+
+
+@dataclass
+class Arrival:
+    attendee: Attendee
+    company: Company
+    registration: Registration
+
+    @property
+    def confirmed(self) -> bool:
+        return self.registration.status == RegistrationStatus.CONFIRMED
+
+
+def _arrivals_query() -> Any:
+    return (
+        select(Attendee, Company, Registration)
+        .join(Registration, col(Registration.id) == Attendee.registration_id)
+        .join(Company, col(Company.id) == Registration.company_id)
+    )
+
+
+def get_arrival(attendee_id: int, *, db_session: Session) -> Arrival:
+    row = db_session.exec(_arrivals_query().where(Attendee.id == attendee_id)).first()
+    if row is None:
+        raise NotFound(lazy("This check-in code does not belong to any attendee."))
+    return Arrival(*row)
+
+
+def arrival_from_token(token: str, *, secret_key: str | None = None, db_session: Session) -> Arrival:
+    attendee_id = attendee_id_from_token(token, secret_key=secret_key)
+    if attendee_id is None:
+        raise NotFound(lazy("This check-in code is not valid."))
+    return get_arrival(attendee_id, db_session=db_session)
+
+
+def search(stop_id: int, query: str, *, db_session: Session) -> list[Arrival]:
+    """Confirmed attendees of the stop whose name, company or VAT number contains ``query``."""
+    text = query.strip()
+    if not text:
+        return []
+    pattern = f"%{text.lower()}%"
+    vat = text.upper().removeprefix("IT").replace(" ", "")
+    rows = db_session.exec(
+        _arrivals_query()
+        .where(Registration.stop_id == stop_id)
+        .where(Registration.status == RegistrationStatus.CONFIRMED)
+        .where(
+            or_(
+                func.lower(Attendee.name).like(pattern),
+                func.lower(Company.name).like(pattern),
+                col(Company.vat_number).like(f"%{vat or text}%"),
+            )
+        )
+        .order_by(col(Company.name), col(Attendee.name))
+        .limit(SEARCH_LIMIT)
+    )
+    return [Arrival(*row) for row in rows]
+
+
+def check_in(stop_id: int, attendee_id: int, *, actor: User, db_session: Session) -> tuple[Arrival, bool]:
+    """Mark the arrival; a second scan keeps the first time. Answers whether it is new."""
+    arrival = get_arrival(attendee_id, db_session=db_session)
+    if arrival.registration.stop_id != stop_id:
+        raise NotFound(lazy("This attendee is not registered for this stop."))
+    if not arrival.confirmed:
+        raise Conflict(lazy("This attendee's registration is not confirmed."))
+    if arrival.attendee.checked_in_at is not None:
+        return arrival, False
+    arrival.attendee.checked_in_at = clock.now()
+    db_session.add(arrival.attendee)
+    db_session.flush()
+    audit.record(
+        db_session=db_session,
+        actor=actor,
+        action="attendee.check_in",
+        entity_type="attendee",
+        entity_id=attendee_id,
+        after={"checked_in_at": arrival.attendee.checked_in_at},
+    )
+    return arrival, True
+
+
+@dataclass
+class Counts:
+    registered: int
+    confirmed: int
+    attendees: int
+    checked_in: int
+    no_shows: int | None  # known only once the stop's day is over
+
+
+def counts(stop: Stop, *, db_session: Session) -> Counts:
+    """Companies registered and confirmed; people expected, arrived and missing, in two queries."""
+    registered, confirmed = db_session.exec(
+        select(
+            func.count(col(Registration.id)).filter(col(Registration.status).in_(REGISTERED_STATUSES)),
+            func.count(col(Registration.id)).filter(col(Registration.status) == RegistrationStatus.CONFIRMED),
+        ).where(Registration.stop_id == stop.id)
+    ).one()
+    attendees, checked_in = db_session.exec(
+        select(func.count(col(Attendee.id)), func.count(col(Attendee.checked_in_at)))
+        .join(Registration, col(Registration.id) == Attendee.registration_id)
+        .where(Registration.stop_id == stop.id)
+        .where(Registration.status == RegistrationStatus.CONFIRMED)
+    ).one()
+    no_shows = attendees - checked_in if stop.stop_date < clock.today() else None
+    return Counts(registered, confirmed, attendees, checked_in, no_shows)
