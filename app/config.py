@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     base_url: str = "http://127.0.0.1:8000"
     default_language: Literal["it", "en"] = "it"
     redis_url: str | None = None
+    # Seconds the calendar planner may spend solving in a request (issue 7).
+    planner_time_limit: float = 10.0
 
     smtp_host: str | None = None
     smtp_port: int = 25

@@ -15,6 +15,7 @@ from app.csrf import CsrfCookieMiddleware, verify_csrf
 from app.db import make_engine
 from app.errors import install_error_handlers
 from app.i18n import LocaleMiddleware
+from app.planning import pages as planning_pages
 from app.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from app.stops import api as stops_api
 from app.stops import pages as stops_pages
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(accounts_pages.router)
     app.include_router(stops_api.router)
     app.include_router(stops_pages.router)
+    app.include_router(planning_pages.router)
     return app
 
 

@@ -14,6 +14,7 @@ from app.companies.models import (
 from app.consuls.models import Consulate, Invitation, Representative
 from app.matching.models import Meeting, MeetingRequest
 from app.notifications.models import OutboxMessage
+from app.planning.models import PlanningScenario
 from app.reference.models import Country, Sector, SectorInterest, Territory, TerritorySector
 from app.stops.models import Stop, StopCountry
 
@@ -31,6 +32,7 @@ __all__ = [
     "Meeting",
     "MeetingRequest",
     "OutboxMessage",
+    "PlanningScenario",
     "Registration",
     "RegistrationCountry",
     "Representative",
