@@ -102,7 +102,7 @@ def test_published_and_closed_stops_in_the_window_are_fixed_with_their_countries
     assert "2026-03-12" not in dates  # published, but before the window
 
 
-def test_bad_inputs_are_reported_field_by_field(db_session: Session) -> None:
+def test_bad_inputs_are_reported_field_by_field_in_italian_by_default(db_session: Session) -> None:
     fix_today()
     form = small_form(
         db_session,
@@ -118,12 +118,12 @@ def test_bad_inputs_are_reported_field_by_field(db_session: Session) -> None:
     with pytest.raises(InvalidInput) as raised:
         planner_inputs.parse(form, **reference.codes)
     errors = raised.value.errors
-    assert errors["window_end"] == "Enter a date as YYYY-MM-DD."
-    assert errors["min_gap"] == "Enter a whole number of at least 0."
-    assert errors["countries_max"] == "The maximum must not be below the minimum of 3."
-    assert errors["blackouts"] == "Line 1: the period ends before it starts."
-    assert errors["country_max.US"] == "The maximum must not be below the minimum of 4."
-    assert errors["territory_unavailable.BG"] == "Line 2: 'soon' is not a date (YYYY-MM-DD)."
+    assert errors["window_end"] == "Inserisci una data nel formato AAAA-MM-GG."
+    assert errors["min_gap"] == "Inserisci un numero intero non inferiore a 0."
+    assert errors["countries_max"] == "Il massimo non può essere inferiore al minimo di 3."
+    assert errors["blackouts"] == "Riga 1: il periodo finisce prima di cominciare."
+    assert errors["country_max.US"] == "Il massimo non può essere inferiore al minimo di 4."
+    assert errors["territory_unavailable.BG"] == "Riga 2: 'soon' non è una data (AAAA-MM-GG)."
 
 
 def test_a_reversed_window_and_no_new_stops_are_refused(db_session: Session) -> None:
@@ -135,7 +135,7 @@ def test_a_reversed_window_and_no_new_stops_are_refused(db_session: Session) -> 
     with pytest.raises(InvalidInput) as raised:
         planner_inputs.parse(form, **load_reference(db_session=db_session).codes)
     assert raised.value.errors == {
-        "window_end": "The window must not end before it starts.",
-        "weekdays": "Allow at least one day of the week.",
-        "sector_stops": "Plan at least one new stop.",
+        "window_end": "Il periodo non può finire prima di cominciare.",
+        "weekdays": "Consenti almeno un giorno della settimana.",
+        "sector_stops": "Pianifica almeno una nuova tappa.",
     }
