@@ -26,6 +26,7 @@ from app.notifications import pages as notifications_pages
 from app.reference import pages as reference_pages
 from app.matching import pages as matching_pages
 from app.results import pages as results_pages
+from app.planning import pages as planning_pages
 from app.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from app.stops import api as stops_api
 from app.stops import manage_pages as stops_manage_pages
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(agenda_personal_pages.router)
     app.include_router(checkin_pages.router)
     app.include_router(results_pages.router)
+    app.include_router(planning_pages.router)
     return app
 
 

@@ -14,6 +14,7 @@ from app.companies.models import (
 from app.consuls.models import Consulate, Invitation, Representative
 from app.matching.models import Meeting, MeetingRequest, ScheduleRun
 from app.notifications.models import OutboxMessage
+from app.planning.models import PlanningScenario
 from app.reference.models import Country, Sector, SectorInterest, Territory, TerritorySector
 from app.stops.models import Stop, StopCountry
 
@@ -32,6 +33,7 @@ __all__ = [
     "MeetingRequest",
     "OutboxMessage",
     "RateLimitCounter",
+    "PlanningScenario",
     "Registration",
     "RegistrationCountry",
     "Representative",
