@@ -22,8 +22,8 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     # Seconds the B2B meeting scheduler may search before returning its best schedule.
     scheduler_time_limit: float = Field(default=10.0, gt=0, le=600)
-    # Seconds the calendar planner may spend solving in a request (issue 7).
-    planner_time_limit: float = 10.0
+    # Seconds the calendar planner may spend solving in a request.
+    planner_time_limit: float = Field(default=10.0, gt=0, le=600)
 
     smtp_host: str | None = None
     smtp_port: int = 25

@@ -10,9 +10,9 @@ from fastapi.staticfiles import StaticFiles
 from app import pages
 from app.accounts import api as accounts_api
 from app.accounts import pages as accounts_pages
-from app.audit import pages as audit_pages
 from app.agenda import pages as agenda_pages
 from app.agenda import personal_pages as agenda_personal_pages
+from app.audit import pages as audit_pages
 from app.checkin import pages as checkin_pages
 from app.config import Settings, get_settings
 from app.consuls import manage as consuls_manage
@@ -22,11 +22,11 @@ from app.db import make_engine
 from app.errors import install_error_handlers
 from app.i18n import LocaleMiddleware
 from app.manage import pages as manage_pages
-from app.notifications import pages as notifications_pages
-from app.reference import pages as reference_pages
 from app.matching import pages as matching_pages
-from app.results import pages as results_pages
+from app.notifications import pages as notifications_pages
 from app.planning import pages as planning_pages
+from app.reference import pages as reference_pages
+from app.results import pages as results_pages
 from app.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from app.stops import api as stops_api
 from app.stops import manage_pages as stops_manage_pages

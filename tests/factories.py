@@ -91,54 +91,6 @@ def organiser_token(client: TestClient, db_session: Session) -> dict[str, str]:
 
 
 def create_company(db_session: Session, **overrides: Any) -> Any:
-# --- agenda, check-in and results (issue 8) ---
-
-
-def agenda_representative(db_session: Session, *, country: str = "US", **overrides: Any) -> Any:
-    """A representative of the seeded consulate of ``country``."""
-    from sqlmodel import select
-
-    from app.consuls.models import Consulate, Representative
-
-    consulate = db_session.exec(select(Consulate).where(Consulate.country_code == country)).first()
-    assert consulate is not None, f"no seeded consulate for {country}"
-    n = _next()
-    values: dict[str, Any] = {
-        "name": f"Consul {country} {n}",
-        "title": "Consul",
-        "email": f"rep{n}@consulates.test",
-    }
-    values.update(overrides)
-    rep = Representative(consulate_id=consulate.id, **values)
-    db_session.add(rep)
-    db_session.flush()
-    return rep
-
-
-def agenda_invitation(
-    db_session: Session,
-    stop: Stop,
-    representative: Any,
-    *,
-    status: str = "confirmed",
-    country: str | None = None,
-) -> Any:
-    from app.consuls.models import Consulate, Invitation
-
-    consulate = db_session.get(Consulate, representative.consulate_id)
-    assert consulate is not None
-    invitation = Invitation(
-        stop_id=stop.id,
-        representative_id=representative.id,
-        country_code=country or consulate.country_code,
-        status=status,
-    )
-    db_session.add(invitation)
-    db_session.flush()
-    return invitation
-
-
-def agenda_company(db_session: Session, **overrides: Any) -> Any:
     from app.companies.models import Company
 
     n = _next()
@@ -148,28 +100,7 @@ def agenda_company(db_session: Session, **overrides: Any) -> Any:
         "contact_name": f"Referente {n}",
         "contact_email": f"company{n}@example.org",
         "province_code": "VA",
-# B2B meetings (issue 6): companies, representatives and their stop rows, made directly.
-
-
-def b2b_company(db_session: Session, *, sectors: tuple[str, ...] = ("aerospace",), **overrides: Any) -> Any:
-    from app.companies.models import Company, CompanySector
-
-    n = _next()
-    values: dict[str, Any] = {
-        "name": f"Azienda {n} S.r.l.",
-        "vat_number": f"{n:011d}",
-        "province_code": "VA",
-        "size_class": "small",
-        "website": f"https://azienda{n}.example.org",
-        "export_share": 40,
-        "contact_name": f"Contatto {n}",
-        "contact_email": f"company{n}@example.org",
         "language": "it",
-        "name": f"Meccanica {n} S.r.l.",
-        "vat_number": f"{n:011d}",
-        "contact_email": f"company{n}@example.org",
-        "province_code": "VA",
-        "size_class": "small",
     }
     values.update(overrides)
     company = Company(**values)
@@ -184,19 +115,6 @@ def create_registration(db_session: Session, *, stop: Stop, company: Any, **over
     values: dict[str, Any] = {"status": RegistrationStatus.CONFIRMED}
     values.update(overrides)
     registration = Registration(stop_id=stop.id, company_id=company.id, **values)
-    for slug in sectors:
-        db_session.add(CompanySector(company_id=company.id, sector_slug=slug))
-    db_session.flush()
-    return company
-
-
-def b2b_registration(db_session: Session, stop: Stop, *, status: str = "confirmed", **company: Any) -> Any:
-    """A company (made here unless ``company=`` is given) registered for ``stop``."""
-    from app.companies.models import Registration, RegistrationStatus
-
-    existing = company.pop("company", None)
-    row = existing or b2b_company(db_session, **company)
-    registration = Registration(stop_id=stop.id, company_id=row.id, status=RegistrationStatus(status))
     db_session.add(registration)
     db_session.flush()
     return registration
@@ -213,15 +131,6 @@ def create_invitation(db_session: Session, *, stop: Stop, country: str = "US", *
         kind=ConsulateKind.CONSULATE_GENERAL,
         name_it=f"Consolato {n}",
         name_en=f"Consulate {n}",
-def b2b_invitation(
-    db_session: Session, stop: Stop, *, country: str = "US", status: str = "confirmed", **overrides: Any
-) -> Any:
-    """A representative of ``country`` (with a consulate of their own) invited to ``stop``."""
-    from app.consuls.models import Consulate, Invitation, InvitationStatus, Representative
-
-    n = _next()
-    consulate = Consulate(
-        country_code=country, kind="consulate_general", name_it=f"Consolato {n}", name_en=f"Consulate {n}"
     )
     db_session.add(consulate)
     db_session.flush()
@@ -230,19 +139,11 @@ def b2b_invitation(
         name=f"Consul {n}",
         email=f"consul{n}@example.org",
         preferred_language=language,
-        name=overrides.pop("name", f"Consul {n}"),
-        email=overrides.pop("email", f"consul{n}@example.org"),
-        preferred_language=overrides.pop("preferred_language", "en"),
     )
     db_session.add(representative)
     db_session.flush()
     invitation = Invitation(
         stop_id=stop.id, representative_id=representative.id, country_code=country, **overrides
-        stop_id=stop.id,
-        representative_id=representative.id,
-        country_code=country,
-        status=InvitationStatus(status),
-        **overrides,
     )
     db_session.add(invitation)
     db_session.flush()
@@ -337,6 +238,80 @@ def create_link_user(db_session: Session, *, role: str = "company", **overrides:
         db_session.flush()
         overrides.setdefault("representative_id", representative.id)
     return accounts_service.create(email, role=Role(role), db_session=db_session, **overrides)
+
+
+# B2B meetings (issue 6): companies, representatives and their stop rows, made directly.
+
+
+def b2b_company(db_session: Session, *, sectors: tuple[str, ...] = ("aerospace",), **overrides: Any) -> Any:
+    from app.companies.models import Company, CompanySector
+
+    n = _next()
+    values: dict[str, Any] = {
+        "name": f"Azienda {n} S.r.l.",
+        "vat_number": f"{n:011d}",
+        "province_code": "VA",
+        "size_class": "small",
+        "website": f"https://azienda{n}.example.org",
+        "export_share": 40,
+        "contact_name": f"Contatto {n}",
+        "contact_email": f"company{n}@example.org",
+        "language": "it",
+    }
+    values.update(overrides)
+    company = Company(**values)
+    db_session.add(company)
+    db_session.flush()
+    for slug in sectors:
+        db_session.add(CompanySector(company_id=company.id, sector_slug=slug))
+    db_session.flush()
+    return company
+
+
+def b2b_registration(db_session: Session, stop: Stop, *, status: str = "confirmed", **company: Any) -> Any:
+    """A company (made here unless ``company=`` is given) registered for ``stop``."""
+    from app.companies.models import Registration, RegistrationStatus
+
+    existing = company.pop("company", None)
+    row = existing or b2b_company(db_session, **company)
+    registration = Registration(stop_id=stop.id, company_id=row.id, status=RegistrationStatus(status))
+    db_session.add(registration)
+    db_session.flush()
+    return registration
+
+
+def b2b_invitation(
+    db_session: Session, stop: Stop, *, country: str = "US", status: str = "confirmed", **overrides: Any
+) -> Any:
+    """A representative of ``country`` (with a consulate of their own) invited to ``stop``."""
+    from app.consuls.models import Consulate, Invitation, InvitationStatus, Representative
+
+    n = _next()
+    consulate = Consulate(
+        country_code=country, kind="consulate_general", name_it=f"Consolato {n}", name_en=f"Consulate {n}"
+    )
+    db_session.add(consulate)
+    db_session.flush()
+    representative = Representative(
+        consulate_id=consulate.id,
+        name=overrides.pop("name", f"Consul {n}"),
+        email=overrides.pop("email", f"consul{n}@example.org"),
+        preferred_language=overrides.pop("preferred_language", "en"),
+    )
+    db_session.add(representative)
+    db_session.flush()
+    invitation = Invitation(
+        stop_id=stop.id,
+        representative_id=representative.id,
+        country_code=country,
+        status=InvitationStatus(status),
+        **overrides,
+    )
+    db_session.add(invitation)
+    db_session.flush()
+    return invitation
+
+
 def b2b_company_user(db_session: Session, registration: Any) -> User:
     return create_user(db_session, role="company", password=None, company_id=registration.company_id)
 
@@ -356,6 +331,85 @@ def b2b_request(
     status: str = "accepted",
 ) -> Any:
     from app.matching.models import MeetingRequest, RequestPriority, RequestStatus
+
+    request = MeetingRequest(
+        stop_id=registration.stop_id,
+        registration_id=registration.id,
+        invitation_id=invitation.id,
+        priority=RequestPriority(priority),
+        goal="Find a distributor",
+        status=RequestStatus(status),
+    )
+    db_session.add(request)
+    db_session.flush()
+    return request
+
+
+# --- agenda, check-in and results (issue 8) ---
+
+
+def agenda_representative(db_session: Session, *, country: str = "US", **overrides: Any) -> Any:
+    """A representative of the seeded consulate of ``country``."""
+    from sqlmodel import select
+
+    from app.consuls.models import Consulate, Representative
+
+    consulate = db_session.exec(select(Consulate).where(Consulate.country_code == country)).first()
+    assert consulate is not None, f"no seeded consulate for {country}"
+    n = _next()
+    values: dict[str, Any] = {
+        "name": f"Consul {country} {n}",
+        "title": "Consul",
+        "email": f"rep{n}@consulates.test",
+    }
+    values.update(overrides)
+    rep = Representative(consulate_id=consulate.id, **values)
+    db_session.add(rep)
+    db_session.flush()
+    return rep
+
+
+def agenda_invitation(
+    db_session: Session,
+    stop: Stop,
+    representative: Any,
+    *,
+    status: str = "confirmed",
+    country: str | None = None,
+) -> Any:
+    from app.consuls.models import Consulate, Invitation
+
+    consulate = db_session.get(Consulate, representative.consulate_id)
+    assert consulate is not None
+    invitation = Invitation(
+        stop_id=stop.id,
+        representative_id=representative.id,
+        country_code=country or consulate.country_code,
+        status=status,
+    )
+    db_session.add(invitation)
+    db_session.flush()
+    return invitation
+
+
+def agenda_company(db_session: Session, **overrides: Any) -> Any:
+    from app.companies.models import Company
+
+    n = _next()
+    values: dict[str, Any] = {
+        "name": f"Meccanica {n} S.r.l.",
+        "vat_number": f"{n:011d}",
+        "contact_email": f"company{n}@example.org",
+        "province_code": "VA",
+        "size_class": "small",
+    }
+    values.update(overrides)
+    company = Company(**values)
+    db_session.add(company)
+    db_session.flush()
+    return company
+
+
 def agenda_registration(
     db_session: Session,
     stop: Stop,
@@ -395,13 +449,6 @@ def agenda_meeting(
         stop_id=registration.stop_id,
         registration_id=registration.id,
         invitation_id=invitation.id,
-        priority=RequestPriority(priority),
-        goal="Find a distributor",
-        status=RequestStatus(status),
-    )
-    db_session.add(request)
-    db_session.flush()
-    return request
         status="accepted",
     )
     db_session.add(request)

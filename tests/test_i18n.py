@@ -38,3 +38,19 @@ def test_cookie_wins_over_accept_language_and_default_is_italian() -> None:
     assert negotiate(None, "fr-FR, en;q=0.5, it;q=0.7", "it") == "it"
     assert negotiate(None, "de-DE", "it") == "it"
     assert negotiate("xx", None, "it") == "it"
+
+
+def test_areas_never_translate_the_same_message_differently() -> None:
+    """Catalogues are merged into one: a message translated two ways would show either."""
+    seen: dict[object, tuple[str, object]] = {}
+    clashes = []
+    for po_file in sorted((LOCALE_DIR / "it" / "LC_MESSAGES").glob("*.po")):
+        with po_file.open("rb") as handle:
+            for message in read_po(handle, locale="it"):
+                if not message.id:
+                    continue
+                if message.id in seen and seen[message.id][1] != message.string:
+                    first, translation = seen[message.id]
+                    clashes.append(f"{message.id!r}: {first} {translation!r} / {po_file.name} {message.string!r}")
+                seen.setdefault(message.id, (po_file.name, message.string))
+    assert not clashes, "\n".join(clashes)

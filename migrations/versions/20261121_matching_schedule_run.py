@@ -1,7 +1,7 @@
 """B2B meetings: the scheduler's run summary per stop (objective, bound, requests left out).
 
 Revision ID: 20261121_matching
-Revises: 20261121_initial
+Revises: 20261121_consuls
 Create Date: 2026-11-21 21:52:24.828033
 """
 
@@ -13,7 +13,7 @@ import app.db
 from alembic import op
 
 revision: str = "20261121_matching"
-down_revision: str | None = "20261121_initial"
+down_revision: str | None = "20261121_consuls"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """Planning scenarios: the planner page's inputs, held stops and last result (issue 7).
 
 Revision ID: 20261121_planning
-Revises: 20261121_initial
+Revises: 20261121_matching
 Create Date: 2026-11-21 21:59:32.889392
 """
 
@@ -13,7 +13,7 @@ import app.db
 from alembic import op
 
 revision: str = "20261121_planning"
-down_revision: str | None = "20261121_initial"
+down_revision: str | None = "20261121_matching"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -26,7 +26,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from app.accounts import deps
 from app.accounts.models import Role, User
 from app.companies.models import Attendee, Company, Registration, RegistrationStatus
-from app.consuls.models import Consulate, Invitation, Representative
+from app.consuls.models import Consulate, Invitation, InvitationStatus, Representative
 from app.matching.models import Meeting, MeetingRequest
 from tests.factories import create_stop, create_user, csrf_token, sign_in_as
 
@@ -95,7 +95,13 @@ def make_party(db_session: Session, stop_id: int, tag: str) -> Party:
     db_session.add(representative)
     db_session.flush()
     registration = Registration(stop_id=stop_id, company_id=company.id, status=RegistrationStatus.CONFIRMED)
-    invitation = Invitation(stop_id=stop_id, representative_id=representative.id, country_code="US")
+    # Confirmed, so that the consul's own pages (requests, meetings) are open to them.
+    invitation = Invitation(
+        stop_id=stop_id,
+        representative_id=representative.id,
+        country_code="US",
+        status=InvitationStatus.CONFIRMED,
+    )
     db_session.add_all([registration, invitation])
     db_session.flush()
     attendee = Attendee(registration_id=registration.id, name="Ada", email=f"ada.{tag}@c.example.org")
@@ -198,7 +204,7 @@ def walk(app: FastAPI, db_session: Session) -> tuple[list[Problem], int]:
         for method in sorted(route.methods - {"HEAD"}):
             for name, user in identities.items():
                 own_values = {p: str(mine.ids.get(p, stop.id)) for p in params}
-                status, location = _request(app, method, route.path_format, own_values, user)
+                status, location = _request(app, method, route.path_format, own_values, user, db_session)
                 checked += 1
                 problem = _judge(declared, user, status, location, route.path)
                 if problem:
@@ -208,7 +214,7 @@ def walk(app: FastAPI, db_session: Session) -> tuple[list[Problem], int]:
                         p: str(other.ids[p]) if p in OWNED_BY_ANOTHER else own_values[p] for p in params
                     }
                     if others != own_values:
-                        status, _ = _request(app, method, route.path_format, others, user)
+                        status, _ = _request(app, method, route.path_format, others, user, db_session)
                         checked += 1
                         if not 400 <= status < 500:
                             problems.append(
@@ -218,8 +224,18 @@ def walk(app: FastAPI, db_session: Session) -> tuple[list[Problem], int]:
 
 
 def _request(
-    app: FastAPI, method: str, path: str, values: dict[str, str], user: User | None
+    app: FastAPI, method: str, path: str, values: dict[str, str], user: User | None, db_session: Session
 ) -> tuple[int, str]:
+    # Each request's changes are rolled back, so that one route (cancelling the stop, erasing a
+    # company) cannot change what the next route is judged on.
+    savepoint = db_session.connection().begin_nested()
+    try:
+        return _send(app, method, path, values, user)
+    finally:
+        savepoint.rollback()
+
+
+def _send(app: FastAPI, method: str, path: str, values: dict[str, str], user: User | None) -> tuple[int, str]:
     with TestClient(app, base_url="http://testserver", raise_server_exceptions=False) as client:
         if user is not None:
             sign_in_as(client, user)

@@ -1,12 +1,12 @@
 from datetime import time
 
-from agenda_helpers import b2b_stop, item_form, signed_in_organiser
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.agenda.models import AgendaItem, AgendaSpeaker
 from app.audit.models import AuditEvent
 from app.stops.models import Stop
+from tests.agenda.agenda_helpers import b2b_stop, item_form, signed_in_organiser
 from tests.factories import (
     agenda_invitation,
     agenda_item,

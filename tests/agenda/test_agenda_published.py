@@ -1,6 +1,5 @@
 from datetime import time
 
-from agenda_helpers import b2b_stop
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 from sqlmodel import Session
@@ -8,6 +7,7 @@ from sqlmodel import Session
 from app.agenda.models import AgendaSpeaker
 from app.checkin.service import attendee_id_from_token
 from app.consuls.models import Invitation
+from tests.agenda.agenda_helpers import b2b_stop
 from tests.factories import (
     agenda_attendees,
     agenda_company,

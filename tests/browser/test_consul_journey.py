@@ -22,7 +22,10 @@ def _prepare(live_server: LiveServer) -> int:
     engine = make_engine(live_server.database_url)
     with session_scope(engine) as db_session:
         accounts_service.create(
-            "consuls-journey.organiser@example.org", role=Role.ORGANISER, password=PASSWORD, db_session=db_session
+            "consuls-journey.organiser@example.org",
+            role=Role.ORGANISER,
+            password=PASSWORD,
+            db_session=db_session,
         )
         # Only this representative speaks for Canada here, whatever the seed holds.
         for seeded in db_session.exec(select(Consulate).where(Consulate.country_code == "CA")):
