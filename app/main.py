@@ -10,6 +10,8 @@ from fastapi.staticfiles import StaticFiles
 from app import pages
 from app.accounts import api as accounts_api
 from app.accounts import pages as accounts_pages
+from app.backpressure import ConcurrencyLimitMiddleware
+from app.companies import api as companies_api
 from app.config import Settings, get_settings
 from app.csrf import CsrfCookieMiddleware, verify_csrf
 from app.db import make_engine
@@ -44,12 +46,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(CsrfCookieMiddleware, secure=settings.secure_cookies)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodySizeLimitMiddleware)
+    app.add_middleware(ConcurrencyLimitMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(pages.router)
     app.include_router(accounts_api.router)
     app.include_router(accounts_pages.router)
     app.include_router(stops_api.router)
     app.include_router(stops_pages.router)
+    app.include_router(companies_api.router)
     return app
 
 
