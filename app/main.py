@@ -12,6 +12,8 @@ from app.accounts import api as accounts_api
 from app.accounts import pages as accounts_pages
 from app.backpressure import ConcurrencyLimitMiddleware
 from app.companies import api as companies_api
+from app.companies import my_pages as companies_my_pages
+from app.companies import pages as companies_pages
 from app.config import Settings, get_settings
 from app.csrf import CsrfCookieMiddleware, verify_csrf
 from app.db import make_engine
@@ -54,6 +56,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(stops_api.router)
     app.include_router(stops_pages.router)
     app.include_router(companies_api.router)
+    app.include_router(companies_pages.router)
+    app.include_router(companies_my_pages.router)
     return app
 
 
