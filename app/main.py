@@ -12,6 +12,7 @@ from app.accounts import api as accounts_api
 from app.accounts import pages as accounts_pages
 from app.backpressure import ConcurrencyLimitMiddleware
 from app.companies import api as companies_api
+from app.companies import manage_pages as companies_manage_pages
 from app.companies import my_pages as companies_my_pages
 from app.companies import pages as companies_pages
 from app.config import Settings, get_settings
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(companies_api.router)
     app.include_router(companies_pages.router)
     app.include_router(companies_my_pages.router)
+    app.include_router(companies_manage_pages.router)
     return app
 
 

@@ -86,7 +86,7 @@ def get_for(registration_id: int, user: User, *, db_session: Session) -> Registr
     raise Forbidden()
 
 
-def _featured_countries(stop_id: int, *, db_session: Session) -> list[str]:
+def featured_countries(stop_id: int, *, db_session: Session) -> list[str]:
     query = select(StopCountry.country_code).where(StopCountry.stop_id == stop_id)
     return list(db_session.exec(query.order_by(col(StopCountry.position))))
 
@@ -113,7 +113,7 @@ def _check_attendees(attendees: list[AttendeeData], errors: dict[str, str]) -> l
 def _check_countries(
     values: list[str], stop: Stop, errors: dict[str, str], *, db_session: Session
 ) -> list[str]:
-    featured = _featured_countries(stop.id or 0, db_session=db_session)
+    featured = featured_countries(stop.id or 0, db_session=db_session)
     countries: list[str] = []
     for raw in values:
         code = raw.strip().upper()
@@ -423,7 +423,7 @@ def move(registration_id: int, to_stop_id: int, *, db_session: Session, by: User
         registration.hold_expires_at = None
     db_session.add(registration)
     db_session.flush()
-    featured = set(_featured_countries(to_stop_id, db_session=db_session))
+    featured = set(featured_countries(to_stop_id, db_session=db_session))
     for link in db_session.exec(
         select(RegistrationCountry).where(RegistrationCountry.registration_id == registration.id)
     ):
