@@ -53,6 +53,20 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations_for(current_language()).ungettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """A message whose translation depends on what it describes (Italian agrees in gender)."""
+    return translations_for(current_language()).upgettext(context, message)
+
+
+def npgettext(context: str, singular: str, plural: str, n: int) -> str:
+    return translations_for(current_language()).unpgettext(context, singular, plural, n)
+
+
+def lazy_p(context: str, message: str) -> str:
+    """Like ``lazy``, for a message shown later with ``pgettext(context, message)``."""
+    return message
+
+
 def lazy(message: str) -> str:
     """Mark a msgid for extraction where it is declared and translate it where it is shown."""
     return message

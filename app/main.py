@@ -13,7 +13,12 @@ from app.accounts import pages as accounts_pages
 from app.agenda import pages as agenda_pages
 from app.agenda import personal_pages as agenda_personal_pages
 from app.audit import pages as audit_pages
+from app.backpressure import ConcurrencyLimitMiddleware
 from app.checkin import pages as checkin_pages
+from app.companies import api as companies_api
+from app.companies import manage_pages as companies_manage_pages
+from app.companies import my_pages as companies_my_pages
+from app.companies import pages as companies_pages
 from app.config import Settings, get_settings
 from app.consuls import manage as consuls_manage
 from app.consuls import pages as consuls_pages
@@ -57,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(CsrfCookieMiddleware, secure=settings.secure_cookies)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodySizeLimitMiddleware)
+    app.add_middleware(ConcurrencyLimitMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(pages.router)
     app.include_router(accounts_api.router)
@@ -76,6 +82,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(checkin_pages.router)
     app.include_router(results_pages.router)
     app.include_router(planning_pages.router)
+    app.include_router(companies_api.router)
+    app.include_router(companies_pages.router)
+    app.include_router(companies_my_pages.router)
+    app.include_router(companies_manage_pages.router)
     return app
 
 

@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from app.clock import ROME
 from app.config import get_settings
 from app.csrf import csrf_input
-from app.i18n import LANGUAGES, babel_locale, current_language, gettext, ngettext
+from app.i18n import LANGUAGES, babel_locale, current_language, gettext, ngettext, npgettext, pgettext
 
 
 def localized(obj: Any, field: str) -> str:
@@ -46,7 +46,9 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext
+    )
     env.filters.update(date=_date, time=_time, month=_month)
     env.globals.update(localized=localized, current_language=current_language, LANGUAGES=LANGUAGES)
     return env

@@ -90,7 +90,8 @@ def organiser_token(client: TestClient, db_session: Session) -> dict[str, str]:
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
-def create_company(db_session: Session, **overrides: Any) -> Any:
+def insert_company(db_session: Session, **overrides: Any) -> Any:
+    """A company row made directly (no validation), for tests of other areas."""
     from app.companies.models import Company
 
     n = _next()
@@ -109,7 +110,8 @@ def create_company(db_session: Session, **overrides: Any) -> Any:
     return company
 
 
-def create_registration(db_session: Session, *, stop: Stop, company: Any, **overrides: Any) -> Any:
+def insert_registration(db_session: Session, *, stop: Stop, company: Any, **overrides: Any) -> Any:
+    """A registration row made directly (confirmed unless told), bypassing seats and emails."""
     from app.companies.models import Registration, RegistrationStatus
 
     values: dict[str, Any] = {"status": RegistrationStatus.CONFIRMED}
@@ -479,3 +481,63 @@ def agenda_item(
     db_session.add(item)
     db_session.flush()
     return item
+
+
+def vat_number(n: int | None = None) -> str:
+    """A valid Italian VAT number (partita IVA), different for each call unless ``n`` is given."""
+    from stdnum import luhn
+
+    serial = (n if n is not None else _next()) % (10**7 - 1) + 1
+    body = f"{serial:07d}015"  # 015: the provincial office of Milan
+    return body + luhn.calc_check_digit(body)
+
+
+def create_company(db_session: Session, **overrides: Any) -> Any:
+    """A company with a valid VAT number, in Milan, interested in aerospace."""
+    from app.companies import profiles
+
+    n = _next()
+    data = profiles.CompanyData(
+        name=overrides.pop("name", f"Azienda di prova {n} S.r.l."),
+        vat_number=overrides.pop("vat_number", vat_number(n)),
+        contact_email=overrides.pop("contact_email", f"contatto{n}@azienda{n}.it"),
+        province=overrides.pop("province", "MI"),
+        size_class=overrides.pop("size_class", "small"),
+        sectors=overrides.pop("sectors", ["aerospace"]),
+        contact_name=overrides.pop("contact_name", f"Maria Rossi {n}"),
+    )
+    for key, value in overrides.items():
+        setattr(data, key, value)
+    company, _created = profiles.find_or_create(
+        profiles.validate(data, db_session=db_session), db_session=db_session
+    )
+    return company
+
+
+def create_registration(
+    db_session: Session, stop: Stop, company: Any = None, *, by: User | None = None, **overrides: Any
+) -> Any:
+    """A registration made through the service (an organiser's by default: confirmed at once)."""
+    from app.companies import registrations
+
+    company = company or create_company(db_session)
+    if by is None and overrides.pop("public", False) is False:
+        by = create_user(db_session, role="organiser")
+    data = registrations.RegistrationData(
+        attendees=overrides.pop("attendees", 1),
+        countries=overrides.pop("countries", []),
+        privacy_accepted=True,
+    )
+    return registrations.register(company, stop.id or 0, data, db_session=db_session, by=by)
+
+
+def outbox(db_session: Session, to: str | None = None) -> list[Any]:
+    """Emails queued so far (to one address, if given), oldest first."""
+    from sqlmodel import col, select
+
+    from app.notifications.models import OutboxMessage
+
+    query = select(OutboxMessage).order_by(col(OutboxMessage.id))
+    if to is not None:
+        query = query.where(OutboxMessage.to_address == to)
+    return list(db_session.exec(query))

@@ -7,29 +7,39 @@ from app.config import ROOT
 from app.i18n import LOCALE_DIR, negotiate
 
 METHODS = [("app/**.py", "python"), ("templates/**.html", "jinja2")]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy": None}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "lazy": None,
+    "pgettext": ((1, "c"), 2),
+    "npgettext": ((1, "c"), 2, 3),
+    "lazy_p": ((1, "c"), 2),
+}
 
 
-def _italian_catalogue() -> dict[object, object]:
-    translations: dict[object, object] = {}
+def _italian_catalogue() -> dict[tuple[str | None, str], object]:
+    """Translations by (context, msgid); a plural message is keyed by its singular."""
+    translations: dict[tuple[str | None, str], object] = {}
     for po_file in (LOCALE_DIR / "it" / "LC_MESSAGES").glob("*.po"):
         with po_file.open("rb") as handle:
             for message in read_po(handle, locale="it"):
                 if message.id:
-                    translations[message.id] = message.string
+                    key = message.id if isinstance(message.id, str) else message.id[0]
+                    translations[(message.context, key)] = message.string
     return translations
 
 
 def test_every_message_has_an_italian_translation() -> None:
     catalogue = _italian_catalogue()
     missing = []
-    for filename, _lineno, message, _comments, _context in extract_from_dir(
+    for filename, _lineno, message, _comments, context in extract_from_dir(
         str(ROOT), METHODS, keywords=KEYWORDS, callback=None
     ):
         key = message if isinstance(message, str) else message[0]
-        found = next((v for k, v in catalogue.items() if (k if isinstance(k, str) else k[0]) == key), None)
-        if not found or (isinstance(found, tuple) and not all(found)):
-            missing.append(f"{filename}: {key!r}")
+        found = catalogue.get((context, key))
+        if not found or (isinstance(found, tuple | list) and not all(found)):
+            missing.append(f"{filename}: {key!r}" + (f" (context {context!r})" if context else ""))
     assert not missing, "add these to app/locale/it/LC_MESSAGES/<area>.po:\n" + "\n".join(missing)
 
 
@@ -42,15 +52,16 @@ def test_cookie_wins_over_accept_language_and_default_is_italian() -> None:
 
 def test_areas_never_translate_the_same_message_differently() -> None:
     """Catalogues are merged into one: a message translated two ways would show either."""
-    seen: dict[object, tuple[str, object]] = {}
+    seen: dict[tuple[str | None, object], tuple[str, object]] = {}
     clashes = []
     for po_file in sorted((LOCALE_DIR / "it" / "LC_MESSAGES").glob("*.po")):
         with po_file.open("rb") as handle:
             for message in read_po(handle, locale="it"):
                 if not message.id:
                     continue
-                if message.id in seen and seen[message.id][1] != message.string:
-                    first, translation = seen[message.id]
-                    clashes.append(f"{message.id!r}: {first} {translation!r} / {po_file.name} {message.string!r}")
-                seen.setdefault(message.id, (po_file.name, message.string))
+                key = (message.context, message.id if isinstance(message.id, str) else message.id[0])
+                if key in seen and seen[key][1] != message.string:
+                    first, translation = seen[key]
+                    clashes.append(f"{key!r}: {first} {translation!r} / {po_file.name} {message.string!r}")
+                seen.setdefault(key, (po_file.name, message.string))
     assert not clashes, "\n".join(clashes)

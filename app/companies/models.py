@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, String, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from app.db import UTCDateTime, utcnow
@@ -72,12 +72,23 @@ class RegistrationStatus(StrEnum):
 
 
 SEAT_HOLDING_STATUSES = (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED)
+# A company has at most one of these per stop; after cancelling (or a lapsed hold) it may register again.
+ACTIVE_STATUSES = (*SEAT_HOLDING_STATUSES, RegistrationStatus.WAITLISTED)
+_ACTIVE_SQL = text("status IN ('pending', 'confirmed', 'waitlisted')")
 
 
 class Registration(SQLModel, table=True):
     __table_args__ = (
-        UniqueConstraint("stop_id", "company_id"),
+        Index(
+            "uq_registration_stop_id_company_id_active",
+            "stop_id",
+            "company_id",
+            unique=True,
+            sqlite_where=_ACTIVE_SQL,
+            postgresql_where=_ACTIVE_SQL,
+        ),
         UniqueConstraint("stop_id", "waitlist_position"),
+        CheckConstraint("attendee_count >= 1", name="attendee_count_at_least_one"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -85,11 +96,18 @@ class Registration(SQLModel, table=True):
     company_id: int = Field(foreign_key="company.id", index=True)
     status: RegistrationStatus = Field(sa_type=String(20), index=True)
     waitlist_position: int | None = None
+    # How many people the company brings; named attendees (if given) are in the attendee table.
+    attendee_count: int = 1
     note: str = ""
     privacy_version: str | None = Field(default=None, max_length=20)
     privacy_accepted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     hold_expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     confirmed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # When the contact proved the email address (or an organiser vouched for it); a waiting-list
+    # registration promoted after this becomes confirmed at once.
+    email_verified_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # SHA-256 of the single-use link token emailed to the contact; cleared once used.
+    confirmation_token_hash: str | None = Field(default=None, max_length=64, unique=True)
     cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_by_user_id: int | None = Field(default=None, foreign_key="user_account.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -12,7 +12,7 @@ from app.config import Settings, get_settings
 from app.consuls.invitations import AWAITING, send_invitation_email
 from app.consuls.models import Consulate, Invitation, InvitationStatus, Representative
 from app.errors import Conflict
-from app.i18n import lazy
+from app.i18n import lazy, lazy_p
 from app.reference.models import Country
 from app.stops.models import PublicationStatus, Stop, StopCountry, StopStatus
 
@@ -20,12 +20,12 @@ from app.stops.models import PublicationStatus, Stop, StopCountry, StopStatus
 # period, so that each invitation sits in exactly one column.
 NO_ANSWER = "no_answer"
 MATRIX_COLUMNS = (
-    (InvitationStatus.INVITED.value, lazy("Invited")),
-    (InvitationStatus.OPENED.value, lazy("Opened")),
-    (InvitationStatus.CONFIRMED.value, lazy("Confirmed")),
-    (InvitationStatus.DECLINED.value, lazy("Declined")),
-    (InvitationStatus.DELEGATED.value, lazy("Delegated")),
-    (NO_ANSWER, lazy("No answer")),
+    (InvitationStatus.INVITED.value, lazy_p("invitations", "Invited")),
+    (InvitationStatus.OPENED.value, lazy_p("invitations", "Opened")),
+    (InvitationStatus.CONFIRMED.value, lazy_p("invitations", "Confirmed")),
+    (InvitationStatus.DECLINED.value, lazy_p("invitations", "Declined")),
+    (InvitationStatus.DELEGATED.value, lazy_p("invitations", "Delegated")),
+    (NO_ANSWER, lazy_p("invitations", "No answer")),
 )
 MISSING_CONSULS_WINDOW_DAYS = 14
 

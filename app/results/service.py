@@ -16,7 +16,7 @@ from app import clock
 from app.companies.models import Attendee, Company, CompanySector, Registration, RegistrationStatus
 from app.consuls.models import Consulate, Invitation, Representative
 from app.i18n import gettext as _
-from app.i18n import lazy
+from app.i18n import lazy, pgettext
 from app.matching.models import Meeting, MeetingRequest
 from app.reference.models import Country, Sector, SectorInterest, Territory
 from app.stops.models import Stop, StopCountry, StopStatus
@@ -202,7 +202,7 @@ def build(*, db_session: Session) -> Results:
             _("Sector"),
             _("State"),
             _("Capacity"),
-            _("Confirmed"),
+            pgettext("registrations", "Confirmed"),
             _("Waiting list"),
             _("Companies present"),
             _("B2B meetings"),
@@ -279,7 +279,7 @@ def build(*, db_session: Session) -> Results:
             _("Date"),
             _("Stop"),
             _("Capacity"),
-            _("Confirmed"),
+            pgettext("registrations", "Confirmed"),
             _("Waiting list"),
             _("Demand (percentage of capacity)"),
         ],

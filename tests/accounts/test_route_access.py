@@ -25,7 +25,7 @@ def test_the_walker_catches_undeclared_routes_wrong_roles_and_leaks(
     def forgotten() -> PlainTextResponse:
         return PlainTextResponse("anyone can read this")
 
-    @app.get("/my/registrations/{registration_id}")
+    @app.get("/my/walker-leak/{registration_id}")
     def leaky(registration_id: int, user: CompanyUser) -> PlainTextResponse:
         return PlainTextResponse(f"registration {registration_id}, whoever owns it")
 
@@ -40,7 +40,7 @@ def test_the_walker_catches_undeclared_routes_wrong_roles_and_leaks(
     problems, _ = walk(app, db_session)
     found = {(p.route, p.identity): p.detail for p in problems}
     assert "declares nobody" in found[("/manage/forgotten", "-")]
-    assert found[("GET /my/registrations/{registration_id}", "company")] == "another party's ids got 200"
+    assert found[("GET /my/walker-leak/{registration_id}", "company")] == "another party's ids got 200"
     assert "whose data ['thing_id']" in found[("/my/{thing_id}", "-")]
     assert not [p for p in problems if "/manage/fine" in p.route]
     assert len(problems) == 3

@@ -41,7 +41,8 @@ class LiveServer:
         self.env = env
 
 
-@pytest.fixture(scope="session")
+# One server and database per test module: a journey never sees another journey's stops.
+@pytest.fixture(scope="module")
 def live_server(
     sqlite_database: Callable[[], str], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveServer]:

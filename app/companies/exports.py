@@ -1,0 +1,80 @@
+"""A stop's registrations as CSV or XLSX, for organisers."""
+
+import csv
+import io
+
+from openpyxl import Workbook
+
+from app.companies.listing import RegistrationRow
+from app.i18n import gettext as _
+
+MAX_CELL = 32767
+
+
+def _header() -> list[str]:
+    return [
+        _("Status"),
+        _("Waiting list position"),
+        _("Company"),
+        _("VAT number"),
+        _("Province"),
+        _("Size"),
+        _("Sectors"),
+        _("Prospect countries"),
+        _("Attendees"),
+        _("Contact person"),
+        _("Email"),
+        _("Phone"),
+        _("Note"),
+        _("Registered at"),
+    ]
+
+
+def _cells(row: RegistrationRow) -> list[str | int]:
+    registration, company = row.registration, row.company
+    names = "; ".join(f"{a.name} <{a.email}>" for a in row.attendees) or str(registration.attendee_count)
+    return [
+        str(registration.status),
+        registration.waitlist_position or "",
+        company.name,
+        company.vat_number,
+        company.province_code or "",
+        str(company.size_class or ""),
+        ", ".join(row.sectors),
+        ", ".join(row.countries),
+        names,
+        company.contact_name,
+        company.contact_email,
+        company.contact_phone,
+        registration.note,
+        registration.created_at.isoformat(timespec="seconds"),
+    ]
+
+
+def _safe(value: str | int) -> str | int:
+    """Spreadsheets run cells starting with = + - @ as formulas: keep them text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def to_csv(rows: list[RegistrationRow]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(_header())
+    for row in rows:
+        writer.writerow([_safe(v) for v in _cells(row)])
+    return buffer.getvalue().encode("utf-8-sig")  # the BOM tells Excel it is UTF-8
+
+
+def to_xlsx(rows: list[RegistrationRow]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Registrations")[:31]
+    sheet.append(_header())
+    for row in rows:
+        sheet.append([_safe(v) if isinstance(v, int) else str(_safe(v))[:MAX_CELL] for v in _cells(row)])
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

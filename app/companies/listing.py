@@ -1,0 +1,148 @@
+"""Reading registrations: a stop's table for organisers (search, filters, sorting), a company's own."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
+
+from app.companies.models import (
+    Attendee,
+    Company,
+    CompanySector,
+    Registration,
+    RegistrationCountry,
+    RegistrationStatus,
+)
+from app.errors import InvalidInput
+from app.i18n import gettext as _
+from app.stops.models import Stop
+
+SORTS = {
+    "time": (col(Registration.created_at), col(Registration.id)),
+    "company": (func.lower(col(Company.name)), col(Registration.id)),
+    "status": (col(Registration.status), col(Registration.waitlist_position), col(Registration.id)),
+    "province": (col(Company.province_code), func.lower(col(Company.name))),
+    "size": (col(Company.size_class), func.lower(col(Company.name))),
+}
+
+
+@dataclass
+class RegistrationFilters:
+    q: str = ""
+    status: str = ""
+    province: str = ""
+    size: str = ""
+    country: str = ""
+    sort: str = "time"
+    descending: bool = False
+
+    def check(self) -> "RegistrationFilters":
+        errors = {}
+        if self.status and self.status not in {s.value for s in RegistrationStatus}:
+            errors["status"] = _("Unknown status '%s'.") % self.status
+        if self.sort not in SORTS:
+            errors["sort"] = _("Sort by one of: %s.") % ", ".join(SORTS)
+        if errors:
+            raise InvalidInput(errors, location="query")
+        return self
+
+
+@dataclass
+class RegistrationRow:
+    registration: Registration
+    company: Company
+    countries: list[str] = field(default_factory=list)
+    sectors: list[str] = field(default_factory=list)
+    attendees: list[Attendee] = field(default_factory=list)
+
+    @property
+    def created_at(self) -> datetime:
+        return self.registration.created_at
+
+
+def for_stop(
+    stop_id: int, filters: RegistrationFilters | None = None, *, db_session: Session
+) -> list[RegistrationRow]:
+    filters = (filters or RegistrationFilters()).check()
+    query = (
+        select(Registration, Company)
+        .join(Company, col(Company.id) == col(Registration.company_id))
+        .where(Registration.stop_id == stop_id)
+    )
+    if filters.q.strip():
+        needle = f"%{filters.q.strip().lower()}%"
+        query = query.where(
+            or_(
+                func.lower(col(Company.name)).like(needle),
+                col(Company.vat_number).like(needle),
+                func.lower(col(Company.contact_email)).like(needle),
+                func.lower(col(Company.contact_name)).like(needle),
+            )
+        )
+    if filters.status:
+        query = query.where(Registration.status == filters.status)
+    if filters.province == "-":
+        query = query.where(col(Company.province_code).is_(None))
+    elif filters.province:
+        query = query.where(Company.province_code == filters.province.upper())
+    if filters.size:
+        query = query.where(Company.size_class == filters.size)
+    if filters.country:
+        wanted = select(RegistrationCountry.registration_id).where(
+            RegistrationCountry.country_code == filters.country.upper()
+        )
+        query = query.where(col(Registration.id).in_(wanted))
+    order = SORTS[filters.sort]
+    query = query.order_by(*(o.desc() if filters.descending else o for o in order))
+    return _rows(list(db_session.exec(query).all()), db_session=db_session)
+
+
+def for_company(company_id: int, *, db_session: Session) -> list[tuple[RegistrationRow, Stop]]:
+    query = (
+        select(Registration, Company)
+        .join(Company, col(Company.id) == col(Registration.company_id))
+        .where(Registration.company_id == company_id)
+        .order_by(col(Registration.created_at).desc(), col(Registration.id).desc())
+    )
+    rows = _rows(list(db_session.exec(query).all()), db_session=db_session)
+    stops = {
+        s.id: s
+        for s in db_session.exec(select(Stop).where(col(Stop.id).in_({r.registration.stop_id for r in rows})))
+    }
+    return [(row, stops[row.registration.stop_id]) for row in rows]
+
+
+def _rows(pairs: list[tuple[Registration, Company]], *, db_session: Session) -> list[RegistrationRow]:
+    """Rows with their countries, sectors and attendees, in a fixed number of queries."""
+    ids = [r.id for r, _ in pairs]
+    company_ids = {c.id for _, c in pairs}
+    countries: dict[int, list[str]] = defaultdict(list)
+    sectors: dict[int, list[str]] = defaultdict(list)
+    attendees: dict[int, list[Attendee]] = defaultdict(list)
+    if ids:
+        for link in db_session.exec(
+            select(RegistrationCountry)
+            .where(col(RegistrationCountry.registration_id).in_(ids))
+            .order_by(col(RegistrationCountry.country_code))
+        ):
+            countries[link.registration_id].append(link.country_code)
+        for sector in db_session.exec(
+            select(CompanySector).where(col(CompanySector.company_id).in_(company_ids))
+        ):
+            sectors[sector.company_id].append(sector.sector_slug)
+        for person in db_session.exec(
+            select(Attendee).where(col(Attendee.registration_id).in_(ids)).order_by(col(Attendee.id))
+        ):
+            attendees[person.registration_id].append(person)
+    return [
+        RegistrationRow(
+            registration=r,
+            company=c,
+            countries=countries[r.id or 0],
+            sectors=sorted(sectors[c.id or 0]),
+            attendees=attendees[r.id or 0],
+        )
+        for r, c in pairs
+    ]
