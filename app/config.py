@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     base_url: str = "http://127.0.0.1:8000"
     default_language: Literal["it", "en"] = "it"
     redis_url: str | None = None
+    # Seconds each process may serve an anonymous visitor a public page it rendered before.
+    public_cache_seconds: float = Field(default=2.0, ge=0, le=60)
     # Seconds the B2B meeting scheduler may search before returning its best schedule.
     scheduler_time_limit: float = Field(default=10.0, gt=0, le=600)
     # Seconds the calendar planner may spend solving in a request.

@@ -14,6 +14,7 @@ from app.agenda import pages as agenda_pages
 from app.agenda import personal_pages as agenda_personal_pages
 from app.audit import pages as audit_pages
 from app.backpressure import ConcurrencyLimitMiddleware
+from app.cache import PublicPageCache
 from app.checkin import pages as checkin_pages
 from app.companies import api as companies_api
 from app.companies import manage_pages as companies_manage_pages
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     install_error_handlers(app)
+    app.add_middleware(PublicPageCache, seconds=settings.public_cache_seconds)
     app.add_middleware(LocaleMiddleware, default_language=settings.default_language)
     app.add_middleware(CsrfCookieMiddleware, secure=settings.secure_cookies)
     app.add_middleware(SecurityHeadersMiddleware)

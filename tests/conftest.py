@@ -121,7 +121,11 @@ def db_session(connection: object) -> Iterator[Session]:
 
 @pytest.fixture
 def settings(engine: Engine) -> Settings:
-    return Settings(database_url=engine.url.render_as_string(hide_password=False), environment="test")
+    return Settings(
+        database_url=engine.url.render_as_string(hide_password=False),
+        environment="test",
+        public_cache_seconds=0,
+    )
 
 
 @pytest.fixture

@@ -49,7 +49,13 @@ def live_server(
     database_url = sqlite_database()
     migrated_and_seeded(database_url).dispose()
     port = free_port()
-    env = {**os.environ, "ROADSHOW_DATABASE_URL": database_url, "ROADSHOW_ENVIRONMENT": "test"}
+    env = {
+        **os.environ,
+        "ROADSHOW_DATABASE_URL": database_url,
+        "ROADSHOW_ENVIRONMENT": "test",
+        # Journeys check the public pages right after each change.
+        "ROADSHOW_PUBLIC_CACHE_SECONDS": "0",
+    }
     env["ROADSHOW_BASE_URL"] = f"http://127.0.0.1:{port}"
     log = (tmp_path_factory.mktemp("server") / "server.log").open("w")
     process = subprocess.Popen(
