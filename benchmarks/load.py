@@ -86,6 +86,11 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--duration", type=float, default=10)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="serve every public page fresh (ROADSHOW_PUBLIC_CACHE_SECONDS=0)",
+    )
     args = parser.parse_args()
 
     name = f"roadshow_bench_{uuid.uuid4().hex[:10]}"
@@ -109,6 +114,8 @@ def main() -> int:
             "ROADSHOW_ENVIRONMENT": "production",
             "ROADSHOW_BASE_URL": "http://127.0.0.1",
         }
+        if args.no_cache:
+            env["ROADSHOW_PUBLIC_CACHE_SECONDS"] = "0"
         app_port, bare_port = free_port(), free_port()
         roadshow = [sys.executable, "-m", "app.cli", "serve", "--port", str(app_port), "--workers", "2"]
         bare = [
