@@ -67,6 +67,7 @@ def render(
         "lang": current_language(),
         "csrf_input": lambda: csrf_input(request),
         "signed_in": SESSION_COOKIE in request.cookies,
+        "current_user": getattr(request.state, "user", None),
         **(context or {}),
     }
     html = page.render(values)

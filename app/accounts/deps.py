@@ -38,7 +38,10 @@ def get_optional_user(
     if user_id is None:
         return None
     user = service.get(user_id, db_session=db_session)
-    return user if user is not None and user.is_active else None
+    user = user if user is not None and user.is_active else None
+    # Pages read it (``current_user`` in templates) to show what this person may open.
+    request.state.user = user
+    return user
 
 
 def public() -> None:

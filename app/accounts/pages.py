@@ -43,8 +43,9 @@ def _start_session(request: Request, user: User, next_path: str) -> RedirectResp
 @router.get("/login", response_class=HTMLResponse, name="login", dependencies=[Public])
 def login_form(request: Request, user: OptionalUser, next: Annotated[str | None, Query()] = None) -> Response:
     if user is not None:
-        return RedirectResponse(safe_next(next), status_code=303)
-    return render(request, "accounts/public/login.html", {"next": safe_next(next), "email": ""})
+        return RedirectResponse(safe_next(next or "/account"), status_code=303)
+    # Without a page to return to, people land on their home (``/account`` sends them there).
+    return render(request, "accounts/public/login.html", {"next": safe_next(next or "/account"), "email": ""})
 
 
 @router.post("/login", response_class=HTMLResponse, dependencies=[Public])
@@ -55,7 +56,7 @@ def login(
     *,
     email: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
-    next: Annotated[str, Form()] = "/",
+    next: Annotated[str, Form()] = "/account",
 ) -> Response:
     checks = limits.login_checks(client_address(request), email)
     limiter.check(checks, db_session=db_session)

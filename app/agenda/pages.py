@@ -96,7 +96,8 @@ def _builder(
         "copy_sources": _copy_sources(stop, db_session=db_session),
         "problems": service.agenda_problems(stop, db_session=db_session),
         "b2b_window": service.b2b_window(stop),
-        "notice": NOTICES.get(notice or ""),
+        # Shown by the back-office layout, translated here where the language is known.
+        "notice": _(NOTICES[notice]) if notice in NOTICES else None,
     }
     return render(request, "agenda/manage/builder.html", context, status=status)
 

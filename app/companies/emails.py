@@ -1,10 +1,12 @@
 """The emails a registration sends, queued in the outbox within the change that causes them."""
 
+import base64
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from app.companies.models import Company, Registration
+from app.checkin.service import checkin_qr_png
+from app.companies.models import Attendee, Company, Registration
 from app.config import get_settings
 from app.notifications.service import queue_email
 from app.stops.models import Stop
@@ -49,8 +51,28 @@ def confirm(registration: Registration, stop: Stop, *, token: str, db_session: S
     _send("confirm", registration, stop, db_session=db_session, confirm_url=_confirm_url(token))
 
 
+def _checkin(registration: Registration, stop: Stop, *, db_session: Session) -> dict[str, Any]:
+    """Each attendee's check-in QR code (an inline PNG: many mail clients show it, some block
+    it) and the personal agenda, where the same codes are always shown."""
+    attendees = db_session.exec(
+        select(Attendee).where(Attendee.registration_id == registration.id).order_by(col(Attendee.id))
+    ).all()
+    codes = [
+        (person.name, "data:image/png;base64," + base64.b64encode(checkin_qr_png(person)).decode())
+        for person in attendees
+    ]
+    agenda_url = f"{get_settings().base_url.rstrip('/')}/my/stops/{stop.id}/agenda"
+    return {"checkin_codes": codes, "agenda_url": agenda_url}
+
+
 def confirmed(registration: Registration, stop: Stop, *, db_session: Session) -> None:
-    _send("confirmed", registration, stop, db_session=db_session)
+    _send(
+        "confirmed",
+        registration,
+        stop,
+        db_session=db_session,
+        **_checkin(registration, stop, db_session=db_session),
+    )
 
 
 def waitlisted(registration: Registration, stop: Stop, *, db_session: Session) -> None:
@@ -58,8 +80,11 @@ def waitlisted(registration: Registration, stop: Stop, *, db_session: Session) -
 
 
 def promoted(registration: Registration, stop: Stop, *, token: str | None, db_session: Session) -> None:
-    confirm_url = _confirm_url(token) if token else None
-    _send("promoted", registration, stop, db_session=db_session, confirm_url=confirm_url)
+    if token:
+        _send("promoted", registration, stop, db_session=db_session, confirm_url=_confirm_url(token))
+        return
+    checkin = _checkin(registration, stop, db_session=db_session)
+    _send("promoted", registration, stop, db_session=db_session, confirm_url=None, **checkin)
 
 
 def hold_expired(registration: Registration, stop: Stop, *, db_session: Session) -> None:

@@ -22,7 +22,11 @@ from sqlmodel import Session, col, select
 from app import clock
 from app.companies import emails
 from app.companies.models import SEAT_HOLDING_STATUSES, Registration, RegistrationStatus
+from app.notifications.worker import register_periodic_job
 from app.stops.models import Stop
+
+# How often the worker releases lapsed holds; pages also release them lazily under the lock.
+EXPIRE_HOLDS_EVERY = timedelta(minutes=5)
 
 
 def lock_stop(stop_id: int, *, db_session: Session) -> Stop | None:
@@ -143,6 +147,7 @@ def expire_holds_of_locked_stop(stop: Stop, *, db_session: Session) -> int:
     return len(stale)
 
 
+@register_periodic_job("companies.expire-stale-holds", every=EXPIRE_HOLDS_EVERY)
 def expire_stale_holds(*, db_session: Session, stop_id: int | None = None) -> int:
     """Expire unconfirmed holds that ran out (of one stop, or of all), promoting from the lists.
 

@@ -1,5 +1,6 @@
 """Following invitations up: the organisers' matrix, reminders, missing countries, attendance."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -13,6 +14,7 @@ from app.consuls.invitations import AWAITING, send_invitation_email
 from app.consuls.models import Consulate, Invitation, InvitationStatus, Representative
 from app.errors import Conflict
 from app.i18n import lazy, lazy_p
+from app.notifications.worker import register_periodic_job
 from app.reference.models import Country
 from app.stops.models import PublicationStatus, Stop, StopCountry, StopStatus
 
@@ -28,6 +30,8 @@ MATRIX_COLUMNS = (
     (NO_ANSWER, lazy_p("invitations", "No answer")),
 )
 MISSING_CONSULS_WINDOW_DAYS = 14
+# Reminders are due after days; looking every hour sends them on the day they fall due.
+REMINDERS_EVERY = timedelta(hours=1)
 
 
 @dataclass
@@ -90,6 +94,7 @@ def matrix(stop: Stop, *, db_session: Session, settings: Settings) -> list[Count
     return list(rows.values())
 
 
+@register_periodic_job("consuls.invitation-reminders", every=REMINDERS_EVERY)
 def send_due_reminders(*, db_session: Session, settings: Settings | None = None) -> int:
     """Remind representatives who have not answered for the set number of days; at most one
     reminder per that period. Returns how many reminders were queued."""
@@ -129,7 +134,7 @@ class MissingConsuls:
 
 def stops_missing_confirmed_consuls(*, db_session: Session) -> list[MissingConsuls]:
     """Upcoming stops within 14 days of their date with a prospect country that has no
-    confirmed representative yet, soonest first."""
+    confirmed representative yet, soonest first; three queries, however many stops."""
     today = clock.today()
     stops = db_session.exec(
         select(Stop)
@@ -138,12 +143,27 @@ def stops_missing_confirmed_consuls(*, db_session: Session) -> list[MissingConsu
         .where(col(Stop.status).in_((StopStatus.PUBLISHED, StopStatus.CLOSED)))
         .order_by(col(Stop.stop_date), col(Stop.id))
     ).all()
-    flagged = []
-    for stop in stops:
-        missing = missing_countries(stop, db_session=db_session)
-        if missing:
-            flagged.append(MissingConsuls(stop, missing))
-    return flagged
+    ids = [stop.id for stop in stops]
+    if not ids:
+        return []
+    confirmed = set(
+        db_session.exec(
+            select(Invitation.stop_id, Invitation.country_code)
+            .where(col(Invitation.stop_id).in_(ids))
+            .where(Invitation.status == InvitationStatus.CONFIRMED)
+        ).all()
+    )
+    featured = db_session.exec(
+        select(StopCountry.stop_id, Country)
+        .join(Country, col(Country.code) == col(StopCountry.country_code))
+        .where(col(StopCountry.stop_id).in_(ids))
+        .order_by(col(StopCountry.stop_id), col(StopCountry.position))
+    ).all()
+    missing: dict[int, list[Country]] = defaultdict(list)
+    for stop_id, country in featured:
+        if (stop_id, country.code) not in confirmed:
+            missing[stop_id].append(country)
+    return [MissingConsuls(stop, missing[stop.id]) for stop in stops if stop.id in missing]
 
 
 def missing_countries(stop: Stop, *, db_session: Session) -> list[Country]:

@@ -12,6 +12,8 @@ from sqlmodel import Session, col, select
 
 from app import clock
 from app.companies.models import Registration, RegistrationStatus
+from app.config import get_settings
+from app.consuls import follow_up
 from app.consuls.models import Invitation, InvitationStatus, Representative
 from app.reference.models import Country
 from app.stops import service as stops_service
@@ -21,11 +23,8 @@ from app.stops.service import StopView
 ACTIVE_STATUSES = (StopStatus.DRAFT, StopStatus.PUBLISHED, StopStatus.CLOSED)
 ANNOUNCED = (StopStatus.PUBLISHED, StopStatus.CLOSED)
 UNANSWERED = (InvitationStatus.INVITED, InvitationStatus.OPENED)
-# How long an invitation may wait for an answer before it needs a nudge.
-ANSWER_WITHIN = timedelta(days=5)
 OPENING_WITHIN = timedelta(days=7)
 AGENDA_READY_DAYS = 7
-CONSULS_READY_DAYS = 14
 
 
 @dataclass
@@ -73,6 +72,7 @@ class Dashboard:
 
 def build(*, db_session: Session) -> Dashboard:
     today, now = clock.today(), clock.now()
+    settings = get_settings()
     stops = list(
         db_session.exec(
             select(Stop)
@@ -116,8 +116,13 @@ def build(*, db_session: Session) -> Dashboard:
             confirmed[key] += 1
         elif invitation.status in UNANSWERED:
             waiting[key] += 1
-            if invitation.invited_at <= now - ANSWER_WITHIN:
+            # Unanswered for as long as the reminders wait: the consuls' page shows it as "no answer".
+            if follow_up.column_of(invitation, settings=settings) == follow_up.NO_ANSWER:
                 unanswered[invitation.stop_id].append((invitation, name))
+    missing = {
+        item.stop.id: item.countries
+        for item in follow_up.stops_missing_confirmed_consuls(db_session=db_session)
+    }
     rows = []
     attention: list[Attention] = []
     for view in views:
@@ -129,12 +134,19 @@ def build(*, db_session: Session) -> Dashboard:
             for c in view.countries
         ]
         rows.append(row)
-        attention += _needs(row, unanswered.get(stop_id, []), now=now)
+        attention += _needs(row, unanswered.get(stop_id, []), missing.get(stop_id, []), now=now)
     attention.sort(key=lambda item: (item.stop.stop_date, item.kind))
     return Dashboard(rows=rows, attention=attention)
 
 
-def _needs(row: StopRow, unanswered: list[tuple[Invitation, str]], *, now: datetime) -> list[Attention]:
+def _needs(
+    row: StopRow,
+    unanswered: list[tuple[Invitation, str]],
+    missing_consuls: list[Country],
+    *,
+    now: datetime,
+) -> list[Attention]:
+    """What to fix at one stop, each linked to the page where it is fixed."""
     stop = row.view.stop
     base = f"/manage/stops/{stop.id}"
     items = []
@@ -147,21 +159,17 @@ def _needs(row: StopRow, unanswered: list[tuple[Invitation, str]], *, now: datet
             Attention(
                 "unanswered",
                 stop,
-                "/manage/consuls",
+                f"{base}/consuls",
                 when=invitation.invited_at,
                 country=country,
                 person=name,
             )
         )
     if row.waitlist:
-        items.append(Attention("waitlist", stop, f"{base}/edit#f-capacity", count=row.waitlist))
+        items.append(Attention("waitlist", stop, f"{base}/registrations", count=row.waitlist))
     agenda_late = row.days_left <= AGENDA_READY_DAYS and stop.agenda_status != PublicationStatus.PUBLISHED
     if stop.status in ANNOUNCED and agenda_late:
-        items.append(Attention("agenda", stop, base, when=stop.stop_date))
-    if stop.status in ANNOUNCED and row.days_left <= CONSULS_READY_DAYS:
-        for consuls in row.consuls:
-            if not consuls.confirmed:
-                items.append(
-                    Attention("consul", stop, "/manage/consuls", when=stop.stop_date, country=consuls.country)
-                )
+        items.append(Attention("agenda", stop, f"{base}/agenda", when=stop.stop_date))
+    for country in missing_consuls:
+        items.append(Attention("consul", stop, f"{base}/consuls", when=stop.stop_date, country=country))
     return items

@@ -16,6 +16,7 @@ from app.db import SessionDep
 from app.errors import AppError, InvalidInput
 from app.i18n import gettext as _
 from app.i18n import lazy
+from app.manage import stop_tools
 from app.reference import service as reference_service
 from app.stops import manage, notices
 from app.stops import service as stops_service
@@ -215,6 +216,7 @@ def _detail_page(
         "notice": notice,
         "error": error,
         "people_to_tell": len(notices.recipients(stop_id, db_session=db_session)),
+        "tools": stop_tools.status(view.stop, db_session=db_session),
     }
     return render(request, "stops/manage/detail.html", context, status=status)
 

@@ -119,13 +119,15 @@ def test_attention_lists_each_kind_of_problem_with_where_to_fix_it(
     board = dashboard.build(db_session=db_session)
     kinds = {(item.kind, item.stop.id): item for item in board.attention}
     assert kinds[("opening", opening.id)].link == f"/manage/stops/{opening.id}"
-    assert kinds[("waitlist", full.id)].link == f"/manage/stops/{full.id}/edit#f-capacity"
-    assert kinds[("unanswered", silent.id)].link == "/manage/consuls"
+    assert kinds[("waitlist", full.id)].link == f"/manage/stops/{full.id}/registrations"
+    assert kinds[("unanswered", silent.id)].link == f"/manage/stops/{silent.id}/consuls"
+    assert kinds[("agenda", soon.id)].link == f"/manage/stops/{soon.id}/agenda"
     unanswered = [item for item in board.attention if item.kind == "unanswered"]
     assert [item.country.code for item in unanswered if item.country] == ["US"]  # DE was invited yesterday
     assert ("agenda", soon.id) in kinds
     consul_items = [item for item in board.attention if item.kind == "consul" and item.stop.id == soon.id]
     assert [item.country.code for item in consul_items if item.country] == ["FR"]
+    assert {item.link for item in consul_items} == {f"/manage/stops/{soon.id}/consuls"}
     assert not [item for item in board.attention if item.stop.id == ready.id]
 
     sign_in_as(client, create_user(db_session))
@@ -134,5 +136,6 @@ def test_attention_lists_each_kind_of_problem_with_where_to_fix_it(
     assert "Da seguire" in html
     assert "Piena è al completo: 1 impresa è in lista d'attesa." in html
     assert "Nessun console di Francia ha confermato per Tra pochi giorni" in html
-    assert f'href="/manage/stops/{full.id}/edit#f-capacity"' in html
-    assert 'aria-current="page"' in html and 'href="/manage/audit"' in html
+    assert f'href="/manage/stops/{full.id}/registrations"' in html
+    assert 'aria-current="page"' in html and 'href="/manage/planning"' in html
+    assert 'href="/manage/audit"' not in html  # admins only: an organiser would get 403

@@ -1,0 +1,93 @@
+"""Once confirmed, a registration's email carries each attendee's check-in code, and the
+company's area leads to its meetings and its personal agenda (where the codes also are)."""
+
+import base64
+import re
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session, col, select
+
+from app.checkin.service import checkin_qr_png
+from app.companies.models import Attendee, RegistrationStatus
+from app.companies.registrations import AttendeeData
+from app.notifications.models import OutboxMessage
+from tests.companies.test_public_registration import confirm_link, form
+from tests.factories import (
+    create_company,
+    create_link_user,
+    create_registration,
+    create_stop,
+    csrf_token,
+    insert_registration,
+    outbox,
+    sign_in_as,
+)
+
+
+def _inline_pngs(message: OutboxMessage) -> list[bytes]:
+    found = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', message.body_html or "")
+    return [base64.b64decode(data) for data in found]
+
+
+def test_the_confirmation_email_gives_each_attendee_a_check_in_code_and_the_agenda_link(
+    db_session: Session,
+) -> None:
+    stop = create_stop(db_session, attendees_per_company=2)
+    company = create_company(db_session)
+    people = [
+        AttendeeData("Anna Verdi", email="anna@example.org"),
+        AttendeeData("Luca Neri", email="luca@example.org"),
+    ]
+    registration = create_registration(db_session, stop, company, attendees=people)
+    assert registration.status == RegistrationStatus.CONFIRMED
+
+    [email] = [
+        m for m in outbox(db_session, company.contact_email) if m.template == "companies/emails/confirmed"
+    ]
+    attendees = db_session.exec(
+        select(Attendee).where(Attendee.registration_id == registration.id).order_by(col(Attendee.id))
+    ).all()
+    assert _inline_pngs(email) == [checkin_qr_png(person) for person in attendees]
+    agenda = f"/my/stops/{stop.id}/agenda"
+    assert agenda in email.body_text and f'href="http://127.0.0.1:8000{agenda}"' in (email.body_html or "")
+    assert "Anna Verdi, Luca Neri" in email.body_text
+    assert "Codice di accredito di Anna Verdi" in (email.body_html or "")
+
+
+def test_a_registration_confirmed_by_its_link_gets_the_codes_too(
+    client: TestClient, db_session: Session
+) -> None:
+    stop = create_stop(db_session, capacity=3, hold_hours=48)
+    db_session.commit()
+    assert client.post(f"/stops/{stop.id}/register", data=form(client, 41)).status_code == 201
+    [request] = outbox(db_session, "giulia@officine41.it")
+    assert _inline_pngs(request) == []  # not confirmed yet: no code
+    client.post(confirm_link(request), data={"csrf_token": csrf_token(client)})
+
+    confirmed = outbox(db_session, "giulia@officine41.it")[-1]
+    assert confirmed.template == "companies/emails/confirmed"
+    assert len(_inline_pngs(confirmed)) == 1 and f"/my/stops/{stop.id}/agenda" in confirmed.body_text
+
+
+def test_my_area_links_a_confirmed_registration_to_its_meetings_and_agenda(
+    client: TestClient, db_session: Session
+) -> None:
+    confirmed_stop, waiting_stop = create_stop(db_session), create_stop(db_session)
+    company = create_company(db_session)
+    insert_registration(db_session, stop=confirmed_stop, company=company)
+    insert_registration(
+        db_session,
+        stop=waiting_stop,
+        company=company,
+        status=RegistrationStatus.WAITLISTED,
+        waitlist_position=1,
+    )
+    sign_in_as(client, create_link_user(db_session, role="company", company_id=company.id))
+    db_session.commit()
+
+    html = client.get("/my").text
+    for path in (f"/my/stops/{confirmed_stop.id}/meetings", f"/my/stops/{confirmed_stop.id}/agenda"):
+        assert f'href="{path}"' in html
+        assert client.get(path).status_code == 200
+    assert f"/my/stops/{waiting_stop.id}/meetings" not in html  # only a confirmed registration meets
+    assert f"/my/stops/{waiting_stop.id}/agenda" not in html
