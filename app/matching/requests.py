@@ -31,8 +31,10 @@ def company_registration(stop: Stop, user: User, *, db_session: Session) -> Regi
         select(Registration)
         .where(Registration.stop_id == stop.id)
         .where(Registration.company_id == user.company_id)
+        # A company that cancelled and registered again has two rows: the confirmed one counts.
+        .where(Registration.status == RegistrationStatus.CONFIRMED)
     ).first()
-    if user.company_id is None or registration is None or registration.status != RegistrationStatus.CONFIRMED:
+    if user.company_id is None or registration is None:
         raise Forbidden(
             lazy("Only companies with a confirmed registration for this stop can ask for meetings.")
         )
