@@ -7,12 +7,18 @@ from urllib.parse import urlencode
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.i18n import gettext as _
 from app.i18n import lazy
 
 logger = logging.getLogger(__name__)
+
+# Input that passed validation but that the database cannot hold: an id past 64 bits (SQLite's
+# driver raises OverflowError, PostgreSQL "out of range"), or a NUL character in text, which
+# PostgreSQL refuses. Found by fuzzing; a 422 then, never a 500.
+UNSTORABLE = lazy("A value is too large or contains a character that cannot be stored (such as a NUL byte).")
 
 
 class AppError(Exception):
@@ -151,6 +157,18 @@ def install_error_handlers(app: FastAPI) -> None:
         }
         message = messages.get(exc.status_code, str(exc.detail))
         return _error_page(request, exc.status_code, _(message), **headers)
+
+    @app.exception_handler(DataError)
+    @app.exception_handler(OverflowError)
+    async def handle_unstorable_value(request: Request, exc: Exception) -> Response:
+        logger.info(
+            "Refused a value the database cannot store on %s %s: %s", request.method, request.url.path, exc
+        )
+        message = _(UNSTORABLE)
+        if wants_json(request):
+            detail = [{"loc": ["request"], "field": "request", "msg": message, "type": "value_error"}]
+            return JSONResponse({"detail": detail}, status_code=422)
+        return _error_page(request, 422, message)
 
     @app.exception_handler(Exception)
     async def handle_unexpected(request: Request, exc: Exception) -> Response:

@@ -7,9 +7,11 @@ from datetime import date, time, timedelta
 from sqlmodel import Session, select
 from stdnum import luhn
 
+from app import clock
 from app.accounts import service as accounts_service
 from app.accounts.models import Role, User
 from app.companies.models import Attendee, Company, Registration, RegistrationStatus, SizeClass
+from app.companies.registrations import PRIVACY_VERSION
 from app.consuls.models import Consulate, Invitation, InvitationStatus, Representative
 from app.matching.models import Meeting, MeetingRequest, RequestPriority, RequestStatus
 from app.reference.models import Sector, Territory
@@ -79,16 +81,23 @@ def populate(
     while len(pairs) < registrations:
         pairs.add((rng.choice(company_rows).id, rng.choice(stop_rows).id))
     per_stop: dict[int, int] = {}
+    registered_at = clock.now() - timedelta(days=3)
     registration_rows = []
     for company_id, stop_id in sorted(pairs, key=lambda p: (p[1], p[0] != company_rows[0].id)):
         count = per_stop.get(stop_id, 0) + 1  # type: ignore[arg-type]
         per_stop[stop_id] = count  # type: ignore[index]
         confirmed = count <= 300
+        # As the public form leaves them once the contact has followed the emailed link.
         registration = Registration(
             stop_id=stop_id,  # type: ignore[arg-type]
             company_id=company_id,  # type: ignore[arg-type]
             status=RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITLISTED,
             waitlist_position=None if confirmed else count - 300,
+            attendee_count=1,
+            privacy_version=PRIVACY_VERSION,
+            privacy_accepted_at=registered_at,
+            email_verified_at=registered_at,
+            confirmed_at=registered_at if confirmed else None,
         )
         registration_rows.append(registration)
     db_session.add_all(registration_rows)

@@ -78,7 +78,12 @@ def read_table(filename: str, content: bytes) -> list[dict[str, str]]:
         # Italian spreadsheets save CSV with semicolons: the header row tells which.
         first_line = text.split("\n", 1)[0]
         delimiter = max((";", ",", "\t"), key=first_line.count)
-        table = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        try:
+            table = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        except csv.Error as exc:  # a cell past the csv module's field limit
+            raise InvalidInput(
+                {"file": _("This CSV file cannot be read: a cell is longer than 128 KiB.")}
+            ) from exc
     else:
         raise InvalidInput({"file": _("Choose a .csv or .xlsx file.")})
     table = [row for row in table if any(cell.strip() for cell in row)]

@@ -112,19 +112,24 @@ def _read(content: bytes) -> list[tuple[int, dict[str, str]]]:
         raise InvalidInput({"file": _("The file is empty.")})
     first_line = text.splitlines()[0]
     delimiter = max(",;\t", key=first_line.count)
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    headers = [(name or "").strip().lower() for name in reader.fieldnames or []]
-    missing = [name for name in REQUIRED_COLUMNS if name not in headers]
-    if missing:
-        raise InvalidInput({"file": _("The file lacks the columns: %s.") % ", ".join(missing)})
-    reader.fieldnames = headers
-    rows = []
-    for values in reader:
-        cleaned = {k: (v or "").strip() for k, v in values.items() if k in COLUMNS and isinstance(v, str)}
-        if any(cleaned.values()):
-            rows.append((reader.line_num, cleaned))
-    if not rows:
-        raise InvalidInput({"file": _("The file has no representatives.")})
+    try:
+        reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+        headers = [(name or "").strip().lower() for name in reader.fieldnames or []]
+        missing = [name for name in REQUIRED_COLUMNS if name not in headers]
+        if missing:
+            raise InvalidInput({"file": _("The file lacks the columns: %s.") % ", ".join(missing)})
+        reader.fieldnames = headers
+        rows = []
+        for values in reader:
+            cleaned = {k: (v or "").strip() for k, v in values.items() if k in COLUMNS and isinstance(v, str)}
+            if any(cleaned.values()):
+                rows.append((reader.line_num, cleaned))
+        if not rows:
+            raise InvalidInput({"file": _("The file has no representatives.")})
+    except csv.Error as exc:  # a cell past the csv module's field limit
+        raise InvalidInput(
+            {"file": _("This CSV file cannot be read: a cell is longer than 128 KiB.")}
+        ) from exc
     return rows
 
 

@@ -1,11 +1,20 @@
 """What the API says about a stop."""
 
 from datetime import date, datetime, time
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, WithJsonSchema
 
 from app.stops.models import StopStatus
+
+# A wall-clock time in Italy, without an offset ("09:30:00"). JSON Schema's "time" format is
+# RFC 3339's full-time, which requires one, so the schema says what the API really sends.
+LocalTime = Annotated[
+    time,
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^\d{2}:\d{2}:\d{2}$", "description": "Local time in Italy, HH:MM:SS"}
+    ),
+]
 
 
 class StopPublic(BaseModel):
@@ -21,8 +30,8 @@ class StopPublic(BaseModel):
     venue: str
     venue_address: str
     date: date
-    start_time: time
-    end_time: time
+    start_time: LocalTime
+    end_time: LocalTime
     status: StopStatus
     countries: list[str]
     country_names: dict[str, str]

@@ -105,3 +105,14 @@ def test_oversized_body_gets_413(client: TestClient) -> None:
         "/api/stops", content=b"x" * (1024 * 1024 + 1), headers={"content-type": "application/json"}
     )
     assert response.status_code == 413
+
+
+def test_stop_times_match_the_schema_the_api_publishes(client: TestClient) -> None:
+    """Found by schemathesis: "09:30:00" is not a JSON Schema "time", which needs an offset."""
+    import re
+
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["StopPublic"]["properties"]
+    stop = client.get("/api/stops").json()[0]
+    for name in ("start_time", "end_time"):
+        assert "format" not in schema[name]
+        assert re.fullmatch(schema[name]["pattern"], stop[name]), stop[name]

@@ -1,0 +1,179 @@
+"""Listing pages read a fixed number of SQL queries however many rows they list.
+
+Each page is requested once with a little data and once with ten times as much; the number of
+statements sent to the database must not change (an N+1 loop would add one per row).
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlmodel import Session
+
+from app import clock
+from app.accounts.models import User
+from app.companies.models import RegistrationStatus
+from app.matching.models import Meeting
+from app.stops.models import PublicationStatus, Stop
+from tests.factories import (
+    agenda_company,
+    agenda_invitation,
+    agenda_item,
+    agenda_registration,
+    agenda_representative,
+    b2b_invitation,
+    b2b_request,
+    create_stop,
+    create_user,
+    sign_in_as,
+)
+
+NOW = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
+FIRST_DAY = date(2027, 2, 2)
+
+
+@dataclass
+class Roadshow:
+    """A stop that grows, a company and a representative present at every stop, and their users."""
+
+    stop: Stop
+    company: Any
+    representative: Any
+    organiser: User
+    company_user: User
+    consul_user: User
+    stops: int = 0
+
+    def grow(self, db_session: Session, count: int) -> None:
+        """``count`` more stops (the company and the representative at each), and ``count`` more
+        registrations, invitations, meeting requests, meetings and agenda items at the main stop."""
+        for _ in range(count):
+            self.stops += 1
+            stop = create_stop(
+                db_session,
+                stop_date=FIRST_DAY + timedelta(days=7 * self.stops),
+                countries=("US", "DE", "FR"),
+                capacity=1,
+                agenda_status=PublicationStatus.PUBLISHED,
+            )
+            agenda_registration(db_session, stop, self.company)
+            agenda_registration(db_session, stop, status=RegistrationStatus.WAITLISTED, waitlist_position=1)
+            agenda_invitation(db_session, stop, self.representative)
+            b2b_invitation(db_session, stop, country="DE", status="invited")
+            agenda_item(db_session, stop, room=f"Sala {self.stops}")
+
+            registration = agenda_registration(
+                db_session, self.stop, attendees=("Anna Rossi", "Luca Bianchi")
+            )
+            invitation = b2b_invitation(db_session, self.stop, country="FR")
+            request = b2b_request(db_session, registration, invitation, priority="high")
+            db_session.add(
+                Meeting(
+                    stop_id=self.stop.id,  # type: ignore[arg-type]
+                    request_id=request.id,  # type: ignore[arg-type]
+                    slot_index=self.stops % 8,
+                    table_number=self.stops // 8 + 1,
+                )
+            )
+            agenda_item(
+                db_session,
+                self.stop,
+                starts_at=time(9, 0),
+                ends_at=time(9, 20),
+                room=f"Sala {self.stops}",
+                title_en=f"Talk {self.stops}",
+            )
+            waiting = agenda_registration(db_session, self.stop, status=RegistrationStatus.WAITLISTED)
+            waiting.waitlist_position = self.stops
+        db_session.flush()
+
+
+@pytest.fixture
+def roadshow(db_session: Session) -> Roadshow:
+    clock.set_source(lambda: NOW)
+    stop = create_stop(
+        db_session,
+        stop_date=FIRST_DAY,
+        countries=("US", "DE", "FR"),
+        capacity=500,
+        b2b_first_slot=time(14, 0),
+        b2b_slot_count=8,
+        b2b_tables=10,
+        agenda_status=PublicationStatus.PUBLISHED,
+        schedule_status=PublicationStatus.PUBLISHED,
+    )
+    company = agenda_company(db_session)
+    representative = agenda_representative(db_session, country="US")
+    agenda_registration(db_session, stop, company)
+    agenda_invitation(db_session, stop, representative)
+    company_user = create_user(db_session, role="company", password=None, company_id=company.id)
+    consul_user = create_user(db_session, role="consul", password=None, representative_id=representative.id)
+    organiser = create_user(db_session, role="organiser")
+    shape = Roadshow(stop, company, representative, organiser, company_user, consul_user)
+    shape.grow(db_session, 2)
+    return shape
+
+
+@pytest.fixture
+def statements(connection: Connection) -> Iterator[list[str]]:
+    recorded: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        recorded.append(statement)
+
+    event.listen(connection, "before_cursor_execute", record)
+    yield recorded
+    event.remove(connection, "before_cursor_execute", record)
+
+
+# (who, path): the listing pages; {stop} is the stop that grows.
+PAGES = [
+    ("anonymous", "/"),
+    ("anonymous", "/api/stops"),
+    ("anonymous", "/stops/{stop}"),
+    ("organiser", "/manage"),
+    ("organiser", "/manage/stops"),
+    ("organiser", "/manage/stops/{stop}/registrations"),
+    ("organiser", "/manage/stops/{stop}/consuls"),
+    ("organiser", "/manage/stops/{stop}/meetings"),
+    ("organiser", "/manage/results"),
+    ("company", "/my"),
+    ("consul", "/consul"),
+]
+
+
+def test_listing_pages_read_the_same_number_of_queries_for_two_or_twenty_rows(
+    client: TestClient, db_session: Session, roadshow: Roadshow, statements: list[str]
+) -> None:
+    users = {
+        "organiser": roadshow.organiser,
+        "company": roadshow.company_user,
+        "consul": roadshow.consul_user,
+    }
+
+    def measure() -> dict[str, tuple[int, int]]:
+        db_session.commit()
+        counts = {}
+        for who, path in PAGES:
+            client.cookies.clear()
+            if who in users:
+                sign_in_as(client, users[who])
+            url = path.format(stop=roadshow.stop.id)
+            client.get(url)  # caches filled on first use (reference data, templates) stay out
+            statements.clear()
+            response = client.get(url)
+            assert response.status_code == 200, f"{url}: {response.text[:300]}"
+            counts[path] = (len(statements), len(response.content))
+        return counts
+
+    few = measure()
+    roadshow.grow(db_session, 18)
+    many = measure()
+    assert [p for p in few if many[p][1] <= few[p][1]] == [], "every page should list the new rows"
+    grown = {path: (few[path][0], many[path][0]) for path in few if many[path][0] != few[path][0]}
+    assert grown == {}, "queries (2 rows, 20 rows) of pages whose count grows with the rows"
