@@ -28,12 +28,17 @@ pytestmark = pytest.mark.postgres
 
 
 def worker_pids(server: psutil.Process) -> set[int]:
-    """uvicorn's worker processes: the children that run the app (not multiprocessing's helpers)."""
-    return {
-        child.pid
-        for child in server.children()
-        if "resource_tracker" not in " ".join(child.cmdline()) and child.is_running()
-    }
+    """uvicorn's worker processes: the live children that run the app (not multiprocessing's
+    helpers). A killed worker stays a zombie until uvicorn reaps it: it counts as gone."""
+    pids = set()
+    for child in server.children():
+        try:
+            if child.status() == psutil.STATUS_ZOMBIE or "resource_tracker" in " ".join(child.cmdline()):
+                continue
+        except (psutil.ZombieProcess, psutil.NoSuchProcess):
+            continue
+        pids.add(child.pid)
+    return pids
 
 
 def test_acknowledged_registrations_survive_a_worker_killed_mid_way(
