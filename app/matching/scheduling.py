@@ -15,12 +15,13 @@ from app.errors import Conflict, InvalidInput
 from app.i18n import gettext as _
 from app.i18n import lazy
 from app.matching import data as stop_data
-from app.matching.data import StopData, slot_labels
+from app.matching.data import StopData
 from app.matching.instance import FORMAT, load_instance
 from app.matching.models import Meeting, MeetingRequest, ScheduleRun
 from app.matching.scoring import idle_gaps
 from app.matching.solver import OUTPUT_FORMAT, Infeasible, solve
 from app.stops.models import PublicationStatus, Stop
+from app.stops.slots import slot_labels
 
 FAIRNESS_BONUS = 3
 MIN_SLOT_MINUTES, MAX_SLOT_MINUTES = 5, 120
