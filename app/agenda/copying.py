@@ -8,13 +8,14 @@ from sqlmodel import Session, col, select
 from app.accounts.models import User
 from app.agenda.checks import add_minutes
 from app.agenda.models import AgendaItem, AgendaItemKind, AgendaSpeaker
-from app.agenda.service import b2b_window, invited_representatives, list_entries
+from app.agenda.service import invited_representatives, list_entries
 from app.audit import service as audit
 from app.errors import InvalidInput
 from app.i18n import gettext as _
 from app.reference.models import Country
 from app.stops import service as stops_service
 from app.stops.models import PublicationStatus, Stop, StopCountry
+from app.stops.slots import b2b_window
 
 PLENARY = "Sala plenaria"
 LUNCH_MINUTES = 60

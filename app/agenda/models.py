@@ -1,10 +1,12 @@
 """The programme of a stop's day."""
 
-from datetime import time
+from datetime import datetime, time
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, String
 from sqlmodel import Field, SQLModel
+
+from app.db import UTCDateTime, utcnow
 
 
 class AgendaItemKind(StrEnum):
@@ -31,6 +33,8 @@ class AgendaItem(SQLModel, table=True):
     description_it: str = ""
     description_en: str = ""
     room: str = Field(default="", max_length=120)
+    # Every change sets it: calendar feeds derive the event's SEQUENCE from it.
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class AgendaSpeaker(SQLModel, table=True):

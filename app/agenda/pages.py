@@ -6,8 +6,9 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, col, select
 
+from app import ics
 from app.accounts.deps import OrganiserUser, Public
-from app.agenda import copying, ics, service
+from app.agenda import copying, events, service
 from app.agenda.models import AgendaItem
 from app.agenda.schemas import ItemInput, NamedSpeaker
 from app.db import SessionDep
@@ -15,6 +16,7 @@ from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import gettext as _
 from app.i18n import lazy
 from app.stops import service as stops_service
+from app.stops import slots
 from app.stops.models import PublicationStatus, Stop
 from app.web import render
 
@@ -95,7 +97,7 @@ def _builder(
         "editing": editing,
         "copy_sources": _copy_sources(stop, db_session=db_session),
         "problems": service.agenda_problems(stop, db_session=db_session),
-        "b2b_window": service.b2b_window(stop),
+        "b2b_window": slots.b2b_window(stop),
         # Shown by the back-office layout, translated here where the language is known.
         "notice": _(NOTICES[notice]) if notice in NOTICES else None,
     }
@@ -203,5 +205,5 @@ def stop_calendar(stop_id: int, db_session: SessionDep) -> Response:
     entries = service.public_entries(view.stop, db_session=db_session)
     if not entries:
         raise NotFound(lazy("This stop's agenda has not been published yet."))
-    body = ics.stop_calendar(view.stop, entries)
+    body = events.stop_calendar(view.stop, entries)
     return ics.response(body, f"{view.stop.slug}.ics")

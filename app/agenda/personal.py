@@ -9,8 +9,9 @@ from datetime import time
 
 from sqlmodel import Session, col, select
 
-from app.agenda.ics import CalendarEvent, entry_events
-from app.agenda.service import GONE, AgendaEntry, public_entries, slot_time
+from app import ics
+from app.agenda.events import item_event, meeting_event
+from app.agenda.service import GONE, AgendaEntry, public_entries
 from app.companies.models import Attendee, Company, Registration, RegistrationStatus
 from app.consuls.models import Consulate, Invitation, Representative
 from app.errors import NotFound
@@ -21,6 +22,7 @@ from app.reference.models import Country
 from app.stops import service as stops_service
 from app.stops.models import PublicationStatus, Stop
 from app.stops.service import StopView
+from app.stops.slots import slot_span
 from app.web import localized
 
 
@@ -60,21 +62,22 @@ class PersonalAgenda:
     def meetings(self) -> list[MeetingView]:
         return [line.meeting for line in self.lines if line.meeting]
 
-    def events(self) -> list[CalendarEvent]:
+    def events(self) -> list[ics.Event]:
         events = []
         for line in self.lines:
             if line.entry is not None:
-                events += entry_events([line.entry])
+                events.append(item_event(self.stop, line.entry))
             elif line.meeting is not None:
                 meeting = line.meeting
                 events.append(
-                    CalendarEvent(
-                        f"meeting-{meeting.meeting.id}@roadshow",
-                        meeting.starts_at,
-                        meeting.ends_at,
-                        _("B2B meeting: %s") % meeting.counterpart,
-                        meeting.detail,
-                        _("Table %d") % meeting.meeting.table_number,
+                    meeting_event(
+                        self.stop,
+                        request_id=meeting.meeting.request_id,
+                        span=(meeting.starts_at, meeting.ends_at),
+                        changed=meeting.meeting.updated_at,
+                        summary=_("B2B meeting: %s") % meeting.counterpart,
+                        room=_("Table %d") % meeting.meeting.table_number,
+                        description=meeting.detail,
                     )
                 )
         return events
@@ -126,7 +129,7 @@ def company_agenda(stop_id: int, company_id: int, *, db_session: Session) -> Per
             .order_by(col(Meeting.slot_index))
         )
         for meeting, rep, consulate, country in rows:
-            start, end = slot_time(view.stop, meeting.slot_index)
+            start, end = slot_span(view.stop, meeting.slot_index)
             counterpart = f"{rep.name} ({localized(country, 'name')})"
             meetings.append(MeetingView(meeting, start, end, counterpart, localized(consulate, "name")))
     attendees = list(
@@ -164,7 +167,7 @@ def consul_agenda(stop_id: int, representative_id: int, *, db_session: Session) 
             .order_by(col(Meeting.slot_index))
         )
         for meeting, company in rows:
-            start, end = slot_time(view.stop, meeting.slot_index)
+            start, end = slot_span(view.stop, meeting.slot_index)
             detail = company.website or ""
             meetings.append(MeetingView(meeting, start, end, company.name, detail))
     return PersonalAgenda(

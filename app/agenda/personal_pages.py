@@ -5,9 +5,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
+from app import ics
 from app.accounts.deps import require_roles
 from app.accounts.models import Role, User
-from app.agenda import ics, personal
+from app.agenda import personal
 from app.agenda.personal import PersonalAgenda
 from app.checkin.service import checkin_qr_data_uri
 from app.db import SessionDep
@@ -45,7 +46,7 @@ def _page(request: Request, agenda: PersonalAgenda, base: str, *, printable: boo
 
 def _calendar(agenda: PersonalAgenda, who: str) -> Response:
     name = f"{_('My agenda')} – {agenda.stop.city}"
-    return ics.response(ics.build(agenda.stop, name, agenda.events()), f"{agenda.stop.slug}-{who}.ics")
+    return ics.response(ics.build(name, agenda.events()), f"{agenda.stop.slug}-{who}.ics")
 
 
 @router.get("/my/stops/{stop_id}/agenda", response_class=HTMLResponse, name="company_agenda")

@@ -7,8 +7,9 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from app import clock
 from app.accounts.models import User
-from app.agenda.checks import PlannedItem, StopFrame, add_minutes, check_item, hhmm, problems
+from app.agenda.checks import PlannedItem, StopFrame, check_item, hhmm, problems
 from app.agenda.models import AgendaItem, AgendaItemKind, AgendaSpeaker
 from app.agenda.schemas import ItemInput, NamedSpeaker
 from app.audit import service as audit
@@ -18,6 +19,7 @@ from app.i18n import gettext as _
 from app.i18n import lazy, ngettext
 from app.stops import service as stops_service
 from app.stops.models import PublicationStatus, Stop
+from app.stops.slots import b2b_window
 from app.web import localized
 
 KIND_LABELS = {
@@ -67,20 +69,6 @@ class AgendaEntry:
             representative_ids=frozenset(s.representative_id for s in self.speakers if s.representative_id),
             speaker_names=frozenset(s.name.casefold() for s in self.speakers if not s.representative_id),
         )
-
-
-def b2b_window(stop: Stop) -> tuple[time, time] | None:
-    """When the stop's B2B meetings run: first slot to the end of the last one."""
-    if stop.b2b_first_slot is None or stop.b2b_slot_count <= 0:
-        return None
-    end = add_minutes(stop.b2b_first_slot, stop.b2b_slot_count * stop.b2b_slot_minutes)
-    return stop.b2b_first_slot, end
-
-
-def slot_time(stop: Stop, slot_index: int) -> tuple[time, time]:
-    first = stop.b2b_first_slot or stop.start_time
-    start = add_minutes(first, slot_index * stop.b2b_slot_minutes)
-    return start, add_minutes(start, stop.b2b_slot_minutes)
 
 
 def invited_representatives(stop_id: int, *, db_session: Session) -> list[InvitedRepresentative]:
@@ -304,6 +292,8 @@ def update_item(
         before=old,
         after=new,
     )
+    item.updated_at = clock.now()  # after the audit entry, which records what the organiser changed
+    db_session.add(item)
     return item
 
 

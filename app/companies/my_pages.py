@@ -8,16 +8,17 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
+from app import ics
 from app.accounts.deps import require_roles
 from app.accounts.models import Role, User
-from app.companies import calendar, forms, listing, privacy, profiles, registrations, signup
+from app.companies import forms, listing, privacy, profiles, registrations, signup
 from app.companies.models import ACTIVE_STATUSES, Company
 from app.companies.registrations import AttendeeData, RegistrationData
 from app.db import SessionDep
 from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import lazy
 from app.stops import service as stops_service
-from app.web import SESSION_COOKIE, render
+from app.web import SESSION_COOKIE, localized, render
 
 router = APIRouter(prefix="/my", tags=["pages"])
 CompanyUser = Annotated[User, Depends(require_roles(Role.COMPANY))]
@@ -144,9 +145,9 @@ def registration_calendar(
 ) -> Response:
     registration = registrations.get_for(registration_id, user, db_session=db_session)
     stop = stops_service.get(registration.stop_id, db_session=db_session)
-    body = calendar.registration_event(registration, stop, base_url=request.app.state.settings.base_url)
-    headers = {"Content-Disposition": f'attachment; filename="roadshow-{stop.slug}.ics"'}
-    return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
+    url = f"{request.app.state.settings.base_url.rstrip('/')}/stops/{stop.id}"
+    body = ics.build(localized(stop, "title"), [ics.stop_event(stop, url=url)])
+    return ics.response(body, f"roadshow-{stop.slug}.ics")
 
 
 @router.get("/data.json", name="my_data")

@@ -1,7 +1,6 @@
 """Inviting representatives to a stop and recording their answer: confirm, decline or delegate."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session, col, select
 
@@ -20,6 +19,7 @@ from app.i18n import lazy
 from app.notifications.service import queue_email
 from app.reference.models import Country, Sector
 from app.stops.models import PublicationStatus, Stop, StopCountry, StopStatus
+from app.stops.slots import slot_times
 
 ANSWERED = (InvitationStatus.CONFIRMED, InvitationStatus.DECLINED, InvitationStatus.DELEGATED)
 AWAITING = (InvitationStatus.INVITED, InvitationStatus.OPENED)
@@ -27,15 +27,6 @@ SCHEDULE_PUBLISHED = lazy(
     "The meeting schedule of this stop is published: your answer can no longer be changed. "
     "Please write to the organisers if something has changed."
 )
-
-
-def slot_times(stop: Stop) -> list[time]:
-    """Start times of the stop's B2B meeting slots, in order (none without a B2B block)."""
-    if stop.b2b_first_slot is None or stop.b2b_slot_count <= 0:
-        return []
-    start = datetime.combine(date(2000, 1, 1), stop.b2b_first_slot)
-    step = timedelta(minutes=stop.b2b_slot_minutes)
-    return [(start + step * index).time() for index in range(stop.b2b_slot_count)]
 
 
 def message_language(person: Representative) -> str:

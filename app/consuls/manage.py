@@ -13,6 +13,7 @@ from app.db import SessionDep
 from app.errors import InvalidInput
 from app.reference import service as reference_service
 from app.stops import service as stops_service
+from app.stops import slots
 from app.web import localized, render
 
 router = APIRouter(prefix="/manage", tags=["pages"])
@@ -249,7 +250,7 @@ def stop_consuls(
         if follow_up.within_missing_window(stop)
         else [],
         "attendance_open": follow_up.attendance_open(stop),
-        "slot_times": invitations.slot_times(stop),
+        "slot_times": slots.slot_times(stop),
         "reminder_days": settings.invitation_reminder_days,
         "sector_names": {
             sector.slug: localized(sector, "name")

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from app import ics
 from app.accounts import service as accounts_service
 from app.accounts.deps import Public, require_roles, signer
 from app.accounts.models import Role, User
@@ -23,6 +24,7 @@ from app.i18n import gettext as _
 from app.reference import service as reference_service
 from app.reference.models import Country
 from app.stops.models import Stop
+from app.stops.slots import slot_times
 from app.web import SESSION_COOKIE, render
 
 router = APIRouter(prefix="/consul", tags=["pages"])
@@ -63,11 +65,7 @@ def calendar_feed(request: Request, db_session: SessionDep, token: Annotated[str
     if representative_id is None:
         raise NotFound(portal.INVALID_FEED)
     person = portal.representative_by_id(representative_id, db_session=db_session)
-    return Response(
-        portal.calendar_feed(person, db_session=db_session),
-        media_type="text/calendar; charset=utf-8",
-        headers={"Content-Disposition": 'inline; filename="roadshow.ics"'},
-    )
+    return ics.response(portal.calendar_feed(person, db_session=db_session), "roadshow.ics", inline=True)
 
 
 def _answer_page(
@@ -87,7 +85,7 @@ def _answer_page(
         delegated = db_session.get(Invitation, invitation.delegate_invitation_id)
         if delegated is not None:
             delegate = consuls_service.get_representative(delegated.representative_id, db_session=db_session)
-    slots = invitations.slot_times(stop)
+    slots = slot_times(stop)
     chosen = set(range(len(slots)) if invitation.available_slots is None else invitation.available_slots)
     values = {
         "token": token,

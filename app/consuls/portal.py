@@ -1,17 +1,17 @@
 """What a representative sees: their stops, their day at a stop, and their calendar feed."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time
 
-from icalendar import Calendar, Event
 from sqlmodel import Session, col, or_, select
 
-from app import clock
+from app import clock, ics
 from app.accounts.models import User
+from app.agenda.events import item_event, meeting_event
 from app.agenda.models import AgendaItem, AgendaSpeaker
+from app.agenda.service import AgendaEntry
 from app.companies.models import Company, Registration
 from app.consuls import service as consuls_service
-from app.consuls.invitations import slot_times
 from app.consuls.models import Consulate, Invitation, InvitationStatus, Representative
 from app.errors import Forbidden, NotFound
 from app.i18n import lazy
@@ -19,7 +19,7 @@ from app.matching.models import Meeting, MeetingRequest
 from app.stops import service as stops_service
 from app.stops.models import PublicationStatus, Stop, StopCountry, StopStatus
 from app.stops.service import StopView
-from app.web import localized
+from app.stops.slots import slot_span, slot_times
 
 INVALID_FEED = lazy("This calendar link is not valid.")
 
@@ -65,6 +65,8 @@ class MeetingLine:
     ends_at: time
     table: int
     company: str
+    request_id: int = 0
+    changed: datetime = field(default_factory=clock.now)
 
 
 @dataclass
@@ -108,7 +110,7 @@ def agenda(person: Representative, stop_id: int, *, db_session: Session) -> Cons
 
 
 def meetings_of(invitation: Invitation, stop: Stop, *, db_session: Session) -> list[MeetingLine]:
-    times = slot_times(stop)
+    slot_count = len(slot_times(stop))
     rows = db_session.exec(
         select(Meeting, Company)
         .join(MeetingRequest, col(MeetingRequest.id) == col(Meeting.request_id))
@@ -117,65 +119,48 @@ def meetings_of(invitation: Invitation, stop: Stop, *, db_session: Session) -> l
         .where(MeetingRequest.invitation_id == invitation.id, Meeting.stop_id == stop.id)
         .order_by(col(Meeting.slot_index))
     ).all()
-    step = timedelta(minutes=stop.b2b_slot_minutes)
     lines = []
     for meeting, company in rows:
-        if meeting.slot_index >= len(times):
+        if meeting.slot_index >= slot_count:
             continue
-        start = times[meeting.slot_index]
-        end = (datetime.combine(date(2000, 1, 1), start) + step).time()
-        lines.append(MeetingLine(start, end, meeting.table_number, company.name))
+        start, end = slot_span(stop, meeting.slot_index)
+        lines.append(
+            MeetingLine(
+                start, end, meeting.table_number, company.name, meeting.request_id, meeting.updated_at
+            )
+        )
     return lines
 
 
 def calendar_feed(person: Representative, *, db_session: Session) -> bytes:
-    """An iCalendar feed of the representative's confirmed stops, presentations and meetings."""
-    feed = Calendar()
-    feed.add("prodid", "-//Confindustria Lombardia//Roadshow//EN")
-    feed.add("version", "2.0")
-    feed.add("x-wr-calname", "Roadshow – " + person.name)
+    """An iCalendar feed of the representative's confirmed stops, presentations and meetings.
+
+    A stop cancelled after they confirmed stays in the feed, marked as cancelled, so that their
+    calendar application drops it rather than keep a day that no longer happens.
+    """
     confirmed = db_session.exec(
         select(Invitation, Stop)
         .join(Stop, col(Stop.id) == col(Invitation.stop_id))
         .where(Invitation.representative_id == person.id, Invitation.status == InvitationStatus.CONFIRMED)
-        .where(Stop.status != StopStatus.CANCELLED)
         .order_by(col(Stop.stop_date))
     ).all()
-    stamp = clock.now()
-    for invitation, stop in confirmed:
-        place = ", ".join(part for part in (stop.venue, stop.venue_address, stop.city) if part)
-        span = (stop.start_time, stop.end_time)
-        title = localized(stop, "title")
-        _event(feed, stop, span, f"stop-{stop.id}-rep-{person.id}", title, place=place, stamp=stamp)
+    feed: list[ics.Event] = []
+    for _invitation, stop in confirmed:
+        feed.append(ics.stop_event(stop))
         details = agenda(person, stop.id or 0, db_session=db_session)
-        for item in details.presentations:
-            span, title = (item.starts_at, item.ends_at), localized(item, "title")
-            _event(feed, stop, span, f"item-{item.id}-rep-{person.id}", title, place=place, stamp=stamp)
+        feed += [item_event(stop, AgendaEntry(item, [])) for item in details.presentations]
         for meeting in details.meetings:
-            span, title = (meeting.starts_at, meeting.ends_at), f"B2B: {meeting.company} (#{meeting.table})"
-            uid = f"meeting-{stop.id}-{invitation.id}-{meeting.starts_at:%H%M}"
-            _event(feed, stop, span, uid, title, place=place, stamp=stamp)
-    return bytes(feed.to_ical())
-
-
-def _event(
-    feed: Calendar,
-    stop: Stop,
-    span: tuple[time, time],
-    uid: str,
-    summary: str,
-    *,
-    place: str,
-    stamp: datetime,
-) -> None:
-    event = Event()
-    event.add("uid", f"{uid}@roadshow.confindustria.lombardia")
-    event.add("summary", summary)
-    event.add("dtstart", datetime.combine(stop.stop_date, span[0], tzinfo=clock.ROME))
-    event.add("dtend", datetime.combine(stop.stop_date, span[1], tzinfo=clock.ROME))
-    event.add("dtstamp", stamp)
-    event.add("location", place)
-    feed.add_component(event)
+            feed.append(
+                meeting_event(
+                    stop,
+                    request_id=meeting.request_id,
+                    span=(meeting.starts_at, meeting.ends_at),
+                    changed=meeting.changed,
+                    summary=f"B2B: {meeting.company} (#{meeting.table})",
+                    room="",
+                )
+            )
+    return ics.build("Roadshow – " + person.name, feed)
 
 
 def representative_by_id(representative_id: int, *, db_session: Session) -> Representative:

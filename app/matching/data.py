@@ -7,7 +7,6 @@ each page to a handful of queries whatever the number of companies.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session, col, select
 
@@ -22,23 +21,6 @@ PRIORITY_WEIGHT = {RequestPriority.HIGH: 3, RequestPriority.MEDIUM: 2, RequestPr
 # among their interests: a meeting both sides want should win over one only one side wants.
 MUTUAL_INTEREST_BONUS = 2
 MAX_WEIGHT = 10
-
-
-def slot_times(stop: Stop) -> list[time]:
-    """Start times of the stop's B2B slots (empty until the block is set)."""
-    if stop.b2b_first_slot is None or stop.b2b_slot_count < 1:
-        return []
-    start = datetime.combine(date(2000, 1, 1), stop.b2b_first_slot)
-    step = timedelta(minutes=stop.b2b_slot_minutes)
-    return [(start + i * step).time() for i in range(stop.b2b_slot_count)]
-
-
-def slot_end(stop: Stop, start: time) -> time:
-    return (datetime.combine(date(2000, 1, 1), start) + timedelta(minutes=stop.b2b_slot_minutes)).time()
-
-
-def slot_labels(stop: Stop) -> list[str]:
-    return [moment.strftime("%H:%M") for moment in slot_times(stop)]
 
 
 @dataclass

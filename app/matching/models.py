@@ -51,6 +51,8 @@ class Meeting(SQLModel, table=True):
     table_number: int
     locked: bool = False
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Moving the meeting sets it: calendar feeds derive the event's SEQUENCE from it.
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class ScheduleRun(SQLModel, table=True):

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
+from app import ics
 from app.accounts.deps import OrganiserUser, require_roles
 from app.accounts.models import Role, User
 from app.db import SessionDep
@@ -162,15 +163,7 @@ def company_ics(stop_id: int, db_session: SessionDep, user: CompanyUser) -> Resp
     registration = requests.company_registration(stop, user, db_session=db_session)
     info = stop_data.load(stop, db_session=db_session)
     agenda = publishing.published_entries(info, registration_id=registration.id)
-    return _ics(publishing.calendar(stop, agenda, for_company=True), stop)
-
-
-def _ics(body: bytes, stop: Stop) -> Response:
-    return Response(
-        body,
-        media_type="text/calendar; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="meetings-{stop.slug}.ics"'},
-    )
+    return ics.response(publishing.calendar(stop, agenda, for_company=True), f"meetings-{stop.slug}.ics")
 
 
 # The consul --------------------------------------------------------------------------------
@@ -229,7 +222,7 @@ def consul_ics(stop_id: int, db_session: SessionDep, user: ConsulUser) -> Respon
     invitation = requests.consul_invitation(stop, user, db_session=db_session)
     info = stop_data.load(stop, db_session=db_session)
     agenda = publishing.published_entries(info, invitation_id=invitation.id)
-    return _ics(publishing.calendar(stop, agenda, for_company=False), stop)
+    return ics.response(publishing.calendar(stop, agenda, for_company=False), f"meetings-{stop.slug}.ics")
 
 
 # The organiser -----------------------------------------------------------------------------

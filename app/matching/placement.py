@@ -6,14 +6,16 @@ refusal names the rule it would break, so that the organiser knows what to chang
 
 from sqlmodel import Session
 
+from app import clock
 from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import gettext as _
 from app.i18n import lazy
 from app.matching import data as stop_data
 from app.matching import seating
-from app.matching.data import StopData, slot_labels
+from app.matching.data import StopData
 from app.matching.models import Meeting, MeetingRequest
 from app.stops.models import Stop
+from app.stops.slots import slot_labels
 
 
 def _meeting(stop: Stop, meeting_id: int, *, db_session: Session) -> Meeting:
@@ -108,6 +110,7 @@ def move(stop: Stop, meeting_id: int, *, slot: str, table: str, db_session: Sess
     assert request is not None
     check(info, request, slot_index, table_number, meeting)
     meeting.slot_index, meeting.table_number = slot_index, table_number
+    meeting.updated_at = clock.now()
     db_session.add(meeting)
     seating.mark_changed(stop, db_session=db_session)
     db_session.flush()

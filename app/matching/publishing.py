@@ -3,22 +3,22 @@
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from icalendar import Calendar, Event
 from sqlmodel import Session
 
-from app import clock
-from app.clock import ROME
+from app import ics
+from app.agenda.events import meeting_event
 from app.companies.models import Company
 from app.consuls.models import Representative
 from app.errors import Conflict
 from app.i18n import gettext as _
 from app.i18n import lazy
 from app.matching import data as stop_data
-from app.matching.data import StopData, slot_end, slot_times
+from app.matching.data import StopData
 from app.matching.models import MeetingRequest
 from app.notifications.service import queue_email
 from app.reference.models import Country
 from app.stops.models import PublicationStatus, Stop
+from app.stops.slots import slot_span, slot_times
 from app.web import localized
 
 
@@ -34,34 +34,36 @@ class AgendaEntry:
     representative: Representative
     country: Country
     request: MeetingRequest
+    changed: datetime  # when the meeting last moved
 
 
 def entries(
     info: StopData, *, registration_id: int | None = None, invitation_id: int | None = None
 ) -> list[AgendaEntry]:
     """The stored meetings of one company or one representative (or all), in time order."""
-    times = slot_times(info.stop)
+    slot_count = len(slot_times(info.stop))
     result = []
     for q in info.requests:
         meeting = info.meetings.get(q.id or 0)
-        if meeting is None or meeting.slot_index >= len(times):
+        if meeting is None or meeting.slot_index >= slot_count:
             continue
         if registration_id is not None and q.registration_id != registration_id:
             continue
         if invitation_id is not None and q.invitation_id != invitation_id:
             continue
         invitation = info.invitations[q.invitation_id]
-        starts = times[meeting.slot_index]
+        starts, ends = slot_span(info.stop, meeting.slot_index)
         result.append(
             AgendaEntry(
                 meeting_id=meeting.id or 0,
                 starts=starts,
-                ends=slot_end(info.stop, starts),
+                ends=ends,
                 table=meeting.table_number,
                 company=info.company_of(q),
                 representative=info.representative_of(invitation),
                 country=info.countries[invitation.country_code],
                 request=q,
+                changed=meeting.updated_at,
             )
         )
     return sorted(result, key=lambda entry: (entry.starts, entry.table))
@@ -124,17 +126,8 @@ def publish(stop: Stop, *, base_url: str, db_session: Session) -> int:
 
 def calendar(stop: Stop, agenda: list[AgendaEntry], *, for_company: bool) -> bytes:
     """An iCalendar feed of one participant's meetings, in Rome's time."""
-    feed = Calendar()
-    feed.add("prodid", "-//Confindustria Lombardia//Roadshow//EN")
-    feed.add("version", "2.0")
-    feed.add("x-wr-calname", _("B2B meetings") + f" · {stop.city}")
-    location = ", ".join(part for part in (stop.venue, stop.venue_address, stop.city) if part)
+    events = []
     for entry in agenda:
-        event = Event()
-        event.add("uid", f"meeting-{entry.meeting_id}-{entry.request.id}@roadshow")
-        event.add("dtstamp", clock.now().replace(microsecond=0))
-        event.add("dtstart", datetime.combine(stop.stop_date, entry.starts, tzinfo=ROME))
-        event.add("dtend", datetime.combine(stop.stop_date, entry.ends, tzinfo=ROME))
         if for_company:
             summary = _("Meeting with %(name)s (%(country)s)") % {
                 "name": entry.representative.name,
@@ -142,8 +135,14 @@ def calendar(stop: Stop, agenda: list[AgendaEntry], *, for_company: bool) -> byt
             }
         else:
             summary = _("Meeting with %(name)s") % {"name": entry.company.name}
-        event.add("summary", summary)
-        event.add("location", f"{location} · " + _("table %d") % entry.table)
-        feed.add_component(event)
-    feed.add_missing_timezones()
-    return bytes(feed.to_ical())
+        events.append(
+            meeting_event(
+                stop,
+                request_id=entry.request.id or 0,
+                span=(entry.starts, entry.ends),
+                changed=entry.changed,
+                summary=summary,
+                room=_("table %d") % entry.table,
+            )
+        )
+    return ics.build(_("B2B meetings") + f" · {stop.city}", events)

@@ -11,16 +11,18 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from app import clock
 from app.errors import Conflict, InvalidInput
 from app.i18n import gettext as _
 from app.i18n import lazy
 from app.matching import data as stop_data
-from app.matching.data import StopData, slot_labels
+from app.matching.data import StopData
 from app.matching.instance import FORMAT, load_instance
 from app.matching.models import Meeting, MeetingRequest, ScheduleRun
 from app.matching.scoring import idle_gaps
 from app.matching.solver import OUTPUT_FORMAT, Infeasible, solve
 from app.stops.models import PublicationStatus, Stop
+from app.stops.slots import slot_labels
 
 FAIRNESS_BONUS = 3
 MIN_SLOT_MINUTES, MAX_SLOT_MINUTES = 5, 120
@@ -87,6 +89,7 @@ def set_block(
     assert start is not None and minutes is not None and count is not None and table_count is not None
     stop.b2b_first_slot, stop.b2b_slot_minutes = start, minutes
     stop.b2b_slot_count, stop.b2b_tables = count, table_count
+    stop.updated_at = clock.now()  # every meeting's time may have moved: calendar feeds re-send them
     db_session.add(stop)
     # Meetings that no longer fit the block leave the draft schedule.
     for meeting in db_session.exec(select(Meeting).where(Meeting.stop_id == stop.id)):

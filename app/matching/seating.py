@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 
 from sqlmodel import Session, select
 
+from app import clock
 from app.matching.models import Meeting, MeetingRequest
 from app.stops.models import PublicationStatus, Stop
 
@@ -49,7 +50,10 @@ def after_meeting_removed(stop: Stop, *, db_session: Session) -> None:
         meeting.table_number += OFFSET
         db_session.add(meeting)
     db_session.flush()
+    moved_at = clock.now()
     for meeting, invitation_id in rows:
+        if meeting.table_number - OFFSET != home[invitation_id]:
+            meeting.updated_at = moved_at
         meeting.table_number = home[invitation_id]
         db_session.add(meeting)
     db_session.flush()

@@ -12,11 +12,12 @@ from app.i18n import lazy
 from app.matching import data as stop_data
 from app.matching import requests as requests_service
 from app.matching import scheduling
-from app.matching.data import StopData, slot_labels
+from app.matching.data import StopData
 from app.matching.models import Meeting, MeetingRequest, RequestPriority, RequestStatus
 from app.matching.publishing import published_entries
 from app.reference.models import Country
 from app.stops.models import PublicationStatus, Stop
+from app.stops.slots import slot_labels
 from app.web import localized
 
 PRIORITY_LABELS = {

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,7 +20,8 @@ from app.planning.models import PlanningScenario, ScenarioStatus
 from app.planning.solver import Infeasible, PlanningError, solve
 from app.planning.sources import Reference, build_instance, existing_stops, load_reference
 from app.reference.models import Territory
-from app.stops.models import Stop, StopCountry, StopStatus
+from app.stops import manage as stops_manage
+from app.stops.models import Stop, StopStatus
 
 HOLD_PINNED, HOLD_CHANGED = "pinned", "changed"
 DRAFT_CAPACITY = 80
@@ -130,33 +129,20 @@ def accept(scenario: PlanningScenario, *, db_session: Session, user: User) -> li
         territory = db_session.get(Territory, proposed["territory"])
         assert territory is not None
         sector = sectors[proposed["sector"]]
-        stop = Stop(
-            slug=_free_slug(f"{_slugify(territory.capital)}-{day.isoformat()}", db_session=db_session),
-            title_it=f"Roadshow Internazionalizzazione – {sector.name_it} a {territory.capital}",
-            title_en=f"Internationalisation Roadshow – {sector.name_en} in {territory.capital}",
-            sector_slug=sector.slug,
-            territory_code=territory.code,
-            city=territory.capital,
-            venue=DRAFT_VENUE,
-            stop_date=day,
-            capacity=DRAFT_CAPACITY,
-            status=StopStatus.DRAFT,
-        )
-        db_session.add(stop)
-        db_session.flush()
-        assert stop.id is not None
-        for position, code in enumerate(proposed["countries"]):
-            db_session.add(StopCountry(stop_id=stop.id, country_code=code, position=position))
-        audit_service.record(
-            db_session=db_session,
-            actor=user,
-            action="create",
-            entity_type="stop",
-            entity_id=stop.id,
-            after=audit_service.snapshot(
-                stop, countries=proposed["countries"], planning_scenario=scenario.id
-            ),
-        )
+        raw = {
+            "title_it": f"Roadshow Internazionalizzazione – {sector.name_it} a {territory.capital}",
+            "title_en": f"Internationalisation Roadshow – {sector.name_en} in {territory.capital}",
+            "sector": sector.slug,
+            "territory": territory.code,
+            "city": territory.capital,
+            "venue": DRAFT_VENUE,
+            "date": day,
+            "capacity": DRAFT_CAPACITY,
+            "countries": list(proposed["countries"]),
+            "status": StopStatus.DRAFT,
+        }
+        origin = {"planning_scenario": scenario.id}
+        stop = stops_manage.create(raw, actor=user, db_session=db_session, origin=origin)
         created.append(stop)
     scenario.status = ScenarioStatus.ACCEPTED
     scenario.accepted_at = clock.now()
@@ -234,16 +220,3 @@ def _touch(scenario: PlanningScenario, *, db_session: Session) -> None:
     scenario.updated_at = clock.now()
     db_session.add(scenario)
     db_session.flush()
-
-
-def _slugify(text: str) -> str:
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
-
-
-def _free_slug(base: str, *, db_session: Session) -> str:
-    slug, n = base, 1
-    while db_session.exec(select(Stop.id).where(Stop.slug == slug)).first() is not None:
-        n += 1
-        slug = f"{base}-{n}"
-    return slug

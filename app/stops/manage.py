@@ -296,7 +296,14 @@ def _snapshot(stop: Stop, countries: list[str]) -> dict[str, Any]:
     return audit_service.snapshot(stop, countries=countries)
 
 
-def create(raw: Mapping[str, Any], *, actor: User | None, db_session: Session) -> Stop:
+def create(
+    raw: Mapping[str, Any],
+    *,
+    actor: User | None,
+    db_session: Session,
+    origin: Mapping[str, Any] | None = None,
+) -> Stop:
+    """A new stop, checked, slugged and audited; ``origin`` adds where it came from to the audit entry."""
     status = str(raw.get("status") or StopStatus.DRAFT)
     change = check(raw, stop=None, db_session=db_session)
     if status not in NEW_STOP_STATUSES:
@@ -319,7 +326,7 @@ def create(raw: Mapping[str, Any], *, actor: User | None, db_session: Session) -
         action="create",
         entity_type="stop",
         entity_id=stop.id,
-        after=_snapshot(stop, countries),
+        after={**_snapshot(stop, countries), **(origin or {})},
     )
     return stop
 

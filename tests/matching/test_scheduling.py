@@ -12,6 +12,7 @@ from app.matching import scheduling
 from app.matching.instance import load_instance
 from app.matching.models import Meeting, ScheduleRun
 from app.stops.models import PublicationStatus
+from app.stops.slots import slot_labels
 from tests.factories import b2b_invitation, b2b_registration, b2b_request, create_user, sign_in_as
 from tests.matching.b2b_helpers import B2BStop, b2b_stop, in_english, post_form
 from tests.matching.matching_helpers import assert_valid
@@ -146,7 +147,7 @@ def test_block_checks_each_field_and_the_stop_hours(db_session: Session) -> None
     scheduling.set_block(
         b2b.stop, first_slot="15:00", slot_minutes="15", slot_count="6", tables="4", db_session=db_session
     )
-    assert stop_data.slot_labels(b2b.stop) == ["15:00", "15:15", "15:30", "15:45", "16:00", "16:15"]
+    assert slot_labels(b2b.stop) == ["15:00", "15:15", "15:30", "15:45", "16:00", "16:15"]
 
 
 def test_organiser_page_shows_the_grid_the_bound_and_the_requests_left_out(
