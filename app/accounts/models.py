@@ -28,6 +28,8 @@ class User(SQLModel, table=True):
     representative_id: int | None = Field(default=None, foreign_key="representative.id")
     language: str = Field(default="it", max_length=2)
     is_active: bool = True
+    # Raised to revoke every session, API token and sign-in link issued so far (accounts.credentials).
+    credential_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import URLSafeTimedSerializer
 from pwdlib import PasswordHash
 from sqlmodel import Session, col, delete, func, select, update
 
 from app import clock
+from app.accounts import credentials
 from app.accounts.models import Role, SignInToken, User
 from app.audit import service as audit_service
 from app.config import get_settings
@@ -233,7 +234,11 @@ def create_organiser(*, db_session: Session, actor: User, email: str, password: 
 
 
 def set_staff_active(*, db_session: Session, actor: User, user_id: int, active: bool) -> User:
-    """Deactivate (or reactivate) an organiser; their sessions and tokens stop working at once."""
+    """Deactivate (or reactivate) an organiser.
+
+    Deactivating revokes their sessions, API tokens and links at once, so that reactivating
+    later brings none of them back: the organiser signs in afresh.
+    """
     user = get(user_id, db_session=db_session)
     if user is None or user.role not in STAFF_ROLES:
         raise NotFound()
@@ -243,6 +248,8 @@ def set_staff_active(*, db_session: Session, actor: User, user_id: int, active: 
         return user
     before = _staff_snapshot(user)
     user.is_active = active
+    if not active:
+        credentials.revoke(user, db_session=db_session)
     db_session.add(user)
     db_session.flush()
     audit_service.record(
@@ -269,7 +276,10 @@ def _staff_snapshot(user: User) -> dict[str, object]:
 
 @dataclass(frozen=True)
 class Signer:
-    """Signs the session cookie and API bearer tokens with the app's secret."""
+    """Signs the session cookie and API bearer tokens with the app's secret.
+
+    Both carry the user's credential version, so that revoking the user ends them at once.
+    """
 
     secret_key: str
 
@@ -277,21 +287,13 @@ class Signer:
         return URLSafeTimedSerializer(self.secret_key, salt=salt)
 
     def session_cookie(self, user: User) -> str:
-        return self._serializer("session").dumps({"uid": user.id})
+        return credentials.sign(self._serializer("session"), user)
 
     def api_token(self, user: User) -> str:
-        return self._serializer("api-token").dumps({"uid": user.id})
+        return credentials.sign(self._serializer("api-token"), user)
 
-    def user_id_from_session(self, value: str) -> int | None:
-        return self._load("session", value, SESSION_MAX_AGE)
+    def session_claim(self, value: str) -> credentials.Claim | None:
+        return credentials.read(self._serializer("session"), value, max_age=SESSION_MAX_AGE)
 
-    def user_id_from_api_token(self, value: str) -> int | None:
-        return self._load("api-token", value, API_TOKEN_MAX_AGE)
-
-    def _load(self, salt: str, value: str, max_age: int) -> int | None:
-        try:
-            payload = self._serializer(salt).loads(value, max_age=max_age)
-        except (BadSignature, SignatureExpired):
-            return None
-        uid = payload.get("uid") if isinstance(payload, dict) else None
-        return uid if isinstance(uid, int) else None
+    def api_token_claim(self, value: str) -> credentials.Claim | None:
+        return credentials.read(self._serializer("api-token"), value, max_age=API_TOKEN_MAX_AGE)

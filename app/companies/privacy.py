@@ -5,6 +5,7 @@ from typing import Any
 from sqlmodel import Session, col, delete, select
 
 from app import clock
+from app.accounts import credentials
 from app.accounts.models import User
 from app.companies import listing, profiles, registrations
 from app.companies.models import ACTIVE_STATUSES, Attendee, Company, Registration
@@ -78,9 +79,10 @@ def _iso(value: Any) -> str | None:
 
 def erase(company: Company, *, db_session: Session, by: User) -> None:
     """Cancel the company's active registrations (freeing seats for the waiting lists), then
-    remove everything that names a person or the company. What stays is anonymous: the
-    province, size, sectors and markets, and the registrations' statuses and countries, so
-    that the roadshow's statistics still add up.
+    remove everything that names a person or the company, and revoke its people's sessions and
+    links (its confirmation links are forgotten, its attendees' check-in codes find nobody).
+    What stays is anonymous: the province, size, sectors and markets, and the registrations'
+    statuses and countries, so that the roadshow's statistics still add up.
     """
     active = db_session.exec(
         select(Registration.id)
@@ -105,8 +107,9 @@ def erase(company: Company, *, db_session: Session, by: User) -> None:
     company.erased_at = clock.now()
     company.updated_at = clock.now()
     db_session.add(company)
-    for user in db_session.exec(select(User).where(User.company_id == company.id)):
+    for user in list(db_session.exec(select(User).where(User.company_id == company.id))):
         user.email = f"erased-user-{user.id}@invalid"
         user.is_active = False
-        db_session.add(user)
+        # Every session and sign-in link of the company's people ends with this request.
+        credentials.revoke(user, db_session=db_session)
     db_session.flush()

@@ -83,7 +83,9 @@ def import_csv(content: bytes, *, db_session: Session, actor: User | None) -> Im
             for name, value in row.person.items():
                 setattr(person, name, value)
             person.consulate_id = consulate.id or person.consulate_id
-            person.active = True
+            if not person.active:
+                # Through the service, so that their consul account opens again with them.
+                service.set_representative_active(person, True, db_session=db_session, actor=actor)
             db_session.add(person)
             result.representatives_updated += 1
     db_session.flush()

@@ -27,6 +27,10 @@ SCHEDULE_PUBLISHED = lazy(
     "The meeting schedule of this stop is published: your answer can no longer be changed. "
     "Please write to the organisers if something has changed."
 )
+WITHDRAWN_LINK = lazy(
+    "This link has been withdrawn by the organisers and no longer gives access. "
+    "If you still represent your country, please write to the organisers for a new invitation."
+)
 
 
 def message_language(person: Representative) -> str:
@@ -104,7 +108,7 @@ def send_invitation_email(
             "person": person,
             "stop": stop,
             "country": country,
-            "link": links.invitation_url(invitation.id or 0, settings),
+            "link": links.invitation_url(invitation, person, settings),
             "slots": slot_times(stop) if stop else [],
             "delegated_by": delegated_by,
         },
@@ -113,15 +117,41 @@ def send_invitation_email(
 
 
 def get_by_token(token: str, *, db_session: Session, settings: Settings) -> Invitation:
-    """The invitation of a signed link; a link past its stop's date is refused."""
-    invitation_id = links.invitation_id_from(token, settings)
-    invitation = db_session.get(Invitation, invitation_id) if invitation_id is not None else None
-    if invitation is None:
+    """The invitation of a signed link; a revoked link, or one past its stop's date, is refused."""
+    claim = links.invitation_claim(token, settings)
+    invitation = db_session.get(Invitation, claim.subject_id) if claim is not None else None
+    if claim is None or invitation is None:
         raise NotFound(lazy("This invitation link is not valid. Please use the link in your latest email."))
+    person = db_session.get(Representative, invitation.representative_id)
+    if person is None or not person.active or not claim.is_current_for(person):
+        raise Forbidden(WITHDRAWN_LINK)
     stop = db_session.get(Stop, invitation.stop_id)
     if stop is None or stop.stop_date < clock.today():
         raise Forbidden(lazy("This invitation link has expired: the stop has already been held."))
     return invitation
+
+
+def set_active(
+    person: Representative, active: bool, *, db_session: Session, actor: User | None, settings: Settings
+) -> Representative:
+    """Deactivate or reactivate a representative (``consuls_service.set_representative_active``).
+
+    Their old links stay revoked after a reactivation, so the invitations still ahead of them
+    are emailed again, each with a fresh link.
+    """
+    reactivated = active and not person.active
+    consuls_service.set_representative_active(person, active, db_session=db_session, actor=actor)
+    if reactivated:
+        ahead = db_session.exec(
+            select(Invitation)
+            .join(Stop, col(Stop.id) == col(Invitation.stop_id))
+            .where(Invitation.representative_id == person.id, Invitation.status != InvitationStatus.DELEGATED)
+            .where(col(Stop.stop_date) >= clock.today(), Stop.status != StopStatus.CANCELLED)
+            .order_by(col(Stop.stop_date), col(Invitation.id))
+        ).all()
+        for invitation in ahead:
+            send_invitation_email(invitation, db_session=db_session, settings=settings)
+    return person
 
 
 def open_invitation(invitation: Invitation, *, db_session: Session) -> User | None:

@@ -1,13 +1,18 @@
 """Signed links for representatives: their invitation link and their calendar feed.
 
-Both carry only an id signed with the app's secret. An invitation link is valid until the
-stop's date (checked against the stop, so a moved stop moves the link's validity with it);
-a feed link lasts as long as the secret, since calendar apps keep polling the same address.
+Both carry an id and the representative's credential version, signed with the app's secret
+(see ``accounts.credentials``): deactivating the representative raises the version, which
+revokes every link sent so far. An invitation link is otherwise valid until the stop's date
+(checked against the stop, so a moved stop moves the link's validity with it); a feed link
+lasts as long as the secret, since calendar apps keep polling the same address.
 """
 
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import URLSafeSerializer
 
+from app.accounts import credentials
+from app.accounts.credentials import Claim
 from app.config import Settings
+from app.consuls.models import Invitation, Representative
 
 INVITATION_SALT = "consul-invitation"
 FEED_SALT = "consul-calendar-feed"
@@ -17,34 +22,29 @@ def _serializer(settings: Settings, salt: str) -> URLSafeSerializer:
     return URLSafeSerializer(settings.secret_key, salt=salt)
 
 
-def invitation_token(invitation_id: int, settings: Settings) -> str:
-    return str(_serializer(settings, INVITATION_SALT).dumps(invitation_id))
+def invitation_token(invitation: Invitation, person: Representative, settings: Settings) -> str:
+    """The token of ``invitation``, good until ``person`` (its representative) is revoked."""
+    assert invitation.representative_id == person.id, "an invitation's link carries its own representative"
+    return credentials.sign(_serializer(settings, INVITATION_SALT), person, subject_id=invitation.id)
 
 
-def invitation_url(invitation_id: int, settings: Settings) -> str:
-    return f"{settings.base_url.rstrip('/')}/consul/invitations/{invitation_token(invitation_id, settings)}"
+def invitation_url(invitation: Invitation, person: Representative, settings: Settings) -> str:
+    token = invitation_token(invitation, person, settings)
+    return f"{settings.base_url.rstrip('/')}/consul/invitations/{token}"
 
 
-def invitation_id_from(token: str, settings: Settings) -> int | None:
-    return _load(token, settings, INVITATION_SALT)
+def invitation_claim(token: str, settings: Settings) -> Claim | None:
+    """The invitation id and the version the link was signed at; None if forged."""
+    return credentials.read(_serializer(settings, INVITATION_SALT), token)
 
 
-def feed_token(representative_id: int, settings: Settings) -> str:
-    return str(_serializer(settings, FEED_SALT).dumps(representative_id))
+def feed_token(person: Representative, settings: Settings) -> str:
+    return credentials.sign(_serializer(settings, FEED_SALT), person)
 
 
-def feed_url(representative_id: int, settings: Settings) -> str:
-    token = feed_token(representative_id, settings)
-    return f"{settings.base_url.rstrip('/')}/consul/calendar.ics?token={token}"
+def feed_url(person: Representative, settings: Settings) -> str:
+    return f"{settings.base_url.rstrip('/')}/consul/calendar.ics?token={feed_token(person, settings)}"
 
 
-def representative_id_from_feed(token: str, settings: Settings) -> int | None:
-    return _load(token, settings, FEED_SALT)
-
-
-def _load(token: str, settings: Settings, salt: str) -> int | None:
-    try:
-        value = _serializer(settings, salt).loads(token)
-    except BadSignature:
-        return None
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+def feed_claim(token: str, settings: Settings) -> Claim | None:
+    return credentials.read(_serializer(settings, FEED_SALT), token)

@@ -221,10 +221,15 @@ def update_representative(
 
 @router.post("/consuls/representatives/{representative_id:int}/active")
 def set_representative_active(
-    representative_id: int, db_session: SessionDep, user: OrganiserUser, active: Annotated[bool, Form()]
+    representative_id: int,
+    request: Request,
+    db_session: SessionDep,
+    user: OrganiserUser,
+    active: Annotated[bool, Form()],
 ) -> RedirectResponse:
     person = service.get_representative(representative_id, db_session=db_session)
-    service.set_representative_active(person, active, db_session=db_session, actor=user)
+    settings = request.app.state.settings
+    invitations.set_active(person, active, db_session=db_session, actor=user, settings=settings)
     return RedirectResponse(f"/manage/consuls/representatives/{representative_id}?saved=1", status_code=303)
 
 

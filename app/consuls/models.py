@@ -38,6 +38,8 @@ class Representative(SQLModel, table=True):
     languages: list[str] = Field(default_factory=list, sa_type=JSON)
     preferred_language: str = Field(default="en", max_length=2)
     active: bool = True
+    # Raised to revoke every invitation and calendar link sent so far (accounts.credentials).
+    credential_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     # Set when the representative was named as a delegate through an invitation.
     delegated_by_id: int | None = Field(default=None, foreign_key="representative.id")
 

@@ -38,7 +38,7 @@ def home(request: Request, db_session: SessionDep, user: ConsulUser) -> HTMLResp
     settings = request.app.state.settings
     lines = portal.upcoming_stops(person, db_session=db_session)
     answer_links = {
-        line.view.stop.id: "/consul/invitations/" + links.invitation_token(line.invitation.id or 0, settings)
+        line.view.stop.id: "/consul/invitations/" + links.invitation_token(line.invitation, person, settings)
         for line in lines
         if line.invitation is not None
     }
@@ -47,7 +47,7 @@ def home(request: Request, db_session: SessionDep, user: ConsulUser) -> HTMLResp
         "consulate": portal.consulate_of(person, db_session=db_session),
         "lines": lines,
         "answer_links": answer_links,
-        "feed_url": links.feed_url(person.id or 0, settings),
+        "feed_url": links.feed_url(person, settings),
     }
     return render(request, "consuls/public/home.html", context)
 
@@ -61,10 +61,7 @@ def stop_agenda(stop_id: int, request: Request, db_session: SessionDep, user: Co
 
 @router.get("/calendar.ics", dependencies=[Public])
 def calendar_feed(request: Request, db_session: SessionDep, token: Annotated[str, Query()] = "") -> Response:
-    representative_id = links.representative_id_from_feed(token, request.app.state.settings)
-    if representative_id is None:
-        raise NotFound(portal.INVALID_FEED)
-    person = portal.representative_by_id(representative_id, db_session=db_session)
+    person = portal.feed_owner(token, db_session=db_session, settings=request.app.state.settings)
     return ics.response(portal.calendar_feed(person, db_session=db_session), "roadshow.ics", inline=True)
 
 

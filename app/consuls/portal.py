@@ -11,7 +11,10 @@ from app.agenda.events import item_event, meeting_event
 from app.agenda.models import AgendaItem, AgendaSpeaker
 from app.agenda.service import AgendaEntry
 from app.companies.models import Company, Registration
+from app.config import Settings
+from app.consuls import links
 from app.consuls import service as consuls_service
+from app.consuls.invitations import WITHDRAWN_LINK
 from app.consuls.models import Consulate, Invitation, InvitationStatus, Representative
 from app.errors import Forbidden, NotFound
 from app.i18n import lazy
@@ -22,12 +25,17 @@ from app.stops.service import StopView
 from app.stops.slots import slot_span, slot_times
 
 INVALID_FEED = lazy("This calendar link is not valid.")
+WITHDRAWN_FEED = lazy("This calendar link has been withdrawn by the organisers and no longer works.")
 
 
 def representative_of(user: User, *, db_session: Session) -> Representative:
     if user.representative_id is None:
         raise Forbidden(lazy("This account is not linked to a consular representative."))
-    return consuls_service.get_representative(user.representative_id, db_session=db_session)
+    person = consuls_service.get_representative(user.representative_id, db_session=db_session)
+    # Deactivating closes the account too; this guards accounts of anyone set inactive by hand.
+    if not person.active:
+        raise Forbidden(WITHDRAWN_LINK)
+    return person
 
 
 def _country_of(person: Representative, *, db_session: Session) -> str:
@@ -163,10 +171,14 @@ def calendar_feed(person: Representative, *, db_session: Session) -> bytes:
     return ics.build("Roadshow – " + person.name, feed)
 
 
-def representative_by_id(representative_id: int, *, db_session: Session) -> Representative:
-    person = db_session.get(Representative, representative_id)
-    if person is None or not person.active:
+def feed_owner(token: str, *, db_session: Session, settings: Settings) -> Representative:
+    """The representative of a calendar link; a forged link is not found, a revoked one refused."""
+    claim = links.feed_claim(token, settings)
+    person = db_session.get(Representative, claim.subject_id) if claim is not None else None
+    if claim is None or person is None:
         raise NotFound(INVALID_FEED)
+    if not person.active or not claim.is_current_for(person):
+        raise Forbidden(WITHDRAWN_FEED)
     return person
 
 

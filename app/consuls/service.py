@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from babel import Locale
 from sqlmodel import Session, col, select
 
+from app.accounts import credentials
 from app.accounts import service as accounts_service
 from app.accounts.models import User
 from app.audit import service as audit_service
@@ -213,8 +214,22 @@ def update_representative(
 def set_representative_active(
     person: Representative, active: bool, *, db_session: Session, actor: User | None
 ) -> Representative:
+    """Access follows the roster: deactivating revokes the representative's invitation and
+    calendar links and their consul account's sessions and sign-in links, at once.
+
+    Reactivating opens the account again but brings back none of the old links; fresh ones go
+    out with the next email (``invitations.reactivate`` sends them).
+    """
     before = audit_service.snapshot(person)
+    account = db_session.exec(select(User).where(User.representative_id == person.id)).first()
+    if person.active and not active:
+        credentials.revoke(person, db_session=db_session)
+        if account is not None:
+            credentials.revoke(account, db_session=db_session)
     person.active = active
+    if account is not None and account.is_active != active:
+        account.is_active = active
+        db_session.add(account)
     action = "activate" if active else "deactivate"
     _record_change(person, before, action, "representative", db_session=db_session, actor=actor)
     return person

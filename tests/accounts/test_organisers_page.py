@@ -90,6 +90,8 @@ def test_deactivated_organisers_lose_their_session_and_the_change_is_audited(
 
     sign_in_as(client, admin)
     client.post(f"/manage/organisers/{organiser.id}/activate", data={"csrf_token": csrf_token(client)})
+    # A session signed now carries the credential version the deactivation raised.
+    db_session.refresh(organiser)
     sign_in_as(client, organiser)
     assert client.get("/account", follow_redirects=False).headers["location"] == "/manage"
 

@@ -107,7 +107,7 @@ def test_a_visitor_who_chose_a_language_keeps_it(client: TestClient, db_session:
     db_session.commit()
     client.cookies.set("roadshow_lang", "it")
     page = client.get(
-        f"/consul/invitations/{links.invitation_token(invitation.id, client.app.state.settings)}"
+        f"/consul/invitations/{links.invitation_token(invitation, person, client.app.state.settings)}"
     )  # type: ignore[attr-defined]
     assert "Conferma la tua partecipazione" in page.text
 
@@ -119,7 +119,7 @@ def test_a_forged_link_is_not_found_and_a_link_after_the_stop_has_expired(
     stop = create_stop(db_session, countries=("US",), stop_date=date(2027, 5, 12))
     invitation = invite_representative(db_session, stop=stop, representative=person)
     db_session.commit()
-    token = links.invitation_token(invitation.id, client.app.state.settings)  # type: ignore[attr-defined]
+    token = links.invitation_token(invitation, person, client.app.state.settings)  # type: ignore[attr-defined]
     assert client.get(f"/consul/invitations/{token}x").status_code == 404
     clock.set_source(lambda: datetime(2027, 5, 13, 8, 0, tzinfo=UTC))
     expired = client.get(f"/consul/invitations/{token}", headers={"Accept-Language": "en"})
@@ -131,7 +131,7 @@ def _answer(client: TestClient, db_session: Session, *, language: str = "en", **
     stop = create_stop(db_session, countries=("US",), **{**B2B, **stop_values})
     invitation = invite_representative(db_session, stop=stop, representative=person)
     db_session.commit()
-    token = links.invitation_token(invitation.id, client.app.state.settings)  # type: ignore[attr-defined]
+    token = links.invitation_token(invitation, person, client.app.state.settings)  # type: ignore[attr-defined]
     client.get(f"/consul/invitations/{token}")
     return person, stop, invitation, token
 

@@ -139,7 +139,7 @@ def test_calendar_feed_lists_confirmed_stops_and_published_meetings_with_a_signe
     invite_representative(db_session, stop=declined, representative=person, status=InvitationStatus.DECLINED)
     _meeting(db_session, confirmed, invitation, "Aerotecnica Srl", slot=0, table=2)
     db_session.commit()
-    token = links.feed_token(person.id, client.app.state.settings)  # type: ignore[attr-defined]
+    token = links.feed_token(person, client.app.state.settings)  # type: ignore[attr-defined]
     response = client.get("/consul/calendar.ics", params={"token": token}, headers={"Accept-Language": "en"})
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/calendar")
     events = Calendar.from_ical(response.content).walk("VEVENT")

@@ -198,7 +198,9 @@ def _invitation_page(client: TestClient, db_session: Session) -> tuple[Stop, Inv
     stop = create_stop(db_session, b2b_first_slot=time(14, 0), b2b_slot_count=4, b2b_tables=4)
     invitation = b2b_invitation(db_session, stop, status="invited")
     settings = client.app.state.settings  # type: ignore[attr-defined]
-    token = links.invitation_token(invitation.id, settings)
+    person = db_session.get(Representative, invitation.representative_id)
+    assert person is not None
+    token = links.invitation_token(invitation, person, settings)
     db_session.commit()
     return stop, invitation, f"/consul/invitations/{token}"
 
