@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.consuls import links
+from app.web import environment
 from tests.factories import (
     b2b_company_user,
     b2b_invitation,
@@ -256,3 +257,24 @@ def test_a_filter_with_bad_values_links_each_error_to_its_field(
     response = client.get(url.format(stop=stop.id))
     assert 400 <= response.status_code < 500, response.status_code
     assert_errors_are_linked(response.text)
+
+
+def test_the_macros_give_every_kind_of_field_the_same_ids_and_links() -> None:
+    forms = environment().from_string(
+        '{% import "_macros/forms.html" as f %}'
+        "{{ f.error_summary(errors, prefix='p') }}"
+        "{{ f.input('a.0.b', 'A', 'x', errors, prefix='p', hint='H') }}"
+        "{{ f.textarea('note', 'Note', '', errors, prefix='p') }}"
+        "{{ f.select('size', 'Size', [('s', 'Small')], 's', errors, prefix='p', empty='-') }}"
+        "{{ f.checkbox('agree', 'Agree', False, errors, prefix='p') }}"
+        "{{ f.checkboxes('days', 'Days', [('mon', 'Mon'), ('tue', 'Tue')], ['tue'], errors, prefix='p') }}"
+        "{{ f.radios('kind', 'Kind', [('a', 'A'), ('b', 'B')], 'b', errors, prefix='p') }}"
+    )
+    names = ["a.0.b", "note", "size", "agree", "days", "kind"]
+    html = forms.render(errors={name: f"Wrong {name}" for name in names})
+    assert_errors_are_linked(html)
+    assert 'id="field-p-a-0-b" name="a.0.b"' in html
+    assert 'aria-describedby="field-p-a-0-b-hint field-p-a-0-b-error"' in html
+    assert 'type="radio" id="field-p-kind-2" name="kind" value="b" checked' in html
+    assert 'id="field-p-days-2" name="days" value="tue" checked' in html
+    assert html.count('aria-invalid="true"') == 4 + 2 + 2
