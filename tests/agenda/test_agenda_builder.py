@@ -62,7 +62,10 @@ def test_overlapping_item_in_the_same_room_is_refused_with_the_message_by_the_ro
         f"/manage/stops/{stop.id}/agenda/items", data=item_form(client, starts_at="10:15", ends_at="10:45")
     )
     assert response.status_code == 422
-    assert 'id="f-room" name="room"' in response.text and 'aria-describedby="f-room-error"' in response.text
+    assert (
+        'id="field-room" name="room"' in response.text
+        and 'aria-describedby="field-room-error"' in response.text
+    )
     assert "Si sovrappone a “Saluti” (10:00–10:30) nella stessa sala." in response.text
     assert len(items_of(db_session, stop)) == 1
 
@@ -116,7 +119,7 @@ def test_missing_titles_and_bad_times_are_named(client: TestClient, db_session: 
     )
     assert response.status_code == 422
     html = response.text
-    assert 'id="f-title_it-error"' in html and "Enter a title." in html
+    assert 'id="field-title_it-error"' in html and "Enter a title." in html
     assert "Enter a time as HH:MM." in html and "Choose the kind of item." in html
 
 

@@ -153,7 +153,7 @@ def test_organiser_publishes_an_agenda_company_reads_it_and_staff_check_a_person
     page.get_by_label("Relatore 1: nome").fill("Marco Ferri")
     page.get_by_label("Relatore 1: ruolo e organizzazione").fill("Presidente, Confindustria Varese")
     page.get_by_role("button", name="Aggiungi l'intervento").click()
-    expect(page.locator("#f-room-error")).to_contain_text("Si sovrappone a")
+    expect(page.locator("#field-room-error")).to_contain_text("Si sovrappone a")
     page.screenshot(path=str(artifacts / "agenda-builder-clash.png"), full_page=True)
     page.get_by_label("Sala", exact=True).fill("Sala B")
     page.get_by_label("Inizio").fill("11:10")

@@ -180,7 +180,7 @@ def test_import_reads_xlsx_and_refuses_other_files(client: TestClient, db_sessio
     bad = client.post(
         url, data={"csrf_token": csrf_token(client)}, files={"file": ("soci.txt", b"x", "text/plain")}
     )
-    assert bad.status_code == 422 and 'id="file-error"' in bad.text
+    assert bad.status_code == 422 and 'id="field-file-error"' in bad.text
     headless = client.post(
         url, data={"csrf_token": csrf_token(client)}, files={"file": ("a.csv", b"a,b\n1,2\n", "text/csv")}
     )

@@ -89,7 +89,7 @@ def test_bad_form_is_shown_again_with_messages_beside_the_fields(
     assert response.status_code == 422
     html = response.text
     for field in ("vat_number", "ateco_code", "export_share", "privacy", "countries"):
-        assert f'id="{field}-error"' in html, field
+        assert f'id="field-{field}-error"' in html, field
     assert 'aria-invalid="true"' in html
     assert "check digit" in html and "28.41" in html
     assert 'value="Officine 2 S.r.l."' in html  # what was typed stays

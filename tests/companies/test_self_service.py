@@ -67,7 +67,7 @@ def test_company_changes_attendees_and_interests(client: TestClient, db_session:
     assert list(countries) == ["DE"]
     data["attendees.1.email"] = "not an email"
     bad = client.post(url, data=data)
-    assert bad.status_code == 422 and 'id="attendees-1-email-error"' in bad.text
+    assert bad.status_code == 422 and 'id="field-attendees-1-email-error"' in bad.text
 
 
 def test_another_companys_registration_is_not_found(client: TestClient, db_session: Session) -> None:
@@ -123,7 +123,7 @@ def test_company_updates_its_profile_with_checked_fields(client: TestClient, db_
     assert profiles.markets_of(company, db_session=db_session) == ["IN", "US"]
     bad = client.post("/my/company", data={**data, "export_share": "101", "province": "RM"})
     assert bad.status_code == 422
-    assert 'id="export_share-error"' in bad.text and 'id="province-error"' in bad.text
+    assert 'id="field-export_share-error"' in bad.text and 'id="field-province-error"' in bad.text
 
 
 def test_download_my_data_then_erase_keeps_only_anonymous_counts(

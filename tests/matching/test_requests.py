@@ -125,7 +125,7 @@ def test_company_page_shows_field_errors_next_to_the_fields(client: TestClient, 
     client.cookies.set("roadshow_lang", "en")
     page = post_form(client, f"/my/stops/{b2b.stop.id}/meetings", {"invitation_id": "", "priority": "high"})
     assert page.status_code == 422
-    assert 'aria-describedby="request-invitation-error"' in page.text
+    assert 'aria-describedby="field-request-invitation_id-error"' in page.text
     assert "Tell the representative in a few words" in page.text
 
 

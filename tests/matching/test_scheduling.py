@@ -180,5 +180,5 @@ def test_block_form_errors_show_next_to_the_fields(client: TestClient, db_sessio
         {"first_slot": "8:00", "slot_minutes": "20", "slot_count": "4", "tables": "3"},
     )
     assert page.status_code == 422
-    assert 'aria-describedby="block-first-error"' in page.text
+    assert 'aria-describedby="field-block-first_slot-error"' in page.text
     assert "The stop opens at 09:30" in page.text

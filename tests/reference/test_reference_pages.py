@@ -18,7 +18,7 @@ def form_of(html: str) -> dict[str, str]:
     """The text and number inputs of a page, as a browser would send them unchanged."""
     import re
 
-    return dict(re.findall(r'<input id="f-[^"]+" name="([^"]+)"[^>]*?value="([^"]*)"', html))
+    return dict(re.findall(r'<input id="field-[^"]+" name="([^"]+)"[^>]*?value="([^"]*)"', html))
 
 
 def test_sector_names_are_edited_and_an_empty_name_is_refused_next_to_its_field(
@@ -38,7 +38,9 @@ def test_sector_names_are_edited_and_an_empty_name_is_refused_next_to_its_field(
     values["name_it-energy"] = " "
     response = client.post("/manage/reference/sectors", data=values)
     assert response.status_code == 422
-    assert 'id="f-name_it-energy-error"' in response.text and "Questo campo è obbligatorio." in response.text
+    assert (
+        'id="field-name_it-energy-error"' in response.text and "Questo campo è obbligatorio." in response.text
+    )
 
 
 def test_a_province_gets_its_association_affinity_and_strengths(
@@ -65,7 +67,7 @@ def test_a_province_gets_its_association_affinity_and_strengths(
     response = client.post("/manage/reference/territories/VA", data=bad)
     assert response.status_code == 422
     for field in ("affinity-energy", "association", "association_url"):
-        assert f'id="f-{field}-error"' in response.text
+        assert f'id="field-{field}-error"' in response.text
     territory = db_session.get(Territory, "VA")
     assert territory is not None and territory.association == values["association"]
     assert client.get("/manage/reference/territories/ZZ").status_code == 404
@@ -86,7 +88,7 @@ def test_survey_interest_grid_saves_changed_cells_only(client: TestClient, db_se
 
     values["score-energy-DE"] = "x"
     response = client.post("/manage/reference/interest", data=values)
-    assert response.status_code == 422 and 'id="f-score-energy-DE-error"' in response.text
+    assert response.status_code == 422 and 'id="field-score-energy-DE-error"' in response.text
 
 
 def test_reference_pages_are_for_organisers_only(client: TestClient, db_session: Session) -> None:

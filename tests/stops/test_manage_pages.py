@@ -87,8 +87,11 @@ def test_a_bad_form_comes_back_with_each_message_next_to_its_field(
     assert response.status_code == 422
     html = response.text
     for field in ("end_time", "registration_closes_at", "other_countries", "title_it"):
-        assert f'id="f-{field}-error"' in html, field
-        assert f'aria-describedby="f-{field}-error"' in html or f"f-{field}-hint f-{field}-error" in html
+        assert f'id="field-{field}-error"' in html, field
+        assert (
+            f'aria-describedby="field-{field}-error"' in html
+            or f"field-{field}-hint field-{field}-error" in html
+        )
     assert "La tappa deve finire dopo l&#39;inizio." in html
     assert 'value="Villa Erba"' in html  # what was typed is kept
 
@@ -97,7 +100,7 @@ def test_b2b_block_must_fit_within_the_day(client: TestClient, db_session: Sessi
     signed_in_organiser(client, db_session)
     bad = {**FORM, "b2b_first_slot": "16:00", "b2b_slot_count": "6"}
     html = client.post("/manage/stops/new", data={**bad, "csrf_token": csrf_token(client)}).text
-    assert 'id="f-b2b_slot_count-error"' in html and "16:00–18:00" in html
+    assert 'id="field-b2b_slot_count-error"' in html and "16:00–18:00" in html
 
 
 def test_publish_close_and_reopen_with_buttons(client: TestClient, db_session: Session) -> None:
@@ -141,4 +144,8 @@ def test_list_filters_by_status_and_names_bad_filters(client: TestClient, db_ses
     drafts = client.get("/manage/stops", params={"status": "draft"}).text
     assert "Bozza segreta" in drafts and "Meccanica a Bergamo" not in drafts
     bad = client.get("/manage/stops", params={"status": "nope", "when": "later"})
-    assert bad.status_code == 422 and 'id="f-status-error"' in bad.text and 'id="f-when-error"' in bad.text
+    assert (
+        bad.status_code == 422
+        and 'id="field-status-error"' in bad.text
+        and 'id="field-when-error"' in bad.text
+    )
