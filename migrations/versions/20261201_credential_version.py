@@ -1,7 +1,7 @@
 """Revocable links: people and representatives carry the version their tokens must match.
 
 Revision ID: 20261201_credential_version
-Revises: 20261121_companies
+Revises: 20261201_calendar
 Create Date: 2026-12-01 21:40:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261201_credential_version"
-down_revision: str | None = "20261121_companies"
+down_revision: str | None = "20261201_calendar"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
