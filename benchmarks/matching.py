@@ -24,7 +24,7 @@ from app.matching.engine.greedy import first_come_first_served
 from app.matching.engine.instance import load_instance
 from app.matching.engine.scoring import objective
 from app.matching.engine.solver import solve
-from app.matching.generate import SIZES, generate
+from benchmarks.matching_instances import SIZES, generate
 
 CHECK_PATH = REPO.parent / "shared" / "contract" / "check.py"
 

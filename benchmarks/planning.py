@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.planning.engine.instance import load_instance
 from app.planning.engine.solver import PlanningError, solve
-from app.planning.generate import generate
+from benchmarks.planning_instances import generate
 
 CHECKER = Path(__file__).resolve().parents[1].parent / "shared" / "contract" / "check.py"
 

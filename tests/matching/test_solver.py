@@ -4,7 +4,7 @@ import pytest
 
 from app.matching.engine.instance import load_instance
 from app.matching.engine.solver import Infeasible, solve
-from app.matching.generate import generate
+from benchmarks.matching_instances import generate
 from tests.matching.matching_helpers import assert_valid, example, tiny_instance
 
 

@@ -7,7 +7,7 @@ from types import ModuleType
 
 from app.planning.engine.instance import load_instance
 from app.planning.engine.solver import PlanningError, solve
-from app.planning.generate import generate
+from benchmarks.planning_instances import generate
 
 HERE = Path(__file__).resolve()
 EXAMPLES = HERE.parents[2].parent / "shared" / "contract" / "examples"
