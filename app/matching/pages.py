@@ -18,7 +18,7 @@ from app.i18n import lazy
 from app.matching import data as stop_data
 from app.matching import placement, publishing, requests, scheduling
 from app.matching.models import RequestPriority
-from app.matching.views import company_context, consul_context, manage_context
+from app.matching.view_models import company_context, consul_context, manage_context
 from app.stops import service as stops_service
 from app.stops.models import Stop
 from app.web import render
