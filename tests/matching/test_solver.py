@@ -5,12 +5,13 @@ import pytest
 from app.matching.engine.instance import load_instance
 from app.matching.engine.solver import Infeasible, solve
 from benchmarks.matching_instances import generate
-from tests.matching.matching_helpers import assert_valid, example, tiny_instance
+from tests.contract import assert_schedule_valid, example
+from tests.matching.matching_helpers import tiny_instance
 
 
 def solved(data: dict[str, Any], time_limit: float = 5.0) -> dict[str, Any]:
     schedule = solve(load_instance(data), time_limit=time_limit)
-    assert_valid(data, schedule)
+    assert_schedule_valid(data, schedule)
     return schedule
 
 
