@@ -28,6 +28,7 @@ from app.db import make_engine
 from app.errors import install_error_handlers
 from app.i18n import LocaleMiddleware
 from app.manage import pages as manage_pages
+from app.matching import manage_pages as matching_manage_pages
 from app.matching import pages as matching_pages
 from app.notifications import pages as notifications_pages
 from app.planning import pages as planning_pages
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(consuls_manage_pages.router)
     app.include_router(consuls_pages.router)
     app.include_router(matching_pages.router)
+    app.include_router(matching_manage_pages.router)
     app.include_router(agenda_pages.router)
     app.include_router(agenda_personal_pages.router)
     app.include_router(checkin_pages.router)
