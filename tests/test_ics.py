@@ -11,7 +11,7 @@ from app import clock, ics
 from app.consuls import links
 from app.matching import placement, publishing
 from app.matching.models import Meeting
-from app.stops import manage as stops_manage
+from app.stops import changes as stops_manage
 from app.stops.models import PublicationStatus
 from tests.factories import (
     agenda_item,
