@@ -115,7 +115,6 @@ def company_ics(stop_id: int, db_session: SessionDep, user: CompanyUser) -> Resp
     return ics.response(publishing.calendar(stop, agenda, for_company=True), f"meetings-{stop.slug}.ics")
 
 
-
 # The consul --------------------------------------------------------------------------------
 
 
