@@ -14,17 +14,22 @@ import math
 import time
 from typing import Any
 
+from app.matching.compact import compact
 from app.matching.explain import locked_conflicts, unscheduled_reasons
-from app.matching.greedy import Assignment, fill, greedy_schedule
+from app.matching.aggregate import choose_meetings
+from app.matching.greedy import Assignment, fill, greedy_schedule, locked_assignment
 from app.matching.instance import MatchInstance
 from app.matching.model import MeetingModel
+from app.matching.repair import complete
 from app.matching.scoring import assignment_gaps, idle_gaps, objective
+from app.matching.slotting import Day
 from app.matching.tables import assign_tables
 from app.matching.value_model import ValueModel
 
 OUTPUT_FORMAT = "roadshow.schedule/1"
 VALUE_SHARE = 0.7  # of the time limit, at most, for proving the weighted objective
-GAP_SHARE = 0.4  # of the time limit, at most, for the idle-gap phase (1 s at least)
+AGGREGATE_SHARE = 0.05  # of the time limit, at most, to choose meetings slots aside, and again to slot them
+SLOTTING_SHARE = 0.6  # of the idle-gap phase on small instances; then the met requests may change
 SECONDS_PER_COLUMN = 2e-5  # measured model-building cost, to skip models that cannot fit
 FULL_GAP_MODEL_COLUMNS = 5000  # above this, the gap phase keeps the set of met requests
 SAFETY = 0.1  # seconds kept for reading the solution and writing the output
@@ -40,6 +45,11 @@ class Infeasible(Exception):
 
 def solve(instance: MatchInstance, *, time_limit: float = 10.0) -> dict[str, Any]:
     """Best schedule found within `time_limit` seconds, in `roadshow.schedule/1`."""
+    return solve_with_gap_bound(instance, time_limit=time_limit)[0]
+
+
+def solve_with_gap_bound(instance: MatchInstance, *, time_limit: float = 10.0) -> tuple[dict[str, Any], int]:
+    """The schedule and a lower bound on the idle gaps of its set of meetings."""
     started = time.monotonic()
     deadline = started + max(0.0, time_limit) - SAFETY
     conflicts = locked_conflicts(instance)
@@ -54,7 +64,14 @@ def solve(instance: MatchInstance, *, time_limit: float = 10.0) -> dict[str, Any
     meeting_model: MeetingModel | None = None
 
     value_deadline = started + time_limit * VALUE_SHARE
-    if value_deadline - time.monotonic() > 2 * build_cost:
+    chosen = choose_meetings(instance, AGGREGATE_SHARE * time_limit)
+    if chosen is not None and chosen.value > objective(instance, best):
+        day = Day.of(instance, chosen.met)
+        slotted = complete(day, locked_assignment(instance), time.monotonic() + AGGREGATE_SHARE * time_limit)
+        if slotted is not None:
+            best = slotted
+            bound = min(bound, chosen.bound)
+    if objective(instance, best) < bound and value_deadline - time.monotonic() > 2 * build_cost:
         value = ValueModel(instance).solve(value_deadline - time.monotonic())
         if value.upper_bound is not None:
             bound = min(bound, value.upper_bound)
@@ -72,31 +89,16 @@ def solve(instance: MatchInstance, *, time_limit: float = 10.0) -> dict[str, Any
                 best = _better(instance, best, search.assignment)
 
     best = fill(instance, best)
-    gap_deadline = min(deadline, time.monotonic() + max(1.0, GAP_SHARE * time_limit))
+    gap_bound = 0
     if assignment_gaps(instance, best) > 0:
-        best = _fewer_gaps(instance, best, meeting_model, columns, gap_deadline)
-    return _schedule(instance, best, bound, time.monotonic() - started)
-
-
-def _fewer_gaps(
-    instance: MatchInstance,
-    best: Assignment,
-    model: MeetingModel | None,
-    columns: int,
-    deadline: float,
-) -> Assignment:
-    """Second phase, in two steps: first only the slots of the met requests move
-    (a small model that helps most on large instances); then, on small instances,
-    the met requests may change too, since a different choice of equal value can
-    close gaps that no reshuffle can."""
-    kept_columns = sum(len(instance.common_slots(instance.requests[r])) for r in best)
-    full = columns <= FULL_GAP_MODEL_COLUMNS
-    step_end = time.monotonic() + (deadline - time.monotonic()) / 5 if full else deadline
-    if step_end - time.monotonic() > 2 * SECONDS_PER_COLUMN * kept_columns:
-        best = _gap_step(instance, best, MeetingModel(instance, keep=best), step_end)
-    if full and assignment_gaps(instance, best) > 0:
-        best = _gap_step(instance, best, model or MeetingModel(instance), deadline)
-    return best
+        full = columns <= FULL_GAP_MODEL_COLUMNS
+        slotting_end = time.monotonic() + (deadline - time.monotonic()) * (SLOTTING_SHARE if full else 1.0)
+        compacted = compact(instance, best, slotting_end)
+        best, gap_bound = compacted.assignment, compacted.bound
+        if full and compacted.gaps > 0:
+            best = _gap_step(instance, best, meeting_model or MeetingModel(instance), deadline)
+    schedule = _schedule(instance, best, bound, time.monotonic() - started)
+    return schedule, min(gap_bound, schedule["idle_gaps"])
 
 
 def _gap_step(instance: MatchInstance, best: Assignment, model: MeetingModel, deadline: float) -> Assignment:
