@@ -20,11 +20,11 @@ from types import ModuleType
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from app.matching.engine.greedy import first_come_first_served
+from app.matching.engine.instance import load_instance
+from app.matching.engine.scoring import objective
+from app.matching.engine.solver import solve
 from app.matching.generate import SIZES, generate
-from app.matching.greedy import first_come_first_served
-from app.matching.instance import load_instance
-from app.matching.scoring import objective
-from app.matching.solver import solve
 
 CHECK_PATH = REPO.parent / "shared" / "contract" / "check.py"
 

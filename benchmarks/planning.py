@@ -16,9 +16,9 @@ from types import ModuleType
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from app.planning.engine.instance import load_instance
+from app.planning.engine.solver import PlanningError, solve
 from app.planning.generate import generate
-from app.planning.instance import load_instance
-from app.planning.solver import PlanningError, solve
 
 CHECKER = Path(__file__).resolve().parents[1].parent / "shared" / "contract" / "check.py"
 

@@ -1,6 +1,6 @@
 import pytest
 
-from app.matching.instance import InvalidInstance, load_instance
+from app.matching.engine.instance import InvalidInstance, load_instance
 from tests.matching.matching_helpers import example, tiny_instance
 
 

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from app.errors import Conflict, InvalidInput
 from app.matching import data as stop_data
 from app.matching import scheduling
-from app.matching.instance import load_instance
+from app.matching.engine.instance import load_instance
 from app.matching.models import Meeting, ScheduleRun
 from app.stops.models import PublicationStatus
 from tests.factories import b2b_invitation, b2b_registration, b2b_request, create_user, sign_in_as

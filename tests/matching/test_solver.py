@@ -2,9 +2,9 @@ from typing import Any
 
 import pytest
 
+from app.matching.engine.instance import load_instance
+from app.matching.engine.solver import Infeasible, solve
 from app.matching.generate import generate
-from app.matching.instance import load_instance
-from app.matching.solver import Infeasible, solve
 from tests.matching.matching_helpers import assert_valid, example, tiny_instance
 
 

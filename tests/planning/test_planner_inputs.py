@@ -7,8 +7,8 @@ from sqlmodel import Session
 
 from app.errors import InvalidInput
 from app.planning import inputs as planner_inputs
-from app.planning.instance import load_instance
-from app.planning.solver import solve
+from app.planning.engine.instance import load_instance
+from app.planning.engine.solver import solve
 from app.planning.sources import build_instance, existing_stops, load_reference, patron_days
 from app.reference.models import Territory
 from app.stops.models import StopStatus

@@ -5,9 +5,9 @@ from itertools import pairwise
 from pathlib import Path
 from types import ModuleType
 
+from app.planning.engine.instance import load_instance
+from app.planning.engine.solver import PlanningError, solve
 from app.planning.generate import generate
-from app.planning.instance import load_instance
-from app.planning.solver import PlanningError, solve
 
 HERE = Path(__file__).resolve()
 EXAMPLES = HERE.parents[2].parent / "shared" / "contract" / "examples"

@@ -17,12 +17,12 @@ import time
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from app.matching.construct import back_to_back
-from app.matching.greedy import Assignment
-from app.matching.instance import MatchInstance
-from app.matching.kempe import anneal
-from app.matching.repair import complete
-from app.matching.slotting import Day, Party, reslot
+from app.matching.engine.construct import back_to_back
+from app.matching.engine.greedy import Assignment
+from app.matching.engine.instance import MatchInstance
+from app.matching.engine.kempe import anneal
+from app.matching.engine.repair import complete
+from app.matching.engine.slotting import Day, Party, reslot
 
 STEP_SECONDS = 0.25  # time limit of one neighbourhood
 FIRST_SIZE = 60  # freed meetings per neighbourhood at first

@@ -15,9 +15,9 @@ import math
 import random
 import time
 
-from app.matching.greedy import Assignment
-from app.matching.repair import _State
-from app.matching.slotting import Day, Party
+from app.matching.engine.greedy import Assignment
+from app.matching.engine.repair import _State
+from app.matching.engine.slotting import Day, Party
 
 START_TEMPERATURE = 6.0
 END_TEMPERATURE = 0.5

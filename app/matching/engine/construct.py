@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from app.matching.greedy import Assignment
-from app.matching.slotting import Day, Party
+from app.matching.engine.greedy import Assignment
+from app.matching.engine.slotting import Day, Party
 
 LONGER = 2  # windows tried up to this many slots longer than the company's meetings
 

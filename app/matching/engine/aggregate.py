@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from app.matching.instance import MatchInstance
+from app.matching.engine.instance import MatchInstance
 
 WORKERS = 2
 

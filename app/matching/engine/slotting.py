@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from app.matching.greedy import Assignment
-from app.matching.instance import MatchInstance
+from app.matching.engine.greedy import Assignment
+from app.matching.engine.instance import MatchInstance
 
 Party = tuple[str, int]  # ("c", company index) or ("r", representative index)
 

@@ -17,8 +17,8 @@ import random
 import time
 from collections import defaultdict
 
-from app.matching.greedy import Assignment
-from app.matching.slotting import Day, Party
+from app.matching.engine.greedy import Assignment
+from app.matching.engine.slotting import Day, Party
 
 PAIRS_TRIED = 40
 
