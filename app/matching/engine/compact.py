@@ -1,13 +1,16 @@
 """The idle-gap phase: the meetings of phase 1 stay, their slots move until days are compact.
 
-1. a constructive pass lays each company's meetings back to back (construct.py);
-2. large-neighbourhood search: free a few parties with idle gaps together with the
-   people they meet, or a window of slots, hold every other meeting where it is, and
-   let CP-SAT re-slot the freed ones (slotting.py) in a fraction of a second. A
-   neighbourhood is kept when it has no more gaps than before, so that equal moves
-   let the search drift; its size grows while CP-SAT proves them quickly and
-   shrinks when it runs out of time;
-3. a lower bound: the whole slotting model solved once, when time allows.
+Bofill et al. (JAIR 74, 2022) split the B2B day the same way: once the meetings are
+chosen, giving each a slot so that nobody's day has holes is a problem of its own.
+
+1. a start that lays each company's meetings back to back (construct.py), completed
+   by alternating paths (repair.py), kept if it has fewer gaps than phase 1's slots;
+2. on small days, the whole slotting model in CP-SAT, for a lower bound on the gaps;
+3. simulated annealing over Kempe-chain moves (kempe.py), most of the time;
+4. large-neighbourhood search for the rest: a party with idle gaps and the people it
+   meets, or a window of slots, re-slotted by CP-SAT with every other meeting held
+   (slotting.py). Its size grows while CP-SAT proves them quickly and shrinks when
+   it runs out of time.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from app.matching.engine.kempe import anneal
 from app.matching.engine.repair import complete
 from app.matching.engine.slotting import Day, Party, reslot
 
+AROUND_GAPS = 0.7  # share of neighbourhoods grown from a party with gaps; the others are windows
 STEP_SECONDS = 0.25  # time limit of one neighbourhood
 FIRST_SIZE = 60  # freed meetings per neighbourhood at first
 SMALLEST, LARGEST = 20, 400
@@ -40,21 +44,12 @@ class Compact:
     bound: int  # lower bound on the idle gaps of this meeting set
 
 
-def place_all(instance: MatchInstance, met: Collection[int], deadline: float, seed: int = 0) -> Assignment | None:
-    """Slots for every meeting of `met`, laid back to back, or None if none found in time."""
-    day = Day.of(instance, met)
-    locked = {lock.request: lock.slot for lock in instance.locked if lock.request in day.allowed}
-    search = _Search(day, back_to_back(day, locked), random.Random(seed))
-    while search.cost[0] > 0 and deadline - time.monotonic() > 0.05:
-        search.step(min(STEP_SECONDS, deadline - time.monotonic()))
-    return search.best if search.cost[0] == 0 else None
-
-
 def compact(instance: MatchInstance, assignment: Assignment, deadline: float, seed: int = 0) -> Compact:
     """Fewer idle gaps, the same meetings: every meeting of `assignment` keeps a slot."""
     day = Day.of(instance, assignment)
     best = dict(assignment)
-    built = complete(day, back_to_back(day, best), _share(deadline, START_SHARE), seed)
+    start_deadline = _share(deadline, START_SHARE)
+    built = complete(day, back_to_back(day, best, start_deadline), start_deadline, seed)
     if built is not None and day.gaps(built) < day.gaps(best):
         best = built
     bound = 0
@@ -65,7 +60,7 @@ def compact(instance: MatchInstance, assignment: Assignment, deadline: float, se
             best = whole.assignment
     if day.gaps(best) > bound:
         best = anneal(day, best, _share(deadline, ANNEAL_SHARE), seed)
-    search = _Search(day, best, random.Random(seed))
+    search = _Search(day, best, random.Random(seed))  # noqa: S311  (a seeded search)
     while search.cost[1] > bound and deadline - time.monotonic() > 0.05:
         search.step(min(STEP_SECONDS, deadline - time.monotonic()))
     return Compact(search.best, search.cost[1], min(bound, search.cost[1]))
@@ -78,7 +73,7 @@ def _share(deadline: float, share: float) -> float:
 
 
 class _Search:
-    """Large-neighbourhood search on (meetings without a slot, idle gaps)."""
+    """Large-neighbourhood search, every meeting keeping a slot throughout."""
 
     def __init__(self, day: Day, best: Assignment, rng: random.Random) -> None:
         self.day = day
@@ -88,13 +83,7 @@ class _Search:
         self.cost = day.cost(best)
 
     def step(self, time_limit: float) -> None:
-        if self.cost[0] > 0:
-            unplaced = [m for m in self.day.allowed if m not in self.best]
-            free = self._grow(self.day.parties[self.rng.choice(unplaced)])
-        elif self.rng.random() < 0.7:
-            free = self._around_gaps()
-        else:
-            free = self._window()
+        free = self._around_gaps() if self.rng.random() < AROUND_GAPS else self._window()
         touched = {party for request in free for party in self.day.parties[request]}
         before = self.day.cost(self.best, touched)
         started = time.monotonic()

@@ -6,11 +6,13 @@ matched to the window's slots (augmenting paths, so a fit is found whenever one
 exists) where the representative and a table are free; among windows of the same
 length the one where representatives' meetings also touch wins. Locked meetings
 stay where they are. A company whose meetings fit no window keeps those that fit
-its best partial window; the others are left without a slot for the search to place.
+its best partial window; the others are left without a slot for the search to place, as are all those of
+the companies not reached by the deadline.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 
 from app.matching.engine.greedy import Assignment
@@ -19,7 +21,7 @@ from app.matching.engine.slotting import Day, Party
 LONGER = 2  # windows tried up to this many slots longer than the company's meetings
 
 
-def back_to_back(day: Day, current: Mapping[int, int]) -> Assignment:
+def back_to_back(day: Day, current: Mapping[int, int], deadline: float) -> Assignment:
     slots = len(day.instance.slots)
     placed: Assignment = {}
     busy: set[tuple[Party, int]] = set()
@@ -34,7 +36,7 @@ def back_to_back(day: Day, current: Mapping[int, int]) -> Assignment:
     companies.sort(key=lambda p: (-len(day.meetings_of[p]), len(day.instance.companies[p[1]].present)))
     for company in companies:
         todo = [m for m in day.meetings_of[company] if m not in placed]
-        if not todo:
+        if not todo or time.monotonic() > deadline:
             continue
         fitted = _best_window(day, todo, busy, load, slots)
         for request, slot in fitted.items():

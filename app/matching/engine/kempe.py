@@ -23,6 +23,8 @@ START_TEMPERATURE = 6.0
 END_TEMPERATURE = 0.5
 WANDER = 0.1  # share of moves to any slot rather than next to another run
 GAP_WEIGHT, IDLE_WEIGHT = 3, 1
+BALANCE_TRIES = 6  # meetings tried to make room in a slot whose tables are all taken
+SLIDE = 0.3  # share of moves that slide a run of anybody's by one slot
 CHECK_EVERY = 200  # moves between two looks at the clock
 
 
@@ -40,14 +42,17 @@ def _cost(state: _State, party: Party) -> int:
     return GAP_WEIGHT * (runs - 1) + IDLE_WEIGHT * (max(busy) - min(busy) + 1 - len(busy))
 
 
-def _chain(state: _State, request: int, b: int) -> list[int] | None:
-    """Every meeting of the a/b component through `request` (a its slot), if all may swap."""
-    a = state.slot_of[request]
+def _chain(state: _State, request: int, b: int, a: int | None = None) -> list[int] | None:
+    """Every meeting of the a/b component through `request` (at a or b), if all may swap."""
+    a = state.slot_of[request] if a is None else a
     seen = {request}
     todo = [request]
     while todo:
         current = todo.pop()
-        if current in state.locked or (b if state.slot_of[current] == a else a) not in state.day.allowed[current]:
+        if (
+            current in state.locked
+            or (b if state.slot_of[current] == a else a) not in state.day.allowed[current]
+        ):
             return None
         for party in state.day.parties[current]:
             for colour in (a, b):
@@ -55,20 +60,52 @@ def _chain(state: _State, request: int, b: int) -> list[int] | None:
                 if other is not None and other not in seen:
                     seen.add(other)
                     todo.append(other)
-    to_b = sum(1 for m in seen if state.slot_of[m] == a)
-    to_a = len(seen) - to_b
-    tables = state.day.instance.tables
-    if state.load[b] + to_b - to_a > tables or state.load[a] - to_b + to_a > tables:
-        return None
     return list(seen)
 
 
+def _net(state: _State, chain: list[int], a: int) -> int:
+    """How many more meetings slot b holds after swapping the chain (a its other slot)."""
+    to_b = sum(1 for m in chain if state.slot_of[m] == a)
+    return 2 * to_b - len(chain)
+
+
+def _balanced(state: _State, chain: list[int], a: int, b: int, rng: random.Random) -> list[list[int]]:
+    """The chain alone if the tables of a and b allow it; otherwise the chain with each
+    second chain found that makes room in the crowded slot."""
+    net = _net(state, chain, a)
+    tables = state.day.instance.tables
+    if state.load[b] + net <= tables and state.load[a] - net <= tables:
+        return [chain]
+    crowded = b if net > 0 else a
+    in_chain = set(chain)
+    pool = [m for m in state.in_slot[crowded] if m not in in_chain]
+    found = []
+    for other in rng.sample(pool, min(BALANCE_TRIES, len(pool))):
+        second = _chain(state, other, a if crowded == b else b, crowded)
+        if second is None or in_chain.intersection(second):
+            continue
+        total = net + _net(state, second, a)
+        if state.load[b] + total <= tables and state.load[a] - total <= tables:
+            found.append(chain + second)
+    return found
+
+
+def _try(state: _State, chain: list[int], a: int, b: int) -> tuple[int, int]:
+    """Swap the chain: (change in cost, change in gaps)."""
+    touched = {p for m in chain for p in state.day.parties[m]}
+    gaps = sum(_gaps(state, p) for p in touched)
+    cost = sum(_cost(state, p) for p in touched)
+    state.swap(chain, a, b)
+    return sum(_cost(state, p) for p in touched) - cost, sum(_gaps(state, p) for p in touched) - gaps
+
+
 def anneal(day: Day, assignment: Assignment, deadline: float, seed: int = 0) -> Assignment:
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311  (a seeded search, not a secret)
     state = _State(day, assignment)
     gaps = sum(_gaps(state, p) for p in day.meetings_of)
     best, best_gaps = dict(state.slot_of), gaps
     parties = [p for p in day.meetings_of if _gaps(state, p) > 0]
+    everyone = list(day.meetings_of)
     started, span = time.monotonic(), max(1e-3, deadline - time.monotonic())
     temperature = START_TEMPERATURE
     moves = 0
@@ -81,26 +118,54 @@ def anneal(day: Day, assignment: Assignment, deadline: float, seed: int = 0) -> 
             progress = (now - started) / span
             temperature = START_TEMPERATURE * (END_TEMPERATURE / START_TEMPERATURE) ** progress
             parties = [p for p in day.meetings_of if _gaps(state, p) > 0] or parties
-        move = _aimed_move(state, rng.choice(parties), rng)
+        if rng.random() < SLIDE:
+            move = _slide(state, rng.choice(everyone), rng)
+        else:
+            move = _aimed_move(state, rng.choice(parties), rng)
         if move is None:
             continue
         request, target = move
+        a = state.slot_of[request]
         chain = _chain(state, request, target)
         if chain is None:
             continue
-        touched = {p for m in chain for p in day.parties[m]}
-        before = sum(_gaps(state, p) for p in touched)
-        cost_before = sum(_cost(state, p) for p in touched)
-        a = state.slot_of[request]
-        state.swap(chain, a, target)
-        delta = sum(_cost(state, p) for p in touched) - cost_before
+        chain_options = _balanced(state, chain, a, target, rng)
+        if not chain_options:
+            continue
+        if len(chain_options) > 1:
+            # Of the ways to make room, the cheapest.
+            tried: list[tuple[int, int]] = []
+            for option in chain_options:
+                tried.append((_try(state, option, a, target)[0], len(tried)))
+                state.swap(option, a, target)
+            chain = chain_options[min(tried)[1]]
+        else:
+            chain = chain_options[0]
+        delta, gap_delta = _try(state, chain, a, target)
         if delta <= 0 or rng.random() < math.exp(-delta / temperature):
-            gaps += sum(_gaps(state, p) for p in touched) - before
+            gaps += gap_delta
             if gaps < best_gaps:
                 best, best_gaps = dict(state.slot_of), gaps
         else:
             state.swap(chain, a, target)
     return best
+
+
+def _slide(state: _State, party: Party, rng: random.Random) -> tuple[int, int] | None:
+    """The first (or last) meeting of one of the party's runs moved past its other end."""
+    busy = state.at[party]
+    slot = rng.choice(list(busy))
+    step = 1 if rng.random() < 0.5 else -1
+    first = slot
+    while first - step in busy:
+        first -= step
+    last = slot
+    while last + step in busy:
+        last += step
+    target = last + step
+    if first == last or not 0 <= target < len(state.day.instance.slots):
+        return None
+    return busy[first], target
 
 
 def _aimed_move(state: _State, party: Party, rng: random.Random) -> tuple[int, int] | None:

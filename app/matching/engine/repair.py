@@ -29,6 +29,7 @@ class _State:
         self.slot_of: Assignment = {}
         self.at: dict[Party, dict[int, int]] = defaultdict(dict)
         self.load = [0] * len(day.instance.slots)
+        self.in_slot: list[set[int]] = [set() for _ in day.instance.slots]
         self.locked = {lock.request for lock in day.instance.locked}
         for request, slot in partial.items():
             self.put(request, slot)
@@ -36,12 +37,14 @@ class _State:
     def put(self, request: int, slot: int) -> None:
         self.slot_of[request] = slot
         self.load[slot] += 1
+        self.in_slot[slot].add(request)
         for party in self.day.parties[request]:
             self.at[party][slot] = request
 
     def take(self, request: int) -> None:
         slot = self.slot_of.pop(request)
         self.load[slot] -= 1
+        self.in_slot[slot].discard(request)
         for party in self.day.parties[request]:
             del self.at[party][slot]
 
@@ -64,7 +67,10 @@ class _State:
         moved_to_b = sum(1 for m in path if self.slot_of[m] == a)
         moved_to_a = len(path) - moved_to_b
         tables = self.day.instance.tables
-        if self.load[b] + moved_to_b - moved_to_a > tables or self.load[a] - moved_to_b + moved_to_a > tables - 1:
+        if (
+            self.load[b] + moved_to_b - moved_to_a > tables
+            or self.load[a] - moved_to_b + moved_to_a > tables - 1
+        ):
             return None
         return path
 
@@ -77,7 +83,7 @@ class _State:
 
 
 def complete(day: Day, partial: Assignment, deadline: float, seed: int = 0) -> Assignment | None:
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311  (a seeded search, not a secret)
     state = _State(day, partial)
     queue = [m for m in day.allowed if m not in state.slot_of]
     rng.shuffle(queue)
@@ -127,7 +133,7 @@ def _force(state: _State, request: int, rng: random.Random) -> list[int]:
                 return [request]
             evicted.append(other)
     if not evicted and state.load[slot] >= state.day.instance.tables:
-        same_slot = [m for m, s in state.slot_of.items() if s == slot and m not in state.locked]
+        same_slot = [m for m in state.in_slot[slot] if m not in state.locked]
         if not same_slot:
             return [request]
         evicted.append(rng.choice(same_slot))

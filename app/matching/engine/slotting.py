@@ -49,7 +49,9 @@ class Day:
                 day.meetings_of[party].append(request)
         return day
 
-    def cost(self, assignment: Mapping[int, int], parties: Collection[Party] | None = None) -> tuple[int, int]:
+    def cost(
+        self, assignment: Mapping[int, int], parties: Collection[Party] | None = None
+    ) -> tuple[int, int]:
         """(meetings without a slot, idle gaps among those placed) of these parties."""
         unplaced = gaps = 0
         for party in self.meetings_of if parties is None else parties:
@@ -70,17 +72,12 @@ class SlotResult:
     optimal: bool
 
 
-UNPLACED = 1000  # idle gaps a meeting left without a slot is worth: placing comes first
-
-
 def reslot(
     day: Day, assignment: Mapping[int, int], free: Collection[int], time_limit: float, *, workers: int = 1
 ) -> SlotResult:
     """Best slots for the `free` meetings, the others held in place, from `assignment`.
 
     The current slots of the free meetings are the hint, so the answer is never worse.
-    A free meeting missing from `assignment` may stay without a slot, at a cost of
-    UNPLACED gaps, so that a partial schedule can be completed step by step.
     `bound` is a lower bound on the gaps of the parties the free meetings touch."""
     model = cp_model.CpModel()
     free = set(free)
@@ -94,7 +91,6 @@ def reslot(
     meet: dict[tuple[int, int], cp_model.IntVar] = {}
     busy: dict[tuple[Party, int], list[cp_model.IntVar]] = defaultdict(list)
     by_slot: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-    skips: list[cp_model.IntVar] = []
     for request in sorted(free):
         choices = []
         for slot in day.allowed[request]:
@@ -108,11 +104,6 @@ def reslot(
             by_slot[slot].append(var)
             for party in day.parties[request]:
                 busy[(party, slot)].append(var)
-        if request not in assignment:
-            skip = model.new_bool_var("")
-            model.add_hint(skip, True)
-            skips.append(skip)
-            choices.append(skip)
         model.add_exactly_one(choices)
     for group in busy.values():
         if len(group) > 1:
@@ -122,30 +113,33 @@ def reslot(
         if len(group) > room:
             model.add(sum(group) <= room)
     touched = {party for request in free for party in day.parties[request]}
-    starts: list[cp_model.LinearExprT] = []
-    constant = 0
+    starts: list[cp_model.IntVar] = []
+    constant = 0  # runs that start in slots where nothing moves
     hinted = _busy_slots(day, assignment, touched)
     for party in touched:
-        previous: cp_model.LinearExprT = 0
-        previous_fixed = True
+        previous: list[cp_model.IntVar] | None = []  # None: busy with a held meeting
         for slot in range(len(day.instance.slots)):
-            now_fixed = (party, slot) in fixed_busy
             group = busy.get((party, slot), [])
-            current: cp_model.LinearExprT = 1 if now_fixed else sum(group)
-            if not now_fixed and not group:
-                previous, previous_fixed = 0, True
-                continue
-            if now_fixed and previous_fixed:
-                constant += 0 if previous == 1 else 1
+            if (party, slot) in fixed_busy:
+                if previous == []:
+                    constant += 1
+                elif previous is not None:
+                    starts.append(
+                        _start(model, [], previous, slot in hinted[party] and slot - 1 not in hinted[party])
+                    )
+                previous = None
+            elif group:
+                # After a held meeting, busy here starts no run.
+                if previous is not None:
+                    starts.append(
+                        _start(
+                            model, group, previous, slot in hinted[party] and slot - 1 not in hinted[party]
+                        )
+                    )
+                previous = group
             else:
-                start = model.new_bool_var("")
-                model.add(start >= current - previous)
-                model.add_hint(start, slot in hinted[party] and slot - 1 not in hinted[party])
-                starts.append(start)
-            previous, previous_fixed = current, now_fixed
-            if now_fixed:
-                previous = 1
-    model.minimize(sum(starts) + UNPLACED * sum(skips))
+                previous = []
+    model.minimize(sum(starts))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.01, time_limit)
     solver.parameters.num_workers = workers
@@ -157,9 +151,18 @@ def reslot(
     for (request, slot), var in meet.items():
         if solver.boolean_value(var):
             result[request] = slot
-    # The bound on gaps holds only once every meeting has a slot.
-    bound = max(0, runs_floor + math.ceil(solver.best_objective_bound - 1e-6)) if not skips else 0
+    bound = max(0, runs_floor + math.ceil(solver.best_objective_bound - 1e-6))
     return SlotResult(result, day.cost(result, touched), bound, status == cp_model.OPTIMAL)
+
+
+def _start(
+    model: cp_model.CpModel, now: list[cp_model.IntVar], before: list[cp_model.IntVar], hint: bool
+) -> cp_model.IntVar:
+    """A Boolean that is 1 when busy now (held meeting if `now` is empty) and not before."""
+    start = model.new_bool_var("")
+    model.add(start + sum(before) >= (sum(now) if now else 1))
+    model.add_hint(start, hint)
+    return start
 
 
 def _busy_slots(day: Day, assignment: Mapping[int, int], parties: Collection[Party]) -> dict[Party, set[int]]:

@@ -3,9 +3,16 @@
 The time limit is shared out so that a valid schedule always comes back in time:
 1. a value-ordered greedy gives a schedule at once (the fallback);
 2. the LP relaxation (GLOP) of the (request, slot) model proves the best weighted
-   objective, usually with an integral vertex that is itself the schedule; when it is
-   fractional, CP-SAT searches from the rounded LP solution under the LP bound;
-3. CP-SAT then minimises idle gaps with the weighted objective held at its best value.
+   objective, usually with an integral vertex that is itself the schedule. When it is
+   fractional (days packed so tightly that every representative is busy all day do
+   that), the meetings are chosen first with slots aside, which is a bound too, then
+   given slots by alternating paths (aggregate.py, repair.py); if that still falls
+   short of the bound, CP-SAT searches from the best schedule under the bound;
+3. the idle-gap phase keeps those meetings and moves their slots (compact.py): a
+   back-to-back start, Kempe-chain annealing, CP-SAT neighbourhoods, and on small
+   instances a last CP-SAT step where the met requests may change too, the weighted
+   objective held at its best value. The phase uses all the time left: the limit is
+   the total wall time.
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ from app.matching.engine.value_model import ValueModel
 
 OUTPUT_FORMAT = "roadshow.schedule/1"
 VALUE_SHARE = 0.7  # of the time limit, at most, for proving the weighted objective
-AGGREGATE_SHARE = 0.05  # of the time limit, at most, to choose meetings slots aside, and again to slot them
+AGGREGATE_SHARE = 0.05  # of the limit (or 20% of the time left) to choose meetings slots aside, again to slot
 SLOTTING_SHARE = 0.6  # of the idle-gap phase on small instances; then the met requests may change
 SECONDS_PER_COLUMN = 2e-5  # measured model-building cost, to skip models that cannot fit
 FULL_GAP_MODEL_COLUMNS = 5000  # above this, the gap phase keeps the set of met requests
@@ -64,14 +71,7 @@ def solve_with_gap_bound(instance: MatchInstance, *, time_limit: float = 10.0) -
     meeting_model: MeetingModel | None = None
 
     value_deadline = started + time_limit * VALUE_SHARE
-    chosen = choose_meetings(instance, AGGREGATE_SHARE * time_limit)
-    if chosen is not None and chosen.value > objective(instance, best):
-        day = Day.of(instance, chosen.met)
-        slotted = complete(day, locked_assignment(instance), time.monotonic() + AGGREGATE_SHARE * time_limit)
-        if slotted is not None:
-            best = slotted
-            bound = min(bound, chosen.bound)
-    if objective(instance, best) < bound and value_deadline - time.monotonic() > 2 * build_cost:
+    if value_deadline - time.monotonic() > 2 * build_cost:
         value = ValueModel(instance).solve(value_deadline - time.monotonic())
         if value.upper_bound is not None:
             bound = min(bound, value.upper_bound)
@@ -79,14 +79,17 @@ def solve_with_gap_bound(instance: MatchInstance, *, time_limit: float = 10.0) -
             candidate = value.assignment if value.proven else fill(instance, value.assignment)
             best = _better(instance, best, candidate)
         value_proven = value.proven
-        if not value_proven and value_deadline - time.monotonic() > 2 * build_cost:
-            meeting_model = MeetingModel(instance)
-            meeting_model.hint(best)
-            search = meeting_model.maximise_value(value_deadline - time.monotonic())
-            if search.bound is not None:
-                bound = min(bound, math.floor(search.bound + 1e-6))
-            if search.assignment is not None:
-                best = _better(instance, best, search.assignment)
+    if not value_proven:
+        seconds = max(AGGREGATE_SHARE * time_limit, AGGREGATE_SHARE * 4 * (deadline - time.monotonic()))
+        best, bound = _meetings_first(instance, best, bound, seconds)
+    if objective(instance, best) < bound and value_deadline - time.monotonic() > 2 * build_cost:
+        meeting_model = MeetingModel(instance)
+        meeting_model.hint(best)
+        search = meeting_model.maximise_value(value_deadline - time.monotonic())
+        if search.bound is not None:
+            bound = min(bound, math.floor(search.bound + 1e-6))
+        if search.assignment is not None:
+            best = _better(instance, best, search.assignment)
 
     best = fill(instance, best)
     gap_bound = 0
@@ -99,6 +102,23 @@ def solve_with_gap_bound(instance: MatchInstance, *, time_limit: float = 10.0) -
             best = _gap_step(instance, best, meeting_model or MeetingModel(instance), deadline)
     schedule = _schedule(instance, best, bound, time.monotonic() - started)
     return schedule, min(gap_bound, schedule["idle_gaps"])
+
+
+def _meetings_first(
+    instance: MatchInstance, best: Assignment, bound: int, seconds: float
+) -> tuple[Assignment, int]:
+    """Phase 1 by decomposition: choose the meetings slots aside (a bound too), then slot them."""
+    chosen = choose_meetings(instance, seconds)
+    if chosen is None:
+        return best, bound
+    bound = min(bound, chosen.bound)
+    if chosen.value > objective(instance, best):
+        slotted = complete(
+            Day.of(instance, chosen.met), locked_assignment(instance), time.monotonic() + seconds
+        )
+        if slotted is not None:
+            best = slotted
+    return best, bound
 
 
 def _gap_step(instance: MatchInstance, best: Assignment, model: MeetingModel, deadline: float) -> Assignment:

@@ -77,7 +77,11 @@ def planted_day(
                 continue
             asked.add((entry["id"], rep))
             requests.append(
-                {"company": entry["id"], "representative": rep_ids[rep], "weight": rng.randint(1, lightest[rep] - 1)}
+                {
+                    "company": entry["id"],
+                    "representative": rep_ids[rep],
+                    "weight": rng.randint(1, lightest[rep] - 1),
+                }
             )
     rng.shuffle(requests)
     rng.shuffle(companies)
@@ -141,7 +145,9 @@ def stop_day(
             chosen.add(pick)
         for rep_index in sorted(chosen):
             weight = min(10, 1 + int(rng.expovariate(0.35)))
-            wanted.append({"company": company["id"], "representative": reps[rep_index]["id"], "weight": weight})
+            wanted.append(
+                {"company": company["id"], "representative": reps[rep_index]["id"], "weight": weight}
+            )
     return {
         "format": FORMAT,
         "stop": f"stop-{requests}-{seed}",
