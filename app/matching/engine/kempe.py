@@ -28,18 +28,14 @@ SLIDE = 0.3  # share of moves that slide a run of anybody's by one slot
 CHECK_EVERY = 200  # moves between two looks at the clock
 
 
-def _gaps(state: _State, party: Party) -> int:
-    busy = state.at[party]
-    return max(0, sum(1 for s in busy if s - 1 not in busy) - 1)
-
-
-def _cost(state: _State, party: Party) -> int:
-    """Idle gaps, weighted, plus idle slots: a hole that shrinks is progress too."""
+def _score(state: _State, party: Party) -> tuple[int, int]:
+    """(search cost, idle gaps): gaps weighted plus idle slots, so that a hole that
+    shrinks is progress too."""
     busy = state.at[party]
     if not busy:
-        return 0
-    runs = sum(1 for s in busy if s - 1 not in busy)
-    return GAP_WEIGHT * (runs - 1) + IDLE_WEIGHT * (max(busy) - min(busy) + 1 - len(busy))
+        return 0, 0
+    gaps = sum(1 for s in busy if s - 1 not in busy) - 1
+    return GAP_WEIGHT * gaps + IDLE_WEIGHT * (max(busy) - min(busy) + 1 - len(busy)), gaps
 
 
 def _chain(state: _State, request: int, b: int, a: int | None = None) -> list[int] | None:
@@ -90,21 +86,41 @@ def _balanced(state: _State, chain: list[int], a: int, b: int, rng: random.Rando
     return found
 
 
-def _try(state: _State, chain: list[int], a: int, b: int) -> tuple[int, int]:
-    """Swap the chain: (change in cost, change in gaps)."""
-    touched = {p for m in chain for p in state.day.parties[m]}
-    gaps = sum(_gaps(state, p) for p in touched)
-    cost = sum(_cost(state, p) for p in touched)
-    state.swap(chain, a, b)
-    return sum(_cost(state, p) for p in touched) - cost, sum(_gaps(state, p) for p in touched) - gaps
+class _Scores:
+    """Each party's score, kept up to date as chains are swapped and swapped back."""
+
+    def __init__(self, state: _State) -> None:
+        self.state = state
+        self.of = {party: _score(state, party) for party in state.day.meetings_of}
+        self.undo: dict[Party, tuple[int, int]] = {}
+
+    def swap(self, chain: list[int], a: int, b: int) -> tuple[int, int]:
+        """Swap the chain: (change in cost, change in gaps)."""
+        self.state.swap(chain, a, b)
+        self.undo = {}
+        cost = gaps = 0
+        for request in chain:
+            for party in self.state.day.parties[request]:
+                if party in self.undo:
+                    continue
+                self.undo[party] = old = self.of[party]
+                self.of[party] = new = _score(self.state, party)
+                cost += new[0] - old[0]
+                gaps += new[1] - old[1]
+        return cost, gaps
+
+    def swap_back(self, chain: list[int], a: int, b: int) -> None:
+        self.state.swap(chain, a, b)
+        self.of.update(self.undo)
 
 
 def anneal(day: Day, assignment: Assignment, deadline: float, seed: int = 0) -> Assignment:
     rng = random.Random(seed)  # noqa: S311  (a seeded search, not a secret)
     state = _State(day, assignment)
-    gaps = sum(_gaps(state, p) for p in day.meetings_of)
+    scores = _Scores(state)
+    gaps = sum(g for _, g in scores.of.values())
     best, best_gaps = dict(state.slot_of), gaps
-    parties = [p for p in day.meetings_of if _gaps(state, p) > 0]
+    parties = [p for p, (_, g) in scores.of.items() if g > 0]
     everyone = list(day.meetings_of)
     started, span = time.monotonic(), max(1e-3, deadline - time.monotonic())
     temperature = START_TEMPERATURE
@@ -117,7 +133,7 @@ def anneal(day: Day, assignment: Assignment, deadline: float, seed: int = 0) -> 
                 break
             progress = (now - started) / span
             temperature = START_TEMPERATURE * (END_TEMPERATURE / START_TEMPERATURE) ** progress
-            parties = [p for p in day.meetings_of if _gaps(state, p) > 0] or parties
+            parties = [p for p, (_, g) in scores.of.items() if g > 0] or parties
         if rng.random() < SLIDE:
             move = _slide(state, rng.choice(everyone), rng)
         else:
@@ -136,18 +152,18 @@ def anneal(day: Day, assignment: Assignment, deadline: float, seed: int = 0) -> 
             # Of the ways to make room, the cheapest.
             tried: list[tuple[int, int]] = []
             for option in chain_options:
-                tried.append((_try(state, option, a, target)[0], len(tried)))
-                state.swap(option, a, target)
+                tried.append((scores.swap(option, a, target)[0], len(tried)))
+                scores.swap_back(option, a, target)
             chain = chain_options[min(tried)[1]]
         else:
             chain = chain_options[0]
-        delta, gap_delta = _try(state, chain, a, target)
+        delta, gap_delta = scores.swap(chain, a, target)
         if delta <= 0 or rng.random() < math.exp(-delta / temperature):
             gaps += gap_delta
             if gaps < best_gaps:
                 best, best_gaps = dict(state.slot_of), gaps
         else:
-            state.swap(chain, a, target)
+            scores.swap_back(chain, a, target)
     return best
 
 

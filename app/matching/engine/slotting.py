@@ -3,8 +3,8 @@
 Bofill et al. (JAIR 74, 2022) split the B2B day the same way: once the meetings are
 chosen, giving each a slot so that nobody's day has holes is a problem of its own,
 much smaller than the choice of meetings. Here it is a CP-SAT model built over any
-subset of the meetings, the others held where they are: the whole set once, for a
-bound, and small neighbourhoods many times over (see compact.py).
+subset of the meetings, the others held where they are; compact.py solves the whole
+set of a small day, for a bound on the gaps.
 
 Idle gaps are counted through run starts: a party starts a run in slot s when it is
 busy in s and not in s - 1; its idle gaps are its runs minus one. Minimising the

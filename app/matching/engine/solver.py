@@ -39,7 +39,7 @@ AGGREGATE_SHARE = 0.05  # of the limit (or 20% of the time left) to choose meeti
 SLOTTING_SHARE = 0.6  # of the idle-gap phase on small instances; then the met requests may change
 SECONDS_PER_COLUMN = 2e-5  # measured model-building cost, to skip models that cannot fit
 FULL_GAP_MODEL_COLUMNS = 5000  # above this, the gap phase keeps the set of met requests
-SAFETY = 0.1  # seconds kept for reading the solution and writing the output
+SAFETY = 0.25  # seconds kept for reading the solution and writing the output
 
 
 class Infeasible(Exception):
@@ -72,7 +72,7 @@ def solve_with_gap_bound(instance: MatchInstance, *, time_limit: float = 10.0) -
 
     value_deadline = started + time_limit * VALUE_SHARE
     if value_deadline - time.monotonic() > 2 * build_cost:
-        value = ValueModel(instance).solve(value_deadline - time.monotonic())
+        value = ValueModel(instance, deadline=value_deadline).solve(value_deadline - time.monotonic())
         if value.upper_bound is not None:
             bound = min(bound, value.upper_bound)
         if value.assignment is not None:
