@@ -3,10 +3,15 @@
 A move takes one meeting at slot a to slot b and, to keep everybody in one meeting
 per slot, swaps a and b along the whole chain of meetings alternating a and b that
 passes through it (on a day where representatives are busy in every slot nothing
-smaller is feasible). Chains through a locked meeting, outside someone's presence or
-over the tables of a slot are refused. Moves are aimed: a party with an idle gap
-moves a meeting at the edge of one run next to another run. A worse move is taken
-with the simulated-annealing probability, and the best schedule seen is kept.
+smaller is feasible). Chains through a locked meeting or outside someone's presence
+are refused; when a chain would put more meetings in a slot than it has tables, a
+second chain going the other way is swapped with it (the cheapest of a few tried).
+
+Moves are aimed: a party with an idle gap moves a meeting at the edge of one run next
+to another run; some moves slide anybody's run by one slot, which costs that party
+nothing and makes room for others. The search cost counts idle gaps (weighted) plus
+idle slots, so that a hole that shrinks is progress too. A worse move is taken with
+the simulated-annealing probability, and the schedule with the fewest gaps is kept.
 """
 
 from __future__ import annotations
@@ -16,19 +21,19 @@ import random
 import time
 
 from app.matching.engine.greedy import Assignment
-from app.matching.engine.repair import _State
+from app.matching.engine.repair import SlotState
 from app.matching.engine.slotting import Day, Party
 
-START_TEMPERATURE = 6.0
+START_TEMPERATURE = 10.0
 END_TEMPERATURE = 0.5
 WANDER = 0.1  # share of moves to any slot rather than next to another run
-GAP_WEIGHT, IDLE_WEIGHT = 3, 1
+GAP_WEIGHT, IDLE_WEIGHT = 4, 1
 BALANCE_TRIES = 6  # meetings tried to make room in a slot whose tables are all taken
 SLIDE = 0.3  # share of moves that slide a run of anybody's by one slot
 CHECK_EVERY = 200  # moves between two looks at the clock
 
 
-def _score(state: _State, party: Party) -> tuple[int, int]:
+def _score(state: SlotState, party: Party) -> tuple[int, int]:
     """(search cost, idle gaps): gaps weighted plus idle slots, so that a hole that
     shrinks is progress too."""
     busy = state.at[party]
@@ -38,7 +43,7 @@ def _score(state: _State, party: Party) -> tuple[int, int]:
     return GAP_WEIGHT * gaps + IDLE_WEIGHT * (max(busy) - min(busy) + 1 - len(busy)), gaps
 
 
-def _chain(state: _State, request: int, b: int, a: int | None = None) -> list[int] | None:
+def _chain(state: SlotState, request: int, b: int, a: int | None = None) -> list[int] | None:
     """Every meeting of the a/b component through `request` (at a or b), if all may swap."""
     a = state.slot_of[request] if a is None else a
     seen = {request}
@@ -59,13 +64,13 @@ def _chain(state: _State, request: int, b: int, a: int | None = None) -> list[in
     return list(seen)
 
 
-def _net(state: _State, chain: list[int], a: int) -> int:
+def _net(state: SlotState, chain: list[int], a: int) -> int:
     """How many more meetings slot b holds after swapping the chain (a its other slot)."""
     to_b = sum(1 for m in chain if state.slot_of[m] == a)
     return 2 * to_b - len(chain)
 
 
-def _balanced(state: _State, chain: list[int], a: int, b: int, rng: random.Random) -> list[list[int]]:
+def _balanced(state: SlotState, chain: list[int], a: int, b: int, rng: random.Random) -> list[list[int]]:
     """The chain alone if the tables of a and b allow it; otherwise the chain with each
     second chain found that makes room in the crowded slot."""
     net = _net(state, chain, a)
@@ -89,7 +94,7 @@ def _balanced(state: _State, chain: list[int], a: int, b: int, rng: random.Rando
 class _Scores:
     """Each party's score, kept up to date as chains are swapped and swapped back."""
 
-    def __init__(self, state: _State) -> None:
+    def __init__(self, state: SlotState) -> None:
         self.state = state
         self.of = {party: _score(state, party) for party in state.day.meetings_of}
         self.undo: dict[Party, tuple[int, int]] = {}
@@ -116,7 +121,7 @@ class _Scores:
 
 def anneal(day: Day, assignment: Assignment, deadline: float, seed: int = 0) -> Assignment:
     rng = random.Random(seed)  # noqa: S311  (a seeded search, not a secret)
-    state = _State(day, assignment)
+    state = SlotState(day, assignment)
     scores = _Scores(state)
     gaps = sum(g for _, g in scores.of.values())
     best, best_gaps = dict(state.slot_of), gaps
@@ -167,7 +172,7 @@ def anneal(day: Day, assignment: Assignment, deadline: float, seed: int = 0) -> 
     return best
 
 
-def _slide(state: _State, party: Party, rng: random.Random) -> tuple[int, int] | None:
+def _slide(state: SlotState, party: Party, rng: random.Random) -> tuple[int, int] | None:
     """The first (or last) meeting of one of the party's runs moved past its other end."""
     busy = state.at[party]
     slot = rng.choice(list(busy))
@@ -184,7 +189,7 @@ def _slide(state: _State, party: Party, rng: random.Random) -> tuple[int, int] |
     return busy[first], target
 
 
-def _aimed_move(state: _State, party: Party, rng: random.Random) -> tuple[int, int] | None:
+def _aimed_move(state: SlotState, party: Party, rng: random.Random) -> tuple[int, int] | None:
     """A meeting of `party` at the edge of a run, and a slot next to another of its runs."""
     busy = sorted(state.at[party])
     if len(busy) < 2:

@@ -23,7 +23,7 @@ from app.matching.engine.slotting import Day, Party
 PAIRS_TRIED = 40
 
 
-class _State:
+class SlotState:
     def __init__(self, day: Day, partial: Assignment) -> None:
         self.day = day
         self.slot_of: Assignment = {}
@@ -84,7 +84,7 @@ class _State:
 
 def complete(day: Day, partial: Assignment, deadline: float, seed: int = 0) -> Assignment | None:
     rng = random.Random(seed)  # noqa: S311  (a seeded search, not a secret)
-    state = _State(day, partial)
+    state = SlotState(day, partial)
     queue = [m for m in day.allowed if m not in state.slot_of]
     rng.shuffle(queue)
     tries = 0
@@ -98,7 +98,7 @@ def complete(day: Day, partial: Assignment, deadline: float, seed: int = 0) -> A
     return state.slot_of if not queue else None
 
 
-def _place(state: _State, request: int, rng: random.Random) -> bool:
+def _place(state: SlotState, request: int, rng: random.Random) -> bool:
     company, rep = state.day.parties[request]
     allowed = state.day.allowed[request]
     tables = state.day.instance.tables
@@ -121,7 +121,7 @@ def _place(state: _State, request: int, rng: random.Random) -> bool:
     return False
 
 
-def _force(state: _State, request: int, rng: random.Random) -> list[int]:
+def _force(state: SlotState, request: int, rng: random.Random) -> list[int]:
     """Put the meeting in a random allowed slot, taking out whatever is in its way."""
     allowed = state.day.allowed[request]
     slot = rng.choice(allowed)
