@@ -3,9 +3,16 @@
 The time limit is shared out so that a valid schedule always comes back in time:
 1. a value-ordered greedy gives a schedule at once (the fallback);
 2. the LP relaxation (GLOP) of the (request, slot) model proves the best weighted
-   objective, usually with an integral vertex that is itself the schedule; when it is
-   fractional, CP-SAT searches from the rounded LP solution under the LP bound;
-3. CP-SAT then minimises idle gaps with the weighted objective held at its best value.
+   objective, usually with an integral vertex that is itself the schedule. When it is
+   fractional (days packed so tightly that every representative is busy all day do
+   that), the meetings are chosen first with slots aside, which is a bound too, then
+   given slots by alternating paths (aggregate.py, repair.py); if that still falls
+   short of the bound, CP-SAT searches from the best schedule under the bound;
+3. the idle-gap phase keeps those meetings and moves their slots (compact.py): a
+   back-to-back start, Kempe-chain annealing, CP-SAT neighbourhoods, and on small
+   instances a last CP-SAT step where the met requests may change too, the weighted
+   objective held at its best value. The phase uses all the time left: the limit is
+   the total wall time.
 """
 
 from __future__ import annotations
@@ -14,20 +21,25 @@ import math
 import time
 from typing import Any
 
+from app.matching.engine.aggregate import choose_meetings
+from app.matching.engine.compact import compact
 from app.matching.engine.cp_model import MeetingModel
 from app.matching.engine.explain import locked_conflicts, unscheduled_reasons
-from app.matching.engine.greedy import Assignment, fill, greedy_schedule
+from app.matching.engine.greedy import Assignment, fill, greedy_schedule, locked_assignment
 from app.matching.engine.instance import MatchInstance
+from app.matching.engine.repair import complete
 from app.matching.engine.scoring import assignment_gaps, idle_gaps, objective
+from app.matching.engine.slotting import Day
 from app.matching.engine.tables import assign_tables
 from app.matching.engine.value_model import ValueModel
 
 OUTPUT_FORMAT = "roadshow.schedule/1"
 VALUE_SHARE = 0.7  # of the time limit, at most, for proving the weighted objective
-GAP_SHARE = 0.4  # of the time limit, at most, for the idle-gap phase (1 s at least)
+AGGREGATE_SHARE = 0.05  # of the limit (or 20% of the time left) to choose meetings slots aside, again to slot
+SLOTTING_SHARE = 0.6  # of the idle-gap phase on small instances; then the met requests may change
 SECONDS_PER_COLUMN = 2e-5  # measured model-building cost, to skip models that cannot fit
 FULL_GAP_MODEL_COLUMNS = 5000  # above this, the gap phase keeps the set of met requests
-SAFETY = 0.1  # seconds kept for reading the solution and writing the output
+SAFETY = 0.25  # seconds kept for reading the solution and writing the output
 
 
 class Infeasible(Exception):
@@ -40,6 +52,11 @@ class Infeasible(Exception):
 
 def solve(instance: MatchInstance, *, time_limit: float = 10.0) -> dict[str, Any]:
     """Best schedule found within `time_limit` seconds, in `roadshow.schedule/1`."""
+    return solve_with_gap_bound(instance, time_limit=time_limit)[0]
+
+
+def solve_with_gap_bound(instance: MatchInstance, *, time_limit: float = 10.0) -> tuple[dict[str, Any], int]:
+    """The schedule and a lower bound on the idle gaps of its set of meetings."""
     started = time.monotonic()
     deadline = started + max(0.0, time_limit) - SAFETY
     conflicts = locked_conflicts(instance)
@@ -55,48 +72,53 @@ def solve(instance: MatchInstance, *, time_limit: float = 10.0) -> dict[str, Any
 
     value_deadline = started + time_limit * VALUE_SHARE
     if value_deadline - time.monotonic() > 2 * build_cost:
-        value = ValueModel(instance).solve(value_deadline - time.monotonic())
+        value = ValueModel(instance, deadline=value_deadline).solve(value_deadline - time.monotonic())
         if value.upper_bound is not None:
             bound = min(bound, value.upper_bound)
         if value.assignment is not None:
             candidate = value.assignment if value.proven else fill(instance, value.assignment)
             best = _better(instance, best, candidate)
         value_proven = value.proven
-        if not value_proven and value_deadline - time.monotonic() > 2 * build_cost:
-            meeting_model = MeetingModel(instance)
-            meeting_model.hint(best)
-            search = meeting_model.maximise_value(value_deadline - time.monotonic())
-            if search.bound is not None:
-                bound = min(bound, math.floor(search.bound + 1e-6))
-            if search.assignment is not None:
-                best = _better(instance, best, search.assignment)
+    if not value_proven:
+        seconds = max(AGGREGATE_SHARE * time_limit, AGGREGATE_SHARE * 4 * (deadline - time.monotonic()))
+        best, bound = _meetings_first(instance, best, bound, seconds)
+    if objective(instance, best) < bound and value_deadline - time.monotonic() > 2 * build_cost:
+        meeting_model = MeetingModel(instance)
+        meeting_model.hint(best)
+        search = meeting_model.maximise_value(value_deadline - time.monotonic())
+        if search.bound is not None:
+            bound = min(bound, math.floor(search.bound + 1e-6))
+        if search.assignment is not None:
+            best = _better(instance, best, search.assignment)
 
     best = fill(instance, best)
-    gap_deadline = min(deadline, time.monotonic() + max(1.0, GAP_SHARE * time_limit))
+    gap_bound = 0
     if assignment_gaps(instance, best) > 0:
-        best = _fewer_gaps(instance, best, meeting_model, columns, gap_deadline)
-    return _schedule(instance, best, bound, time.monotonic() - started)
+        full = columns <= FULL_GAP_MODEL_COLUMNS
+        slotting_end = time.monotonic() + (deadline - time.monotonic()) * (SLOTTING_SHARE if full else 1.0)
+        compacted = compact(instance, best, slotting_end)
+        best, gap_bound = compacted.assignment, compacted.bound
+        if full and compacted.gaps > 0:
+            best = _gap_step(instance, best, meeting_model or MeetingModel(instance), deadline)
+    schedule = _schedule(instance, best, bound, time.monotonic() - started)
+    return schedule, min(gap_bound, schedule["idle_gaps"])
 
 
-def _fewer_gaps(
-    instance: MatchInstance,
-    best: Assignment,
-    model: MeetingModel | None,
-    columns: int,
-    deadline: float,
-) -> Assignment:
-    """Second phase, in two steps: first only the slots of the met requests move
-    (a small model that helps most on large instances); then, on small instances,
-    the met requests may change too, since a different choice of equal value can
-    close gaps that no reshuffle can."""
-    kept_columns = sum(len(instance.common_slots(instance.requests[r])) for r in best)
-    full = columns <= FULL_GAP_MODEL_COLUMNS
-    step_end = time.monotonic() + (deadline - time.monotonic()) / 5 if full else deadline
-    if step_end - time.monotonic() > 2 * SECONDS_PER_COLUMN * kept_columns:
-        best = _gap_step(instance, best, MeetingModel(instance, keep=best), step_end)
-    if full and assignment_gaps(instance, best) > 0:
-        best = _gap_step(instance, best, model or MeetingModel(instance), deadline)
-    return best
+def _meetings_first(
+    instance: MatchInstance, best: Assignment, bound: int, seconds: float
+) -> tuple[Assignment, int]:
+    """Phase 1 by decomposition: choose the meetings slots aside (a bound too), then slot them."""
+    chosen = choose_meetings(instance, seconds)
+    if chosen is None:
+        return best, bound
+    bound = min(bound, chosen.bound)
+    if chosen.value > objective(instance, best):
+        slotted = complete(
+            Day.of(instance, chosen.met), locked_assignment(instance), time.monotonic() + seconds
+        )
+        if slotted is not None:
+            best = slotted
+    return best, bound
 
 
 def _gap_step(instance: MatchInstance, best: Assignment, model: MeetingModel, deadline: float) -> Assignment:

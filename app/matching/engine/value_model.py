@@ -14,6 +14,7 @@ dependency of the app.
 from __future__ import annotations
 
 import math
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ from app.matching.engine.greedy import Assignment
 from app.matching.engine.instance import MatchInstance
 
 THREADS = 2  # the deployment machine has two cores
+CHECK_EVERY = 256  # requests (or rows) built between two looks at the clock
 INTEGRALITY_TOLERANCE = 1e-6
 
 
@@ -34,9 +36,12 @@ class ValueResult:
 
 
 class ValueModel:
-    def __init__(self, instance: MatchInstance, backend: str = "GLOP") -> None:
+    def __init__(self, instance: MatchInstance, backend: str = "GLOP", deadline: float | None = None) -> None:
+        """Past `deadline` (time.monotonic()) building stops; `solve` then finds nothing:
+        on a loaded machine the building alone could overrun the caller's time limit."""
         self.instance = instance
         self.backend = backend
+        self.built = False
         self.solver = pywraplp.Solver.CreateSolver(backend)
         self.solver.SetNumThreads(THREADS)
         infinity = self.solver.infinity()
@@ -46,6 +51,8 @@ class ValueModel:
         rows: dict[tuple[str, int, int], list[pywraplp.Variable]] = defaultdict(list)
         locked = {lock.request: lock.slot for lock in instance.locked}
         for index, q in enumerate(instance.requests):
+            if index % CHECK_EVERY == 0 and _past(deadline):
+                return
             slots = [locked[index]] if index in locked else instance.common_slots(q)
             for slot in slots:
                 var = self.solver.NumVar(1.0 if index in locked else 0.0, 1.0, "")
@@ -57,7 +64,9 @@ class ValueModel:
                 rows[("slot", slot, 0)].append(var)
                 rows[("company", q.company, 0)].append(var)
                 rows[("rep", q.representative, 0)].append(var)
-        for (kind, key, _), members in rows.items():
+        for position, ((kind, key, _), members) in enumerate(rows.items()):
+            if position % CHECK_EVERY == 0 and _past(deadline):
+                return
             cap = self._capacity(kind, key)
             if cap is None or cap >= len(members):
                 continue
@@ -75,6 +84,7 @@ class ValueModel:
                 for meeting in rows[("company", company, 0)]:
                     row.SetCoefficient(meeting, -1.0)
                 self.bonus[company] = var
+        self.built = True
 
     def _capacity(self, kind: str, key: int) -> int | None:
         match kind:
@@ -99,7 +109,7 @@ class ValueModel:
     def solve(self, time_limit: float) -> ValueResult:
         """Best assignment found and a proven bound, within `time_limit` seconds."""
         self.solver.SetTimeLimit(max(10, int(time_limit * 1000)))
-        if self.solver.Solve() != pywraplp.Solver.OPTIMAL:
+        if not self.built or self.solver.Solve() != pywraplp.Solver.OPTIMAL:
             return ValueResult(None, None, proven=False)
         # The objective is an integer, so the floor of the relaxation is still a bound.
         bound = math.floor(self.solver.Objective().Value() + INTEGRALITY_TOLERANCE)
@@ -113,3 +123,7 @@ class ValueModel:
             if var.solution_value() >= 1.0 - INTEGRALITY_TOLERANCE
         }
         return ValueResult(settled, bound, proven=False)
+
+
+def _past(deadline: float | None) -> bool:
+    return deadline is not None and time.monotonic() > deadline
