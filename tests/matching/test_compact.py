@@ -10,7 +10,7 @@ from app.matching.engine.slotting import Day, reslot
 from app.matching.engine.solver import solve_with_gap_bound
 from benchmarks.matching_days import planted_day, stop_day
 from benchmarks.matching_instances import generate
-from tests.matching.matching_helpers import assert_valid
+from tests.contract import assert_schedule_valid as assert_valid
 
 
 def test_small_planted_day_reaches_its_known_optimum_with_no_idle_gap() -> None:
