@@ -17,13 +17,13 @@ from app.accounts.deps import (
     signer,
 )
 from app.accounts.models import Role, User
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute, keep_changes
 from app.errors import Conflict, InvalidInput
 from app.i18n import gettext as _
 from app.pages import safe_next
 from app.web import SESSION_COOKIE, render
 
-router = APIRouter(tags=["pages"])
+router = APIRouter(tags=["pages"], route_class=TransactionRoute)
 
 
 def _start_session(request: Request, user: User, next_path: str) -> RedirectResponse:
@@ -62,8 +62,8 @@ def login(
     limiter.check(checks, db_session=db_session)
     user = service.authenticate(email, password, db_session=db_session) if email and password else None
     if user is None or user.role not in service.STAFF_ROLES:
-        # Returned, not raised: the request's transaction commits the failure count.
         limiter.hit(checks, db_session=db_session)
+        keep_changes(db_session)  # the failure counts towards the limit
         context = {"next": safe_next(next), "email": email, "error": _(WRONG_CREDENTIALS)}
         return render(request, "accounts/public/login.html", context, status=401)
     return _start_session(request, user, next)
@@ -133,6 +133,7 @@ def open_sign_in_link(token: str, request: Request, db_session: SessionDep) -> H
 def use_sign_in_link(token: str, request: Request, db_session: SessionDep) -> Response:
     used = service.use_link(token, db_session=db_session)
     if used is None:
+        keep_changes(db_session)  # a link that was still good is spent all the same
         return _dead_link(request)
     link, user = used
     return _start_session(request, user, link.next_path)

@@ -10,7 +10,7 @@ from app.accounts.deps import OrganiserUser, Public
 from app.agenda import copying, ics, service
 from app.agenda.models import AgendaItem
 from app.agenda.schemas import ItemInput, NamedSpeaker
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute
 from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import gettext as _
 from app.i18n import lazy
@@ -18,7 +18,7 @@ from app.stops import service as stops_service
 from app.stops.models import PublicationStatus, Stop
 from app.web import render
 
-router = APIRouter(tags=["agenda"])
+router = APIRouter(tags=["agenda"], route_class=TransactionRoute)
 
 BLANK_SPEAKER_ROWS = 2
 NOTICES = {

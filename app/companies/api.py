@@ -16,11 +16,11 @@ from app.companies.schemas import (
     RegistrationCreated,
     RegistrationListItem,
 )
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute
 from app.errors import InvalidInput
 from app.stops import service as stops_service
 
-router = APIRouter(prefix="/api", tags=["registrations"])
+router = APIRouter(prefix="/api", tags=["registrations"], route_class=TransactionRoute)
 
 # Profile fields as the API names them under "company".
 COMPANY_FIELDS = {"name": "name", "vat_number": "vat_number", "contact_email": "email"}

@@ -9,13 +9,13 @@ from app.accounts.deps import OrganiserUser
 from app.consuls import corps_import, follow_up, invitations, service
 from app.consuls.models import ConsulateKind
 from app.consuls.schemas import ConsulateInput, RepresentativeInput
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute
 from app.errors import InvalidInput
 from app.reference import service as reference_service
 from app.stops import service as stops_service
 from app.web import localized, render
 
-router = APIRouter(prefix="/manage", tags=["pages"])
+router = APIRouter(prefix="/manage", tags=["pages"], route_class=TransactionRoute)
 
 
 def _choices(db_session: SessionDep) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from app.consuls import invitations, links, portal
 from app.consuls import service as consuls_service
 from app.consuls.models import Invitation
 from app.consuls.schemas import ConfirmationInput, DelegateInput
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute
 from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import LANGUAGE_COOKIE, set_language
 from app.i18n import gettext as _
@@ -25,7 +25,7 @@ from app.reference.models import Country
 from app.stops.models import Stop
 from app.web import SESSION_COOKIE, render
 
-router = APIRouter(prefix="/consul", tags=["pages"])
+router = APIRouter(prefix="/consul", tags=["pages"], route_class=TransactionRoute)
 
 ConsulUser = Annotated[User, Depends(require_roles(Role.CONSUL))]
 

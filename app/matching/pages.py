@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from app.accounts.deps import OrganiserUser, require_roles
 from app.accounts.models import Role, User
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute, discard_changes
 from app.errors import AppError, InvalidInput
 from app.i18n import gettext as _
 from app.i18n import lazy
@@ -23,7 +23,7 @@ from app.stops import service as stops_service
 from app.stops.models import Stop
 from app.web import render
 
-router = APIRouter(tags=["pages"])
+router = APIRouter(tags=["pages"], route_class=TransactionRoute)
 
 CompanyUser = Annotated[User, Depends(require_roles(Role.COMPANY))]
 ConsulUser = Annotated[User, Depends(require_roles(Role.CONSUL))]
@@ -64,12 +64,12 @@ def _attempt(
     try:
         action()
     except InvalidInput as exc:
-        db_session.rollback()
+        discard_changes(db_session)  # the page shows the schedule as it was
         return page({"form": form, "errors": exc.errors}, 422)
     except AppError as exc:
         if exc.status_code not in (409,):
             raise
-        db_session.rollback()
+        discard_changes(db_session)
         return page({"form": form, "alert": exc.translated()}, exc.status_code)
     return RedirectResponse(f"{redirect_to}?done={done}", status_code=303)
 

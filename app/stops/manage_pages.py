@@ -12,7 +12,7 @@ from app.accounts.deps import OrganiserUser
 from app.audit.models import AuditEvent
 from app.clock import ROME
 from app.companies.models import Registration
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute, discard_changes
 from app.errors import AppError, InvalidInput
 from app.i18n import gettext as _
 from app.i18n import lazy
@@ -24,7 +24,7 @@ from app.stops.manage_list import ManageFilters, list_for_manage
 from app.stops.models import Stop, StopStatus
 from app.web import localized, render
 
-router = APIRouter(prefix="/manage/stops", tags=["back office"])
+router = APIRouter(prefix="/manage/stops", tags=["back office"], route_class=TransactionRoute)
 
 # What a redirect after a change says on the next page (?done=...).
 NOTICES = {
@@ -255,7 +255,7 @@ def save_stop(
     try:
         manage.update(stop_id, form, actor=user, db_session=db_session)
     except InvalidInput as exc:
-        db_session.rollback()
+        discard_changes(db_session)  # the page shows the stop as it was
         stop = stops_service.get(stop_id, db_session=db_session)
         return _form_page(request, db_session, values=form, errors=exc.errors, stop=stop, status=422)
     return RedirectResponse(f"/manage/stops/{stop_id}?done=saved", status_code=303)
@@ -302,7 +302,7 @@ def _status_route(action: str) -> Any:
         except AppError as exc:
             if exc.status_code == 404:
                 raise
-            db_session.rollback()
+            discard_changes(db_session)  # the page shows the stop as it was
             return _detail_page(request, db_session, stop_id, error=exc.translated(), status=exc.status_code)
         return RedirectResponse(f"/manage/stops/{stop_id}?done={action}", status_code=303)
 
