@@ -1,6 +1,7 @@
 """The response settles the request's transaction: a failure writes nothing unless it says so."""
 
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 
 import pytest
 from fastapi import APIRouter, FastAPI
@@ -10,12 +11,17 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event
 from sqlmodel import Session, select
 
+from app import clock
 from app.accounts.models import RateLimitCounter
 from app.audit.models import AuditEvent
+from app.companies.models import Registration
 from app.db import SessionDep, TransactionRoute, discard_changes, keep_changes, session_scope
 from app.errors import Conflict
 from app.main import create_app
+from tests.companies.test_public_registration import confirm_link
+from tests.companies.test_public_registration import form as registration_form
 from tests.conftest import migrated_and_seeded
+from tests.factories import create_stop, csrf_token, outbox
 
 router = APIRouter(prefix="/api/test-transactions", route_class=TransactionRoute)
 
@@ -163,3 +169,18 @@ def test_on_the_real_engine_a_failed_login_is_counted(
     assert answer.status_code == 401
     with session_scope(real_engine, write=False) as db_session:
         assert db_session.exec(select(RateLimitCounter)).all()
+
+
+def test_a_confirmation_link_answered_with_a_conflict_stays_spent(
+    client: TestClient, db_session: Session
+) -> None:
+    stop = create_stop(db_session, capacity=1, hold_hours=48)
+    db_session.commit()
+    client.post(f"/stops/{stop.id}/register", data=registration_form(client, 3))
+    registration = db_session.exec(select(Registration).where(Registration.stop_id == stop.id)).one()
+    later = clock.now() + timedelta(hours=49)
+    clock.set_source(lambda: later)
+    link = confirm_link(outbox(db_session, "giulia@officine3.it")[0])
+    assert client.post(link, data={"csrf_token": csrf_token(client)}).status_code == 409
+    db_session.refresh(registration)
+    assert registration.status == "expired" and registration.confirmation_token_hash is None

@@ -48,14 +48,8 @@ def create_consulate(
     request: Request,
     db_session: SessionDep,
     user: OrganiserUser,
-    country_code: Annotated[str, Form()] = "",
-    kind: Annotated[str, Form()] = "",
-    name_it: Annotated[str, Form()] = "",
-    name_en: Annotated[str, Form()] = "",
-    address: Annotated[str, Form()] = "",
-    website: Annotated[str, Form()] = "",
+    data: Annotated[ConsulateInput, Form()],
 ) -> Response:
-    data = ConsulateInput(country_code, kind, name_it, name_en, address, website)
     try:
         consulate = service.create(data, db_session=db_session, actor=user)
     except InvalidInput as exc:
@@ -92,12 +86,12 @@ def _consulate_page(
     values = {
         "view": view,
         "form": ConsulateInput(
-            consulate.country_code,
-            consulate.kind,
-            consulate.name_it,
-            consulate.name_en,
-            consulate.address,
-            consulate.website or "",
+            country_code=consulate.country_code,
+            kind=consulate.kind,
+            name_it=consulate.name_it,
+            name_en=consulate.name_en,
+            address=consulate.address,
+            website=consulate.website or "",
         ),
         "errors": {},
         "person_form": RepresentativeInput(),
@@ -123,14 +117,8 @@ def update_consulate(
     request: Request,
     db_session: SessionDep,
     user: OrganiserUser,
-    country_code: Annotated[str, Form()] = "",
-    kind: Annotated[str, Form()] = "",
-    name_it: Annotated[str, Form()] = "",
-    name_en: Annotated[str, Form()] = "",
-    address: Annotated[str, Form()] = "",
-    website: Annotated[str, Form()] = "",
+    data: Annotated[ConsulateInput, Form()],
 ) -> Response:
-    data = ConsulateInput(country_code, kind, name_it, name_en, address, website)
     consulate = service.get(consulate_id, db_session=db_session)
     try:
         service.update(consulate, data, db_session=db_session, actor=user)
@@ -155,13 +143,8 @@ def add_representative(
     request: Request,
     db_session: SessionDep,
     user: OrganiserUser,
-    name: Annotated[str, Form()] = "",
-    title: Annotated[str, Form()] = "",
-    email: Annotated[str, Form()] = "",
-    languages: Annotated[str, Form()] = "",
-    preferred_language: Annotated[str, Form()] = "en",
+    data: Annotated[RepresentativeInput, Form()],
 ) -> Response:
-    data = RepresentativeInput(name, title, email, languages, preferred_language)
     consulate = service.get(consulate_id, db_session=db_session)
     try:
         service.add_representative(consulate, data, db_session=db_session, actor=user)
@@ -180,7 +163,11 @@ def _representative_page(
         "person": person,
         "consulate": service.get(person.consulate_id, db_session=db_session),
         "form": RepresentativeInput(
-            person.name, person.title, person.email, ", ".join(person.languages), person.preferred_language
+            name=person.name,
+            title=person.title,
+            email=person.email,
+            languages=", ".join(person.languages),
+            preferred_language=person.preferred_language,
         ),
         "errors": {},
         "saved": request.query_params.get("saved") == "1",
@@ -203,13 +190,8 @@ def update_representative(
     request: Request,
     db_session: SessionDep,
     user: OrganiserUser,
-    name: Annotated[str, Form()] = "",
-    title: Annotated[str, Form()] = "",
-    email: Annotated[str, Form()] = "",
-    languages: Annotated[str, Form()] = "",
-    preferred_language: Annotated[str, Form()] = "en",
+    data: Annotated[RepresentativeInput, Form()],
 ) -> Response:
-    data = RepresentativeInput(name, title, email, languages, preferred_language)
     person = service.get_representative(representative_id, db_session=db_session)
     try:
         service.update_representative(person, data, db_session=db_session, actor=user)

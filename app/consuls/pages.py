@@ -159,13 +159,9 @@ def confirm(
     token: str,
     request: Request,
     db_session: SessionDep,
-    slots: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies form defaults)
-    max_meetings: Annotated[str, Form()] = "",
-    sectors: Annotated[list[str], Form()] = [],  # noqa: B006
-    topics: Annotated[str, Form()] = "",
+    data: Annotated[ConfirmationInput, Form()],
 ) -> Response:
     invitation = invitations.get_by_token(token, db_session=db_session, settings=request.app.state.settings)
-    data = ConfirmationInput(slots=slots, max_meetings=max_meetings, sectors=sectors, topics=topics)
     try:
         invitations.confirm(invitation, data, db_session=db_session)
     except InvalidInput as exc:
@@ -206,14 +202,10 @@ def delegate(
     token: str,
     request: Request,
     db_session: SessionDep,
-    delegate_name: Annotated[str, Form()] = "",
-    delegate_title: Annotated[str, Form()] = "",
-    delegate_email: Annotated[str, Form()] = "",
-    delegate_language: Annotated[str, Form()] = "en",
+    data: Annotated[DelegateInput, Form()],
 ) -> Response:
     settings = request.app.state.settings
     invitation = invitations.get_by_token(token, db_session=db_session, settings=settings)
-    data = DelegateInput(delegate_name, delegate_title, delegate_email, delegate_language)
     try:
         invitations.delegate(invitation, data, db_session=db_session, settings=settings)
     except InvalidInput as exc:

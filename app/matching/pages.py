@@ -13,6 +13,7 @@ from app.accounts.deps import OrganiserUser, require_roles
 from app.accounts.models import Role, User
 from app.db import SessionDep, TransactionRoute, discard_changes
 from app.errors import AppError, InvalidInput
+from app.forms import FormModel
 from app.i18n import gettext as _
 from app.i18n import lazy
 from app.matching import data as stop_data
@@ -22,6 +23,29 @@ from app.matching.views import company_context, consul_context, manage_context
 from app.stops import service as stops_service
 from app.stops.models import Stop
 from app.web import render
+
+
+class RequestForm(FormModel):
+    """A meeting request: the company asks, or an organiser adds one for a registration."""
+
+    registration_id: str = ""
+    invitation_id: str = ""
+    priority: str = RequestPriority.MEDIUM.value
+    goal: str = ""
+
+
+class BlockForm(FormModel):
+    first_slot: str = ""
+    slot_minutes: str = ""
+    slot_count: str = ""
+    tables: str = ""
+
+
+class PlaceForm(FormModel):
+    request_id: str = ""
+    slot: str = ""
+    table: str = ""
+
 
 router = APIRouter(tags=["pages"], route_class=TransactionRoute)
 
@@ -108,14 +132,13 @@ def company_request(
     request: Request,
     db_session: SessionDep,
     user: CompanyUser,
-    invitation_id: Annotated[str, Form()] = "",
-    priority: Annotated[str, Form()] = RequestPriority.MEDIUM.value,
-    goal: Annotated[str, Form()] = "",
+    form: Annotated[RequestForm, Form()],
 ) -> Response:
     stop = _stop(stop_id, db_session)
     registration = requests.company_registration(stop, user, db_session=db_session)
     page = _company_page(request, db_session, stop_id, user)
-    values = {"invitation_id": invitation_id, "priority": priority, "goal": goal}
+    values = form.values(exclude={"registration_id"})
+    invitation_id, priority, goal = form.invitation_id, form.priority, form.goal
 
     def with_values(extra: dict[str, Any], status: int) -> Response:
         return page({**extra, "values": values}, status)
@@ -282,32 +305,23 @@ def manage_add_request(
     request: Request,
     db_session: SessionDep,
     user: OrganiserUser,
-    registration_id: Annotated[str, Form()] = "",
-    invitation_id: Annotated[str, Form()] = "",
-    priority: Annotated[str, Form()] = RequestPriority.MEDIUM.value,
-    goal: Annotated[str, Form()] = "",
+    form: Annotated[RequestForm, Form()],
 ) -> Response:
     stop = _stop(stop_id, db_session)
 
     def add() -> None:
-        registration = requests.registration_of_stop(stop, registration_id, db_session=db_session)
+        registration = requests.registration_of_stop(stop, form.registration_id, db_session=db_session)
         requests.create(
             stop,
             registration,
-            invitation_id=invitation_id,
-            priority=priority,
-            goal=goal,
+            invitation_id=form.invitation_id,
+            priority=form.priority,
+            goal=form.goal,
             by_organiser=True,
             db_session=db_session,
         )
 
-    values = {
-        "registration_id": registration_id,
-        "invitation_id": invitation_id,
-        "priority": priority,
-        "goal": goal,
-    }
-    return _manage_action(request, db_session, stop_id, add, "request_added", "add_request", values)
+    return _manage_action(request, db_session, stop_id, add, "request_added", "add_request", form.values())
 
 
 @router.post("/manage/stops/{stop_id}/meetings/requests/{request_id}/remove", response_class=HTMLResponse)
@@ -331,18 +345,10 @@ def manage_block(
     request: Request,
     db_session: SessionDep,
     user: OrganiserUser,
-    first_slot: Annotated[str, Form()] = "",
-    slot_minutes: Annotated[str, Form()] = "",
-    slot_count: Annotated[str, Form()] = "",
-    tables: Annotated[str, Form()] = "",
+    form: Annotated[BlockForm, Form()],
 ) -> Response:
     stop = _stop(stop_id, db_session)
-    values = {
-        "first_slot": first_slot,
-        "slot_minutes": slot_minutes,
-        "slot_count": slot_count,
-        "tables": tables,
-    }
+    values = form.values()
     return _manage_action(
         request,
         db_session,
@@ -374,11 +380,10 @@ def manage_place(
     request: Request,
     db_session: SessionDep,
     user: OrganiserUser,
-    request_id: Annotated[str, Form()] = "",
-    slot: Annotated[str, Form()] = "",
-    table: Annotated[str, Form()] = "",
+    form: Annotated[PlaceForm, Form()],
 ) -> Response:
     stop = _stop(stop_id, db_session)
+    request_id, slot, table = form.request_id, form.slot, form.table
     return _manage_action(
         request,
         db_session,
@@ -397,10 +402,10 @@ def manage_move(
     request: Request,
     db_session: SessionDep,
     user: OrganiserUser,
-    slot: Annotated[str, Form()] = "",
-    table: Annotated[str, Form()] = "",
+    form: Annotated[PlaceForm, Form()],
 ) -> Response:
     stop = _stop(stop_id, db_session)
+    slot, table = form.slot, form.table
     return _manage_action(
         request,
         db_session,
