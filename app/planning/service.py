@@ -11,6 +11,7 @@ from app import clock
 from app.accounts.models import User
 from app.audit import service as audit_service
 from app.errors import Conflict, InvalidInput, NotFound
+from app.forms import Problems
 from app.i18n import gettext as _
 from app.i18n import lazy
 from app.planning import inputs as planner_inputs
@@ -179,7 +180,7 @@ def _plan(
 
 
 def _changed_stop(form: Form, reference: Reference) -> dict[str, Any]:
-    errors = {}
+    errors = Problems()
     codes = reference.codes
     sector, territory = form.get("sector", ""), form.get("territory", "")
     if sector not in codes["sectors"]:
