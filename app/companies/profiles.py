@@ -264,8 +264,9 @@ def apply(company: Company, clean: CleanCompany, *, db_session: Session, languag
 def find_or_create(clean: CleanCompany, *, db_session: Session, language: str = "it") -> tuple[Company, bool]:
     """The company with this VAT number, created from ``clean`` if new (second value: created).
 
-    Two requests may create the same company at once: the loser's insert fails on the unique
-    VAT number inside a savepoint, and it reads the winner's row instead.
+    Two requests may create the same company at once (a double click): the loser's insert fails
+    on the unique VAT number inside a savepoint, and it reads the winner's row instead. Rolling
+    the savepoint back has already removed the loser's object from the session.
     """
     existing = get_by_vat(clean.vat_number, db_session=db_session)
     if existing is not None:
@@ -275,7 +276,6 @@ def find_or_create(clean: CleanCompany, *, db_session: Session, language: str = 
         with db_session.begin_nested():
             apply(company, clean, db_session=db_session, language=language)
     except IntegrityError:
-        db_session.expunge(company)
         winner = get_by_vat(clean.vat_number, db_session=db_session)
         if winner is None:
             raise
@@ -287,21 +287,25 @@ def ensure_company_user(company: Company, *, db_session: Session) -> User | None
     """The company's sign-in account (by its contact email), created if missing.
 
     An address already used by another kind of account (an organiser's, say) is left alone.
+    Two requests may create the same account at once: the loser's insert fails inside a
+    savepoint (whose rollback removes its object from the session) and it reads the winner's.
     """
     user = accounts_service.get_by_email(company.contact_email, db_session=db_session)
-    if user is not None:
-        return user if user.role == Role.COMPANY and user.company_id == company.id else None
-    try:
-        with db_session.begin_nested():
-            return accounts_service.create(
-                company.contact_email,
-                role=Role.COMPANY,
-                company_id=company.id,
-                language=company.language,
-                db_session=db_session,
-            )
-    except IntegrityError:
-        return None
+    if user is None:
+        try:
+            with db_session.begin_nested():
+                return accounts_service.create(
+                    company.contact_email,
+                    role=Role.COMPANY,
+                    company_id=company.id,
+                    language=company.language,
+                    db_session=db_session,
+                )
+        except IntegrityError:
+            user = accounts_service.get_by_email(company.contact_email, db_session=db_session)
+    if user is not None and user.role == Role.COMPANY and user.company_id == company.id:
+        return user
+    return None
 
 
 def update_profile(company: Company, data: CompanyData, *, db_session: Session) -> Company:
