@@ -97,12 +97,14 @@ def has_free_seat(stop: Stop, *, db_session: Session) -> bool:
     return seats_taken(stop.id or 0, db_session=db_session) < stop.capacity
 
 
-def waiting_list(stop_id: int, *, db_session: Session) -> list[Registration]:
+def waiting_list(stop_id: int, *, db_session: Session, limit: int | None = None) -> list[Registration]:
+    """The waiting list in order (its first ``limit`` entries, if given)."""
     query = (
         select(Registration)
         .where(Registration.stop_id == stop_id)
         .where(Registration.status == RegistrationStatus.WAITLISTED)
         .order_by(col(Registration.waitlist_position), col(Registration.id))
+        .limit(limit)
         .execution_options(populate_existing=True)
     )
     return list(db_session.exec(query))
@@ -117,8 +119,18 @@ def _renumber(stop_id: int, *, db_session: Session) -> None:
     """Positions 1..N in arrival order, without gaps.
 
     Rows move one at a time, lowest first, into positions already freed, so the unique
-    (stop, position) constraint holds after every statement on both engines.
+    (stop, position) constraint holds after every statement on both engines. Positions are
+    unique, so a list whose highest position is its length has no gaps: checked first, in one
+    aggregate, because every change settles the stop and most leave the list as it was.
     """
+    waiting = (
+        select(func.count(), func.max(Registration.waitlist_position))
+        .where(Registration.stop_id == stop_id)
+        .where(Registration.status == RegistrationStatus.WAITLISTED)
+    )
+    count, highest = db_session.exec(waiting).one()
+    if (highest or 0) == count:
+        return
     for expected, registration in enumerate(waiting_list(stop_id, db_session=db_session), start=1):
         if registration.waitlist_position != expected:
             registration.waitlist_position = expected
@@ -159,7 +171,9 @@ def take_seat(registration: Registration, stop: Stop) -> str | None:
 def _promote(stop: Stop, *, db_session: Session) -> list[Registration]:
     promoted: list[Registration] = []
     free = stop.capacity - seats_taken(stop.id or 0, db_session=db_session)
-    for registration in waiting_list(stop.id or 0, db_session=db_session)[: max(free, 0)]:
+    if free <= 0:
+        return promoted
+    for registration in waiting_list(stop.id or 0, db_session=db_session, limit=free):
         token = take_seat(registration, stop)
         db_session.add(registration)
         db_session.flush()
