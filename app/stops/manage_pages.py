@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from app.accounts.deps import OrganiserUser
 from app.audit.models import AuditEvent
 from app.clock import ROME
+from app.companies import seats
 from app.companies.models import Registration
 from app.db import SessionDep, TransactionRoute, discard_changes
 from app.errors import AppError, InvalidInput
@@ -274,12 +275,7 @@ def confirm_cancel(stop_id: int, request: Request, db_session: SessionDep, user:
     if view.stop.status == StopStatus.CANCELLED:
         return RedirectResponse(f"/manage/stops/{stop_id}", status_code=303)
     people = notices.recipients(stop_id, db_session=db_session)
-    open_registrations = db_session.exec(
-        select(func.count())
-        .select_from(Registration)
-        .where(Registration.stop_id == stop_id)
-        .where(col(Registration.status).in_(changes.OPEN_REGISTRATION_STATUSES))
-    ).one()
+    open_registrations = seats.active_count(stop_id, db_session=db_session)
     context = {
         "section": "stops",
         "view": view,
