@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from app import clock
 from app.companies.models import Registration, RegistrationStatus
-from app.stops import manage
+from app.stops import changes as manage
 from app.stops.models import Stop
 from tests.factories import (
     create_registration,
