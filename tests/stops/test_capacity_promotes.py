@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from app import clock
 from app.companies.models import Registration, RegistrationStatus
-from app.stops import changes as manage
+from app.stops import changes as stop_changes
 from app.stops.models import Stop
 from tests.factories import (
     create_registration,
@@ -107,7 +107,7 @@ def test_lowering_capacity_below_the_seats_held_is_refused_by_patch(
 
 def test_cancelling_a_stop_clears_its_waiting_list_and_promotes_nobody(db_session: Session) -> None:
     stop, head, behind = full_stop(db_session)
-    manage.transition(stop.id or 0, "cancel", actor=None, db_session=db_session)
+    stop_changes.transition(stop.id or 0, "cancel", actor=None, db_session=db_session)
     for registration in (head, behind):
         db_session.refresh(registration)
         assert registration.status == RegistrationStatus.CANCELLED
