@@ -115,10 +115,14 @@ def create_registration(
     for code in countries:
         db_session.add(RegistrationCountry(registration_id=registration.id or 0, country_code=code))
     if not isinstance(attendees, int):
-        for name in attendees:
-            person = _attendee(name)
+        for person in map(_attendee, attendees):
             db_session.add(
-                Attendee(registration_id=registration.id or 0, name=person.name, email=person.email)
+                Attendee(
+                    registration_id=registration.id or 0,
+                    name=person.name,
+                    role=person.role,
+                    email=person.email,
+                )
             )
     db_session.flush()
     return registration
