@@ -18,11 +18,10 @@ from sqlmodel import Session
 from app.consuls import links
 from app.web import environment
 from tests.factories import (
-    b2b_company_user,
-    b2b_invitation,
-    b2b_registration,
     create_company,
     create_consulate,
+    create_invitation,
+    create_registration,
     create_representative,
     create_stop,
     create_user,
@@ -83,8 +82,10 @@ def registration(client: TestClient, db_session: Session) -> Submission:
 
 
 def company_profile(client: TestClient, db_session: Session) -> Submission:
-    entry = b2b_registration(db_session, create_stop(db_session), company=create_company(db_session))
-    sign_in_as(client, b2b_company_user(db_session, entry))
+    entry = create_registration(
+        db_session, create_stop(db_session), create_company(db_session), status="confirmed"
+    )
+    sign_in_as(client, create_user(db_session, role="company", company_id=entry.company_id))
     return "/my/company", "/my/company", {"vat_number": "1", "export_share": "140"}
 
 
@@ -149,7 +150,7 @@ def sign_in_link(client: TestClient, db_session: Session) -> Submission:
 
 def _invitation(client: TestClient, db_session: Session) -> str:
     stop = create_stop(db_session, b2b_first_slot=time(14, 0), b2b_slot_count=4, b2b_tables=4)
-    invitation = b2b_invitation(db_session, stop, status="invited")
+    invitation = create_invitation(db_session, stop, status="invited")
     db_session.commit()
     return f"/consul/invitations/{links.invitation_token(invitation.id, client.app.state.settings)}"  # type: ignore[attr-defined]
 
@@ -192,9 +193,9 @@ def meeting_request_by_organiser(client: TestClient, db_session: Session) -> Sub
 
 def meeting_request_by_company(client: TestClient, db_session: Session) -> Submission:
     stop = create_stop(db_session, b2b_first_slot=time(14, 0), b2b_slot_count=4, b2b_tables=4)
-    entry = b2b_registration(db_session, stop)
-    b2b_invitation(db_session, stop, country="US")
-    sign_in_as(client, b2b_company_user(db_session, entry))
+    entry = create_registration(db_session, stop, status="confirmed")
+    create_invitation(db_session, stop, country="US", status="confirmed")
+    sign_in_as(client, create_user(db_session, role="company", company_id=entry.company_id))
     page = f"/my/stops/{stop.id}/meetings"
     return page, page, {"invitation_id": "", "goal": "x" * 600}
 

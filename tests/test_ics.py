@@ -13,14 +13,7 @@ from app.matching import placement, publishing
 from app.matching.models import Meeting
 from app.stops import changes as stops_manage
 from app.stops.models import PublicationStatus
-from tests.factories import (
-    agenda_item,
-    b2b_company_user,
-    b2b_consul_user,
-    b2b_request,
-    create_user,
-    sign_in_as,
-)
+from tests.factories import create_agenda_item, create_meeting_request, create_user, sign_in_as
 from tests.ics_checks import events_by_uid, strict_calendar
 from tests.matching.b2b_helpers import B2BStop, b2b_stop
 
@@ -38,13 +31,13 @@ def _day(db_session: Session) -> Day:
     b2b = b2b_stop(
         db_session, schedule_status=PublicationStatus.PUBLISHED, agenda_status=PublicationStatus.PUBLISHED
     )
-    agenda_item(db_session, b2b.stop, kind="welcome", starts_at=time(9, 30), ends_at=time(9, 45))
-    request = b2b_request(db_session, b2b.registrations[0], b2b.us)
+    create_agenda_item(db_session, b2b.stop, kind="welcome", starts_at=time(9, 30), ends_at=time(9, 45))
+    request = create_meeting_request(db_session, b2b.registrations[0], b2b.us)
     meeting = Meeting(stop_id=b2b.stop.id, request_id=request.id, slot_index=0, table_number=1)
     db_session.add(meeting)
     db_session.flush()
-    company = b2b_company_user(db_session, b2b.registrations[0])
-    consul = b2b_consul_user(db_session, b2b.us)
+    company = create_user(db_session, role="company", company_id=b2b.registrations[0].company_id)
+    consul = create_user(db_session, role="consul", representative_id=b2b.us.representative_id)
     db_session.commit()
     return Day(b2b, request, meeting, company, consul)
 

@@ -20,15 +20,25 @@ from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
-from sqlmodel import Session, select
+from sqlmodel import Session
 from starlette.routing import BaseRoute, Mount, Route
 
 from app.accounts import deps
 from app.accounts.models import Role, User
-from app.companies.models import Attendee, Company, Registration, RegistrationStatus
-from app.consuls.models import Consulate, Invitation, InvitationStatus, Representative
-from app.matching.models import Meeting, MeetingRequest
-from tests.factories import create_stop, create_user, csrf_token, sign_in_as
+from app.stops.models import Stop
+from tests.factories import (
+    attendees_of,
+    create_company,
+    create_invitation,
+    create_meeting,
+    create_meeting_request,
+    create_registration,
+    create_representative,
+    create_stop,
+    create_user,
+    csrf_token,
+    sign_in_as,
+)
 
 # Routes FastAPI itself adds: the API documentation, open to anyone by design.
 FRAMEWORK_ROUTES = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
@@ -79,44 +89,25 @@ class Party:
     ids: dict[str, int]
 
 
-def make_party(db_session: Session, stop_id: int, tag: str) -> Party:
-    company = Company(
-        name=f"Walker {tag}",
-        vat_number=str(80000000000 + len(tag) * 7 + ord(tag[0])),
-        contact_email=f"{tag}@c.example.org",
+def make_party(db_session: Session, stop: Stop, tag: str) -> Party:
+    company = create_company(db_session, name=f"Walker {tag}", contact_email=f"{tag}@c.example.org")
+    representative = create_representative(
+        db_session, country="US", name=f"Consul {tag}", email=f"{tag}@consul.example.org"
     )
-    db_session.add(company)
-    db_session.flush()
-    consulate = db_session.exec(select(Consulate).where(Consulate.country_code == "US")).first()
-    assert consulate is not None, "the seeded consulates are missing"
-    representative = Representative(
-        consulate_id=consulate.id, name=f"Consul {tag}", email=f"{tag}@consul.example.org"
+    registration = create_registration(
+        db_session, stop, company, status="confirmed", attendees=[f"Ada {tag}"]
     )
-    db_session.add(representative)
-    db_session.flush()
-    registration = Registration(stop_id=stop_id, company_id=company.id, status=RegistrationStatus.CONFIRMED)
+    (attendee,) = attendees_of(db_session, registration)
     # Confirmed, so that the consul's own pages (requests, meetings) are open to them.
-    invitation = Invitation(
-        stop_id=stop_id,
-        representative_id=representative.id,
-        country_code="US",
-        status=InvitationStatus.CONFIRMED,
-    )
-    db_session.add_all([registration, invitation])
-    db_session.flush()
-    attendee = Attendee(registration_id=registration.id, name="Ada", email=f"ada.{tag}@c.example.org")
-    request = MeetingRequest(stop_id=stop_id, registration_id=registration.id, invitation_id=invitation.id)
-    db_session.add_all([attendee, request])
-    db_session.flush()
-    meeting = Meeting(stop_id=stop_id, request_id=request.id, slot_index=0, table_number=1 + len(tag) % 5)
-    db_session.add(meeting)
+    invitation = create_invitation(db_session, stop, representative, status="confirmed")
+    request = create_meeting_request(db_session, registration, invitation, status="pending", goal="")
+    meeting = create_meeting(db_session, request, table_number=1 + len(tag) % 5)
     company_user = create_user(
         db_session, role="company", company_id=company.id, email=f"user.{tag}@c.example.org"
     )
     consul_user = create_user(
         db_session, role="consul", representative_id=representative.id, email=f"user.{tag}@consul.example.org"
     )
-    db_session.flush()
     ids = {
         "company_id": company.id,
         "registration_id": registration.id,
@@ -161,8 +152,8 @@ def walk(app: FastAPI, db_session: Session) -> tuple[list[Problem], int]:
     """Every problem found, and how many requests were checked."""
     stop = create_stop(db_session)
     assert stop.id is not None
-    mine = make_party(db_session, stop.id, "mine")
-    other = make_party(db_session, stop.id, "other")
+    mine = make_party(db_session, stop, "mine")
+    other = make_party(db_session, stop, "other")
     organiser = create_user(db_session, role="organiser")
     admin = create_user(db_session, role="admin")
     db_session.commit()

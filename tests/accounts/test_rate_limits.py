@@ -15,7 +15,7 @@ from app.accounts import limits
 from app.accounts.limits import RateLimiter, RedisStore, Rule
 from app.errors import TooManyRequests
 from app.main import create_app
-from tests.factories import create_link_user, create_user, csrf_token
+from tests.factories import create_user, csrf_token
 
 
 def _fail_token(client: TestClient, email: str, password: str = "wrong password!") -> int:
@@ -72,7 +72,7 @@ def test_the_login_page_shows_a_translated_429_page(client: TestClient) -> None:
 
 
 def test_sign_in_link_requests_are_limited_per_email(client: TestClient, db_session: Session) -> None:
-    create_link_user(db_session, role="company", email="flood@example.org")
+    create_user(db_session, role="company", email="flood@example.org")
     token = csrf_token(client)
     statuses = [
         client.post("/sign-in", data={"email": "flood@example.org", "csrf_token": token}).status_code

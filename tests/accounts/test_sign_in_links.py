@@ -10,7 +10,7 @@ from app import clock
 from app.accounts import service as accounts_service
 from app.accounts.models import SignInToken, User
 from app.notifications.models import OutboxMessage
-from tests.factories import create_link_user, create_user, csrf_token
+from tests.factories import create_user, csrf_token
 
 
 def _ask_for_link(client: TestClient, email: str, next_path: str = "/account") -> str:
@@ -32,7 +32,7 @@ def _emailed_link(db_session: Session, email: str) -> str:
 
 
 def test_company_signs_in_once_through_the_emailed_link(client: TestClient, db_session: Session) -> None:
-    user = create_link_user(db_session, role="company", email="buyer@acme.example.org")
+    user = create_user(db_session, role="company", email="buyer@acme.example.org")
     _ask_for_link(client, "Buyer@Acme.example.org", next_path="/stops/1")
     link = _emailed_link(db_session, "buyer@acme.example.org")
     path = link.removeprefix("http://127.0.0.1:8000")
@@ -56,7 +56,7 @@ def test_company_signs_in_once_through_the_emailed_link(client: TestClient, db_s
 def test_the_page_answers_the_same_whether_or_not_the_email_is_known(
     client: TestClient, db_session: Session
 ) -> None:
-    create_link_user(db_session, role="consul", email="known@consul.example.org")
+    create_user(db_session, role="consul", email="known@consul.example.org")
     create_user(db_session, role="organiser", email="staff@example.org")
     known = _ask_for_link(client, "known@consul.example.org")
     unknown = _ask_for_link(client, "stranger@example.org")
@@ -71,7 +71,7 @@ def test_the_page_answers_the_same_whether_or_not_the_email_is_known(
 def test_links_expire_after_thirty_minutes_and_are_stored_only_as_hashes(
     client: TestClient, db_session: Session
 ) -> None:
-    user = create_link_user(db_session, role="company")
+    user = create_user(db_session, role="company")
     start = clock.now()
     clock.set_source(lambda: start)
     link = accounts_service.issue_link(db_session=db_session, user=user, next_path="/my/registrations")
@@ -89,14 +89,14 @@ def test_links_expire_after_thirty_minutes_and_are_stored_only_as_hashes(
 
 
 def test_a_link_is_spent_by_only_one_of_two_uses(db_session: Session) -> None:
-    user = create_link_user(db_session, role="consul")
+    user = create_user(db_session, role="consul")
     token = accounts_service.issue_link(db_session=db_session, user=user).rsplit("/", 1)[1]
     assert accounts_service.use_link(token, db_session=db_session) is not None
     assert accounts_service.use_link(token, db_session=db_session) is None
 
 
 def test_links_of_deactivated_people_do_not_work(client: TestClient, db_session: Session) -> None:
-    user = create_link_user(db_session, role="company")
+    user = create_user(db_session, role="company")
     token = accounts_service.issue_link(db_session=db_session, user=user).rsplit("/", 1)[1]
     user.is_active = False
     db_session.add(user)
@@ -105,7 +105,7 @@ def test_links_of_deactivated_people_do_not_work(client: TestClient, db_session:
 
 
 def test_links_lead_only_to_local_paths(db_session: Session) -> None:
-    user = create_link_user(db_session, role="company")
+    user = create_user(db_session, role="company")
     with pytest.raises(ValueError, match="local path"):
         accounts_service.issue_link(db_session=db_session, user=user, next_path="https://evil.example.org/")
     assert "/sign-in/" in accounts_service.issue_link(
@@ -123,7 +123,7 @@ def test_a_bad_email_is_shown_again_with_its_message(client: TestClient) -> None
 def test_the_sign_in_email_is_written_in_the_persons_language(
     client: TestClient, db_session: Session
 ) -> None:
-    create_link_user(db_session, role="consul", email="consul.en@example.org", language="en")
+    create_user(db_session, role="consul", email="consul.en@example.org", language="en")
     _ask_for_link(client, "consul.en@example.org")
     message = db_session.exec(
         select(OutboxMessage).where(OutboxMessage.to_address == "consul.en@example.org")
@@ -138,7 +138,7 @@ def test_session_cookie_is_secure_when_the_site_is_served_over_https(
     settings = client.app.state.settings  # type: ignore[attr-defined]
     settings_https = settings.model_copy(update={"base_url": "https://roadshow.example.org"})
     client.app.state.settings = settings_https  # type: ignore[attr-defined]
-    user = create_link_user(db_session, role="company")
+    user = create_user(db_session, role="company")
     token = accounts_service.issue_link(db_session=db_session, user=user).rsplit("/", 1)[1]
     response = client.post(
         f"/sign-in/{token}", data={"csrf_token": csrf_token(client)}, follow_redirects=False
@@ -148,7 +148,7 @@ def test_session_cookie_is_secure_when_the_site_is_served_over_https(
 
 
 def test_stale_links_are_forgotten_by_the_periodic_job(db_session: Session) -> None:
-    user: User = create_link_user(db_session, role="company")
+    user: User = create_user(db_session, role="company")
     accounts_service.issue_link(db_session=db_session, user=user)
     start = clock.now()
     clock.set_source(lambda: start + timedelta(days=8))

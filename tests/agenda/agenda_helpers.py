@@ -1,18 +1,10 @@
-from datetime import time
 from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.accounts.models import User
-from app.stops.models import Stop
-from tests.factories import create_stop, create_user, csrf_token, sign_in_as
-
-
-def b2b_stop(db_session: Session, **overrides: Any) -> Stop:
-    values: dict[str, Any] = {"b2b_first_slot": time(14, 0), "b2b_slot_minutes": 20, "b2b_slot_count": 6}
-    values.update(overrides)
-    return create_stop(db_session, **values)
+from tests.factories import create_user, csrf_token, sign_in_as
 
 
 def signed_in_organiser(client: TestClient, db_session: Session) -> User:

@@ -6,11 +6,13 @@ from sqlmodel import Session, select
 from app.agenda.models import AgendaItem, AgendaSpeaker
 from app.audit.models import AuditEvent
 from app.stops.models import Stop
-from tests.agenda.agenda_helpers import b2b_stop, item_form, signed_in_organiser
+from tests.agenda.agenda_helpers import item_form, signed_in_organiser
 from tests.factories import (
-    agenda_invitation,
-    agenda_item,
-    agenda_representative,
+    create_agenda_item,
+    create_agenda_speaker,
+    create_invitation,
+    create_representative,
+    create_stop,
     create_user,
     csrf_token,
     sign_in_as,
@@ -29,9 +31,9 @@ def items_of(db_session: Session, stop: Stop) -> list[AgendaItem]:
 def test_organiser_adds_an_item_with_speakers_and_it_is_audited(
     client: TestClient, db_session: Session
 ) -> None:
-    stop = b2b_stop(db_session)
-    rep = agenda_representative(db_session, country="US", name="Margaret Ellison")
-    agenda_invitation(db_session, stop, rep)
+    stop = create_stop(db_session, b2b_slots=6)
+    rep = create_representative(db_session, country="US", name="Margaret Ellison")
+    create_invitation(db_session, stop, rep, status="confirmed")
     user = signed_in_organiser(client, db_session)
     form = item_form(
         client,
@@ -55,8 +57,8 @@ def test_organiser_adds_an_item_with_speakers_and_it_is_audited(
 def test_overlapping_item_in_the_same_room_is_refused_with_the_message_by_the_room(
     client: TestClient, db_session: Session
 ) -> None:
-    stop = b2b_stop(db_session)
-    agenda_item(db_session, stop, starts_at=time(10, 0), ends_at=time(10, 30), title_it="Saluti")
+    stop = create_stop(db_session, b2b_slots=6)
+    create_agenda_item(db_session, stop, starts_at=time(10, 0), ends_at=time(10, 30), title_it="Saluti")
     signed_in_organiser(client, db_session)
     response = client.post(
         f"/manage/stops/{stop.id}/agenda/items", data=item_form(client, starts_at="10:15", ends_at="10:45")
@@ -71,7 +73,7 @@ def test_overlapping_item_in_the_same_room_is_refused_with_the_message_by_the_ro
 
 
 def test_item_outside_hours_and_bad_b2b_block_are_refused(client: TestClient, db_session: Session) -> None:
-    stop = b2b_stop(db_session)
+    stop = create_stop(db_session, b2b_slots=6)
     signed_in_organiser(client, db_session)
     early = client.post(f"/manage/stops/{stop.id}/agenda/items", data=item_form(client, starts_at="08:00"))
     assert early.status_code == 422 and "La tappa apre alle 09:30" in early.text
@@ -87,9 +89,9 @@ def test_item_outside_hours_and_bad_b2b_block_are_refused(client: TestClient, db
 def test_country_presentation_by_unconfirmed_representative_is_refused(
     client: TestClient, db_session: Session
 ) -> None:
-    stop = b2b_stop(db_session)
-    rep = agenda_representative(db_session, country="DE", name="Klaus Weber")
-    agenda_invitation(db_session, stop, rep, status="invited")
+    stop = create_stop(db_session, b2b_slots=6)
+    rep = create_representative(db_session, country="DE", name="Klaus Weber")
+    create_invitation(db_session, stop, rep, status="invited")
     signed_in_organiser(client, db_session)
     response = client.post(
         f"/manage/stops/{stop.id}/agenda/items",
@@ -100,8 +102,8 @@ def test_country_presentation_by_unconfirmed_representative_is_refused(
 
 
 def test_representative_not_invited_to_the_stop_cannot_speak(client: TestClient, db_session: Session) -> None:
-    stop = b2b_stop(db_session)
-    stranger = agenda_representative(db_session, country="IN")
+    stop = create_stop(db_session, b2b_slots=6)
+    stranger = create_representative(db_session, country="IN")
     signed_in_organiser(client, db_session)
     response = client.post(
         f"/manage/stops/{stop.id}/agenda/items", data=item_form(client, representative_id=[str(stranger.id)])
@@ -110,7 +112,7 @@ def test_representative_not_invited_to_the_stop_cannot_speak(client: TestClient,
 
 
 def test_missing_titles_and_bad_times_are_named(client: TestClient, db_session: Session) -> None:
-    stop = b2b_stop(db_session)
+    stop = create_stop(db_session, b2b_slots=6)
     signed_in_organiser(client, db_session)
     response = client.post(
         f"/manage/stops/{stop.id}/agenda/items",
@@ -126,8 +128,8 @@ def test_missing_titles_and_bad_times_are_named(client: TestClient, db_session: 
 def test_editing_an_item_keeps_it_from_clashing_with_itself_and_deleting_removes_it(
     client: TestClient, db_session: Session
 ) -> None:
-    stop = b2b_stop(db_session)
-    item = agenda_item(db_session, stop, starts_at=time(10, 0), ends_at=time(10, 30))
+    stop = create_stop(db_session, b2b_slots=6)
+    item = create_agenda_item(db_session, stop, starts_at=time(10, 0), ends_at=time(10, 30))
     signed_in_organiser(client, db_session)
     form_page = client.get(f"/manage/stops/{stop.id}/agenda/items/{item.id}")
     assert 'value="10:00"' in form_page.text
@@ -150,9 +152,9 @@ def test_editing_an_item_keeps_it_from_clashing_with_itself_and_deleting_removes
 def test_typical_day_template_fills_a_valid_agenda_that_can_be_published(
     client: TestClient, db_session: Session
 ) -> None:
-    stop = b2b_stop(db_session, countries=("US", "DE"))
-    rep = agenda_representative(db_session, country="US", name="Margaret Ellison")
-    agenda_invitation(db_session, stop, rep)
+    stop = create_stop(db_session, b2b_slots=6, countries=("US", "DE"))
+    rep = create_representative(db_session, country="US", name="Margaret Ellison")
+    create_invitation(db_session, stop, rep, status="confirmed")
     user = signed_in_organiser(client, db_session)
     copied = client.post(
         f"/manage/stops/{stop.id}/agenda/copy",
@@ -187,8 +189,10 @@ def test_typical_day_template_fills_a_valid_agenda_that_can_be_published(
 
 
 def test_agenda_with_problems_is_not_published(client: TestClient, db_session: Session) -> None:
-    stop = b2b_stop(db_session)
-    agenda_item(db_session, stop, kind="b2b_block", starts_at=time(14, 0), ends_at=time(15, 0), room="B2B")
+    stop = create_stop(db_session, b2b_slots=6)
+    create_agenda_item(
+        db_session, stop, kind="b2b_block", starts_at=time(14, 0), ends_at=time(15, 0), room="B2B"
+    )
     signed_in_organiser(client, db_session)
     response = client.post(
         f"/manage/stops/{stop.id}/agenda/status",
@@ -200,7 +204,7 @@ def test_agenda_with_problems_is_not_published(client: TestClient, db_session: S
 
 
 def test_empty_agenda_cannot_be_published(client: TestClient, db_session: Session) -> None:
-    stop = b2b_stop(db_session)
+    stop = create_stop(db_session, b2b_slots=6)
     signed_in_organiser(client, db_session)
     response = client.post(
         f"/manage/stops/{stop.id}/agenda/status",
@@ -212,18 +216,18 @@ def test_empty_agenda_cannot_be_published(client: TestClient, db_session: Sessio
 def test_copy_from_another_stop_keeps_only_representatives_invited_here(
     client: TestClient, db_session: Session
 ) -> None:
-    source = b2b_stop(db_session)
-    target = b2b_stop(db_session)
-    shared = agenda_representative(db_session, country="US", name="Shared Consul")
-    only_there = agenda_representative(db_session, country="DE", name="Absent Consul")
-    agenda_invitation(db_session, source, shared)
-    agenda_invitation(db_session, source, only_there)
-    agenda_invitation(db_session, target, shared)
-    item = agenda_item(db_session, source, kind="panel", title_it="Tavola rotonda")
+    source = create_stop(db_session, b2b_slots=6)
+    target = create_stop(db_session, b2b_slots=6)
+    shared = create_representative(db_session, country="US", name="Shared Consul")
+    only_there = create_representative(db_session, country="DE", name="Absent Consul")
+    create_invitation(db_session, source, shared, status="confirmed")
+    create_invitation(db_session, source, only_there, status="confirmed")
+    create_invitation(db_session, target, shared, status="confirmed")
+    item = create_agenda_item(db_session, source, kind="panel", title_it="Tavola rotonda")
     for rep in (shared, only_there):
-        db_session.add(AgendaSpeaker(item_id=item.id, representative_id=rep.id))
-    db_session.add(AgendaSpeaker(item_id=item.id, name="Mario Bianchi", affiliation="Confindustria"))
-    agenda_item(db_session, target, title_it="Da sostituire")
+        create_agenda_speaker(db_session, item, representative_id=rep.id)
+    create_agenda_speaker(db_session, item, name="Mario Bianchi", affiliation="Confindustria")
+    create_agenda_item(db_session, target, title_it="Da sostituire")
     db_session.flush()
     signed_in_organiser(client, db_session)
     response = client.post(
@@ -239,7 +243,7 @@ def test_copy_from_another_stop_keeps_only_representatives_invited_here(
 
 
 def test_copy_from_a_stop_without_agenda_says_so(client: TestClient, db_session: Session) -> None:
-    stop, empty = b2b_stop(db_session), b2b_stop(db_session)
+    stop, empty = create_stop(db_session, b2b_slots=6), create_stop(db_session, b2b_slots=6)
     signed_in_organiser(client, db_session)
     response = client.post(
         f"/manage/stops/{stop.id}/agenda/copy",
@@ -249,7 +253,7 @@ def test_copy_from_a_stop_without_agenda_says_so(client: TestClient, db_session:
 
 
 def test_builder_is_for_organisers_only(client: TestClient, db_session: Session) -> None:
-    stop = b2b_stop(db_session)
+    stop = create_stop(db_session, b2b_slots=6)
     assert client.get(f"/manage/stops/{stop.id}/agenda", follow_redirects=False).status_code == 303
     sign_in_as(client, create_user(db_session, role="company", password=None))
     assert client.get(f"/manage/stops/{stop.id}/agenda").status_code == 403
@@ -258,7 +262,7 @@ def test_builder_is_for_organisers_only(client: TestClient, db_session: Session)
 
 
 def test_form_without_csrf_token_is_refused(client: TestClient, db_session: Session) -> None:
-    stop = b2b_stop(db_session)
+    stop = create_stop(db_session, b2b_slots=6)
     signed_in_organiser(client, db_session)
     form = item_form(client)
     del form["csrf_token"]

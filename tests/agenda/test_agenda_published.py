@@ -4,26 +4,27 @@ from fastapi.testclient import TestClient
 from icalendar import Calendar
 from sqlmodel import Session
 
-from app.agenda.models import AgendaSpeaker
 from app.checkin.service import attendee_id_from_token
 from app.consuls.models import Invitation
-from tests.agenda.agenda_helpers import b2b_stop
 from tests.factories import (
-    agenda_attendees,
-    agenda_company,
-    agenda_invitation,
-    agenda_item,
-    agenda_meeting,
-    agenda_registration,
-    agenda_representative,
+    attendees_of,
+    create_agenda_item,
+    create_agenda_speaker,
+    create_company,
+    create_invitation,
+    create_meeting,
+    create_meeting_request,
+    create_registration,
+    create_representative,
+    create_stop,
     create_user,
     sign_in_as,
 )
 
 
 def published_stop(db_session: Session, **overrides: object) -> object:
-    stop = b2b_stop(db_session, agenda_status="published", **overrides)
-    agenda_item(
+    stop = create_stop(db_session, b2b_slots=6, agenda_status="published", **overrides)
+    create_agenda_item(
         db_session,
         stop,
         kind="welcome",
@@ -32,7 +33,7 @@ def published_stop(db_session: Session, **overrides: object) -> object:
         title_it="Benvenuto",
         title_en="Welcome",
     )
-    agenda_item(
+    create_agenda_item(
         db_session,
         stop,
         kind="b2b_block",
@@ -46,8 +47,8 @@ def published_stop(db_session: Session, **overrides: object) -> object:
 
 
 def test_draft_agenda_stays_off_the_stop_page_and_feed(client: TestClient, db_session: Session) -> None:
-    stop = b2b_stop(db_session, agenda_status="draft")
-    agenda_item(db_session, stop, title_it="Segreto")
+    stop = create_stop(db_session, b2b_slots=6, agenda_status="draft")
+    create_agenda_item(db_session, stop, title_it="Segreto")
     db_session.commit()
     assert "Segreto" not in client.get(f"/stops/{stop.id}").text
     assert client.get(f"/stops/{stop.id}/agenda.ics").status_code == 404
@@ -81,11 +82,15 @@ def company_with_meeting(
     db_session: Session, stop: object, schedule: str = "published"
 ) -> tuple[object, object]:
     stop.schedule_status = schedule  # type: ignore[attr-defined]
-    rep = agenda_representative(db_session, country="US", name="Margaret Ellison")
-    invitation = agenda_invitation(db_session, stop, rep)  # type: ignore[arg-type]
-    company = agenda_company(db_session, name="Officine Rossi S.p.A.")
-    registration = agenda_registration(db_session, stop, company, attendees=("Anna Rossi", "Luca Verdi"))  # type: ignore[arg-type]
-    agenda_meeting(db_session, registration, invitation, slot_index=2, table_number=4)
+    rep = create_representative(db_session, country="US", name="Margaret Ellison")
+    invitation = create_invitation(db_session, stop, rep, status="confirmed")
+    company = create_company(db_session, name="Officine Rossi S.p.A.")
+    registration = create_registration(
+        db_session, stop, company, status="confirmed", attendees=("Anna Rossi", "Luca Verdi")
+    )
+    create_meeting(
+        db_session, create_meeting_request(db_session, registration, invitation), slot_index=2, table_number=4
+    )
     user = create_user(db_session, role="company", password=None, company_id=company.id)
     return user, invitation
 
@@ -143,8 +148,10 @@ def test_printable_view_has_the_print_script_and_same_content(
 
 def test_company_without_a_confirmed_registration_gets_404(client: TestClient, db_session: Session) -> None:
     stop = published_stop(db_session)
-    company = agenda_company(db_session)
-    agenda_registration(db_session, stop, company, status="waitlisted", waitlist_position=1)  # type: ignore[arg-type]
+    company = create_company(db_session)
+    create_registration(
+        db_session, stop, company, status="waitlisted", attendees=("Anna Rossi",), waitlist_position=1
+    )
     user = create_user(db_session, role="company", password=None, company_id=company.id)
     db_session.commit()
     sign_in_as(client, user)
@@ -155,8 +162,8 @@ def test_company_without_a_confirmed_registration_gets_404(client: TestClient, d
 def test_another_company_never_sees_someone_elses_meetings(client: TestClient, db_session: Session) -> None:
     stop = published_stop(db_session)
     company_with_meeting(db_session, stop)
-    other = agenda_company(db_session, name="Altra S.r.l.")
-    agenda_registration(db_session, stop, other)  # type: ignore[arg-type]
+    other = create_company(db_session, name="Altra S.r.l.")
+    create_registration(db_session, stop, other, status="confirmed", attendees=("Anna Rossi",))
     user = create_user(db_session, role="company", password=None, company_id=other.id)
     db_session.commit()
     sign_in_as(client, user)
@@ -170,7 +177,7 @@ def test_consul_agenda_shows_their_meetings_and_where_they_speak(
     stop = published_stop(db_session)
     _, invitation = company_with_meeting(db_session, stop)
     rep_id = invitation.representative_id  # type: ignore[attr-defined]
-    talk = agenda_item(
+    talk = create_agenda_item(
         db_session,
         stop,
         kind="country_presentation",
@@ -179,7 +186,7 @@ def test_consul_agenda_shows_their_meetings_and_where_they_speak(
         title_it="Mercato USA",
         title_en="US market",
     )
-    db_session.add(AgendaSpeaker(item_id=talk.id, representative_id=rep_id))
+    create_agenda_speaker(db_session, talk, representative_id=rep_id)
     consul = create_user(db_session, role="consul", password=None, representative_id=rep_id, language="en")
     db_session.commit()
     sign_in_as(client, consul)
@@ -195,12 +202,12 @@ def test_consul_not_invited_gets_404_and_company_cannot_open_consul_pages(
     client: TestClient, db_session: Session
 ) -> None:
     stop = published_stop(db_session)
-    rep = agenda_representative(db_session, country="DE")
-    declined = agenda_invitation(db_session, stop, rep, status="declined")  # type: ignore[arg-type]
+    rep = create_representative(db_session, country="DE")
+    declined = create_invitation(db_session, stop, rep, status="declined")
     assert isinstance(declined, Invitation)
     consul = create_user(db_session, role="consul", password=None, representative_id=rep.id)
     company_user = create_user(
-        db_session, role="company", password=None, company_id=agenda_company(db_session).id
+        db_session, role="company", password=None, company_id=create_company(db_session).id
     )
     db_session.commit()
     sign_in_as(client, consul)
@@ -214,8 +221,8 @@ def test_qr_code_holds_a_signed_check_in_url(client: TestClient, db_session: Ses
     from app.checkin.service import checkin_url
 
     stop = published_stop(db_session)
-    registration = agenda_registration(db_session, stop)  # type: ignore[arg-type]
-    [attendee] = agenda_attendees(db_session, registration)
+    registration = create_registration(db_session, stop, status="confirmed", attendees=("Anna Rossi",))
+    [attendee] = attendees_of(db_session, registration)
     url = checkin_url(attendee, secret_key="s" * 40, base_url="https://roadshow.example")
     assert url.startswith("https://roadshow.example/checkin/")
     token = url.rsplit("/", 1)[1]

@@ -16,7 +16,13 @@ from app.config import DEVELOPMENT_SECRET
 from app.db import make_engine, session_scope
 from app.web import SESSION_COOKIE
 from tests.browser.conftest import LiveServer
-from tests.factories import b2b_invitation, b2b_registration, create_stop
+from tests.factories import (
+    create_company,
+    create_invitation,
+    create_registration,
+    create_representative,
+    create_stop,
+)
 
 PASSWORD = "correct horse battery"
 COMPANIES = ("Avio Componenti S.p.A.", "Meccanica Insubre S.r.l.")
@@ -48,11 +54,24 @@ def _rows(db_session: Session) -> Journey:
         title_it="Aerospazio B2B a Varese",
         title_en="Aerospace B2B in Varese",
     )
-    us = b2b_invitation(db_session, stop, country="US", name="Jane Carter", sector_interests=["aerospace"])
-    de = b2b_invitation(db_session, stop, country="DE", name="Klaus Weber")
+    us = create_invitation(
+        db_session,
+        stop,
+        create_representative(db_session, country="US", name="Jane Carter"),
+        status="confirmed",
+        sector_interests=["aerospace"],
+    )
+    de = create_invitation(
+        db_session,
+        stop,
+        create_representative(db_session, country="DE", name="Klaus Weber"),
+        status="confirmed",
+    )
     companies = []
     for name in COMPANIES:
-        registration = b2b_registration(db_session, stop, name=name)
+        registration = create_registration(
+            db_session, stop, create_company(db_session, name=name), status="confirmed"
+        )
         user = accounts_service.create(
             f"{registration.company_id}-journey@example.org",
             role=Role.COMPANY,

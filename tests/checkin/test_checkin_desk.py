@@ -8,9 +8,9 @@ from app.audit.models import AuditEvent
 from app.checkin.service import checkin_qr_png, checkin_qr_svg, checkin_token, counts
 from app.companies.models import Attendee
 from tests.factories import (
-    agenda_attendees,
-    agenda_company,
-    agenda_registration,
+    attendees_of,
+    create_company,
+    create_registration,
     create_stop,
     create_user,
     csrf_token,
@@ -33,10 +33,10 @@ def fresh(db_session: Session, attendee: Attendee) -> Attendee:
 
 def test_search_finds_people_by_name_company_or_vat_number(client: TestClient, db_session: Session) -> None:
     stop = create_stop(db_session)
-    company = agenda_company(db_session, name="Officine Rossi S.p.A.", vat_number="01234567890")
-    agenda_registration(db_session, stop, company, attendees=("Anna Bianchi",))
-    pending = agenda_company(db_session, name="Rossi Pending S.r.l.")
-    agenda_registration(db_session, stop, pending, status="pending", attendees=("Paolo Neri",))
+    company = create_company(db_session, name="Officine Rossi S.p.A.", vat_number="01234560157")
+    create_registration(db_session, stop, company, status="confirmed", attendees=("Anna Bianchi",))
+    pending = create_company(db_session, name="Rossi Pending S.r.l.")
+    create_registration(db_session, stop, pending, status="pending", attendees=("Paolo Neri",))
     organiser(client, db_session)
     for query in ("bianchi", "OFFICINE", "IT 0123456"):
         html = client.get(f"/manage/stops/{stop.id}/checkin", params={"q": query}).text
@@ -49,8 +49,8 @@ def test_search_finds_people_by_name_company_or_vat_number(client: TestClient, d
 
 def test_marking_an_arrival_is_idempotent_and_audited(client: TestClient, db_session: Session) -> None:
     stop = create_stop(db_session)
-    registration = agenda_registration(db_session, stop, attendees=("Anna Bianchi",))
-    [attendee] = agenda_attendees(db_session, registration)
+    registration = create_registration(db_session, stop, status="confirmed", attendees=("Anna Bianchi",))
+    [attendee] = attendees_of(db_session, registration)
     user = organiser(client, db_session)
     clock.set_source(lambda: datetime(2027, 5, 12, 7, 45, tzinfo=UTC))
     first = client.post(
@@ -73,8 +73,8 @@ def test_marking_an_arrival_is_idempotent_and_audited(client: TestClient, db_ses
 
 def test_check_in_needs_the_csrf_token_and_the_right_stop(client: TestClient, db_session: Session) -> None:
     stop, other = create_stop(db_session), create_stop(db_session)
-    registration = agenda_registration(db_session, stop)
-    [attendee] = agenda_attendees(db_session, registration)
+    registration = create_registration(db_session, stop, status="confirmed", attendees=("Anna Rossi",))
+    [attendee] = attendees_of(db_session, registration)
     organiser(client, db_session)
     assert client.post(f"/manage/stops/{stop.id}/checkin/{attendee.id}").status_code == 403
     wrong = client.post(
@@ -86,9 +86,11 @@ def test_check_in_needs_the_csrf_token_and_the_right_stop(client: TestClient, db
 
 def test_scanned_code_opens_the_person_and_checks_them_in(client: TestClient, db_session: Session) -> None:
     stop = create_stop(db_session)
-    company = agenda_company(db_session, name="Officine Rossi S.p.A.")
-    registration = agenda_registration(db_session, stop, company, attendees=("Anna Bianchi",))
-    [attendee] = agenda_attendees(db_session, registration)
+    company = create_company(db_session, name="Officine Rossi S.p.A.")
+    registration = create_registration(
+        db_session, stop, company, status="confirmed", attendees=("Anna Bianchi",)
+    )
+    [attendee] = attendees_of(db_session, registration)
     organiser(client, db_session)
     token = checkin_token(attendee.id, secret_key=client.app.state.settings.secret_key)  # type: ignore[attr-defined]
     page = client.get(f"/checkin/{token}")
@@ -103,8 +105,8 @@ def test_forged_code_is_refused_and_the_scanner_page_is_for_organisers(
     client: TestClient, db_session: Session
 ) -> None:
     stop = create_stop(db_session)
-    registration = agenda_registration(db_session, stop)
-    [attendee] = agenda_attendees(db_session, registration)
+    registration = create_registration(db_session, stop, status="confirmed", attendees=("Anna Rossi",))
+    [attendee] = attendees_of(db_session, registration)
     forged = checkin_token(attendee.id, secret_key="another secret of enough length 123")
     company_user = create_user(db_session, role="company", password=None)
     sign_in_as(client, company_user)
@@ -117,8 +119,8 @@ def test_forged_code_is_refused_and_the_scanner_page_is_for_organisers(
 
 def test_unconfirmed_registration_cannot_be_checked_in(client: TestClient, db_session: Session) -> None:
     stop = create_stop(db_session)
-    registration = agenda_registration(db_session, stop, status="cancelled")
-    [attendee] = agenda_attendees(db_session, registration)
+    registration = create_registration(db_session, stop, status="cancelled", attendees=("Anna Rossi",))
+    [attendee] = attendees_of(db_session, registration)
     organiser(client, db_session)
     token = checkin_token(attendee.id, secret_key=client.app.state.settings.secret_key)  # type: ignore[attr-defined]
     assert "non è confermata" in client.get(f"/checkin/{token}").text
@@ -127,10 +129,10 @@ def test_unconfirmed_registration_cannot_be_checked_in(client: TestClient, db_se
 
 def test_counts_report_no_shows_only_after_the_day(db_session: Session) -> None:
     stop = create_stop(db_session, stop_date=date(2027, 5, 12))
-    came = agenda_registration(db_session, stop, attendees=("Anna", "Bruno"))
-    agenda_registration(db_session, stop, status="waitlisted", waitlist_position=1)
-    agenda_registration(db_session, stop, status="cancelled")
-    agenda_attendees(db_session, came)[0].checked_in_at = datetime(2027, 5, 12, 8, 0, tzinfo=UTC)
+    came = create_registration(db_session, stop, status="confirmed", attendees=("Anna", "Bruno"))
+    create_registration(db_session, stop, status="waitlisted", attendees=("Anna Rossi",), waitlist_position=1)
+    create_registration(db_session, stop, status="cancelled", attendees=("Anna Rossi",))
+    attendees_of(db_session, came)[0].checked_in_at = datetime(2027, 5, 12, 8, 0, tzinfo=UTC)
     db_session.flush()
     clock.set_source(lambda: datetime(2027, 5, 12, 10, 0, tzinfo=UTC))
     during = counts(stop, db_session=db_session)
@@ -142,7 +144,9 @@ def test_counts_report_no_shows_only_after_the_day(db_session: Session) -> None:
 
 def test_qr_svg_for_emails_is_a_plain_svg_without_inline_styles(db_session: Session) -> None:
     stop = create_stop(db_session)
-    [attendee] = agenda_attendees(db_session, agenda_registration(db_session, stop))
+    [attendee] = attendees_of(
+        db_session, create_registration(db_session, stop, status="confirmed", attendees=("Anna Rossi",))
+    )
     svg = checkin_qr_svg(attendee, secret_key="k" * 40, base_url="https://roadshow.example")
     assert svg.startswith("<svg") and 'xmlns="http://www.w3.org/2000/svg"' in svg and "style=" not in svg
     assert checkin_qr_png(attendee, secret_key="k" * 40).startswith(b"\x89PNG")

@@ -14,11 +14,10 @@ from app.notifications.models import OutboxMessage
 from tests.companies.test_public_registration import confirm_link, form
 from tests.factories import (
     create_company,
-    create_link_user,
     create_registration,
     create_stop,
+    create_user,
     csrf_token,
-    insert_registration,
     outbox,
     sign_in_as,
 )
@@ -74,15 +73,11 @@ def test_my_area_links_a_confirmed_registration_to_its_meetings_and_agenda(
 ) -> None:
     confirmed_stop, waiting_stop = create_stop(db_session), create_stop(db_session)
     company = create_company(db_session)
-    insert_registration(db_session, stop=confirmed_stop, company=company)
-    insert_registration(
-        db_session,
-        stop=waiting_stop,
-        company=company,
-        status=RegistrationStatus.WAITLISTED,
-        waitlist_position=1,
+    create_registration(db_session, confirmed_stop, company, status="confirmed")
+    create_registration(
+        db_session, waiting_stop, company, status=RegistrationStatus.WAITLISTED, waitlist_position=1
     )
-    sign_in_as(client, create_link_user(db_session, role="company", company_id=company.id))
+    sign_in_as(client, create_user(db_session, role="company", company_id=company.id))
     db_session.commit()
 
     html = client.get("/my").text

@@ -9,10 +9,10 @@ from app.consuls import follow_up
 from app.consuls.models import Invitation, InvitationStatus
 from app.notifications.models import OutboxMessage
 from tests.factories import (
+    create_invitation,
     create_stop,
     create_user,
     csrf_token,
-    invite_representative,
     only_representatives_of,
     sign_in_as,
 )
@@ -37,7 +37,7 @@ def _reminders_to(db_session: Session, email: str) -> int:
 def test_reminder_goes_out_after_the_set_days_and_at_most_once_per_period(db_session: Session) -> None:
     (person,) = only_representatives_of(db_session, "US")
     stop = create_stop(db_session, countries=("US",), stop_date=date(2027, 5, 12))
-    invite_representative(db_session, stop=stop, representative=person, invited_at=INVITED_AT)
+    create_invitation(db_session, stop, person, invited_at=INVITED_AT)
     settings = Settings(invitation_reminder_days=5)
 
     _at(INVITED_AT + timedelta(days=4, hours=23))
@@ -61,14 +61,8 @@ def test_reminder_goes_out_after_the_set_days_and_at_most_once_per_period(db_ses
 def test_no_reminder_once_answered_or_after_the_stop(db_session: Session) -> None:
     answered, pending = only_representatives_of(db_session, "US", count=2)
     stop = create_stop(db_session, countries=("US",), stop_date=date(2027, 5, 12))
-    invite_representative(
-        db_session,
-        stop=stop,
-        representative=answered,
-        invited_at=INVITED_AT,
-        status=InvitationStatus.DECLINED,
-    )
-    invite_representative(db_session, stop=stop, representative=pending, invited_at=INVITED_AT)
+    create_invitation(db_session, stop, answered, invited_at=INVITED_AT, status=InvitationStatus.DECLINED)
+    create_invitation(db_session, stop, pending, invited_at=INVITED_AT)
     _at(datetime(2027, 5, 13, 9, 0, tzinfo=UTC))
     assert follow_up.send_due_reminders(db_session=db_session) == 0
     _at(datetime(2027, 4, 1, 9, 0, tzinfo=UTC))
@@ -87,7 +81,7 @@ def test_stops_within_14_days_lacking_a_confirmed_country_are_flagged(db_session
     (american,) = only_representatives_of(db_session, "US")
     soon = create_stop(db_session, countries=("US", "DE"), stop_date=date(2027, 5, 12))
     later = create_stop(db_session, countries=("US", "DE"), stop_date=date(2027, 6, 30))
-    invite_representative(db_session, stop=soon, representative=american, status=InvitationStatus.CONFIRMED)
+    create_invitation(db_session, soon, american, status=InvitationStatus.CONFIRMED)
     _at(datetime(2027, 4, 28, 9, 0, tzinfo=UTC))
     flagged = {
         item.stop.id: [c.code for c in item.countries]
@@ -105,15 +99,15 @@ def test_matrix_sorts_each_country_s_invitations_by_status(client: TestClient, d
     confirmed, opened, silent = only_representatives_of(db_session, "US", count=3)
     only_representatives_of(db_session, "DE")
     stop = create_stop(db_session, countries=("US", "DE", "FR"), stop_date=date(2027, 5, 12))
-    invite_representative(db_session, stop=stop, representative=confirmed, status=InvitationStatus.CONFIRMED)
-    invite_representative(
+    create_invitation(db_session, stop, confirmed, status=InvitationStatus.CONFIRMED)
+    create_invitation(
         db_session,
-        stop=stop,
-        representative=opened,
+        stop,
+        opened,
         status=InvitationStatus.OPENED,
         invited_at=datetime(2027, 4, 28, 9, 0, tzinfo=UTC),
     )
-    invite_representative(db_session, stop=stop, representative=silent, invited_at=INVITED_AT)
+    create_invitation(db_session, stop, silent, invited_at=INVITED_AT)
     organiser = create_user(db_session, role="organiser")
     db_session.commit()
     sign_in_as(client, organiser)
@@ -146,12 +140,8 @@ def test_matrix_is_for_organisers(client: TestClient, db_session: Session) -> No
 def test_organisers_mark_attendance_on_the_day(client: TestClient, db_session: Session) -> None:
     came, absent = only_representatives_of(db_session, "US", count=2)
     stop = create_stop(db_session, countries=("US",), stop_date=date(2027, 5, 12))
-    came_invitation = invite_representative(
-        db_session, stop=stop, representative=came, status=InvitationStatus.CONFIRMED
-    )
-    absent_invitation = invite_representative(
-        db_session, stop=stop, representative=absent, status=InvitationStatus.CONFIRMED
-    )
+    came_invitation = create_invitation(db_session, stop, came, status=InvitationStatus.CONFIRMED)
+    absent_invitation = create_invitation(db_session, stop, absent, status=InvitationStatus.CONFIRMED)
     organiser = create_user(db_session, role="organiser")
     db_session.commit()
     sign_in_as(client, organiser)

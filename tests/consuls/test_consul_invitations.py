@@ -11,11 +11,12 @@ from app.consuls.models import Invitation, InvitationStatus, Representative
 from app.notifications.models import OutboxMessage
 from app.stops.models import PublicationStatus, StopStatus
 from tests.factories import (
+    create_invitation,
     create_stop,
     create_user,
     csrf_token,
-    invite_representative,
     only_representatives_of,
+    outbox,
     sign_in_as,
 )
 
@@ -41,14 +42,6 @@ def _link_in(message: OutboxMessage) -> str:
     return match.group(0).replace("http://127.0.0.1:8000", "")
 
 
-def _outbox(db_session: Session, to: str) -> list[OutboxMessage]:
-    return list(
-        db_session.exec(
-            select(OutboxMessage).where(OutboxMessage.to_address == to).order_by(col(OutboxMessage.id))
-        )
-    )
-
-
 def test_one_action_invites_every_active_representative_of_the_prospect_countries_once(
     client: TestClient, db_session: Session
 ) -> None:
@@ -60,8 +53,8 @@ def test_one_action_invites_every_active_representative_of_the_prospect_countrie
     invitations = db_session.exec(select(Invitation).where(Invitation.stop_id == stop.id)).all()
     assert sorted(i.representative_id for i in invitations) == sorted(p.id for p in americans + germans)
     assert {i.status for i in invitations} == {InvitationStatus.INVITED}
-    english = _outbox(db_session, americans[0].email)
-    italian = _outbox(db_session, germans[0].email)
+    english = outbox(db_session, americans[0].email)
+    italian = outbox(db_session, germans[0].email)
     assert len(english) == 1 and len(italian) == 1
     assert english[0].language == "en" and english[0].subject.startswith("Invitation: Test stop")
     assert "Wednesday, 12 May 2027" in english[0].body_text
@@ -87,7 +80,7 @@ def test_opening_the_link_marks_it_opened_signs_the_consul_in_and_speaks_their_l
     (person,) = only_representatives_of(db_session, "US")
     stop = create_stop(db_session, countries=("US",), **B2B)
     _invite(client, db_session, stop.id or 0)
-    page = client.get(_link_in(_outbox(db_session, person.email)[0]))
+    page = client.get(_link_in(outbox(db_session, person.email)[0]))
     assert page.status_code == 200
     assert "Confirm your attendance" in page.text and "14:20" in page.text and "15:00" in page.text
     assert client.cookies.get("roadshow_lang") == "en"
@@ -103,7 +96,7 @@ def test_opening_the_link_marks_it_opened_signs_the_consul_in_and_speaks_their_l
 def test_a_visitor_who_chose_a_language_keeps_it(client: TestClient, db_session: Session) -> None:
     (person,) = only_representatives_of(db_session, "US")
     stop = create_stop(db_session, countries=("US",))
-    invitation = invite_representative(db_session, stop=stop, representative=person)
+    invitation = create_invitation(db_session, stop, person)
     db_session.commit()
     client.cookies.set("roadshow_lang", "it")
     page = client.get(
@@ -117,7 +110,7 @@ def test_a_forged_link_is_not_found_and_a_link_after_the_stop_has_expired(
 ) -> None:
     (person,) = only_representatives_of(db_session, "US")
     stop = create_stop(db_session, countries=("US",), stop_date=date(2027, 5, 12))
-    invitation = invite_representative(db_session, stop=stop, representative=person)
+    invitation = create_invitation(db_session, stop, person)
     db_session.commit()
     token = links.invitation_token(invitation, person, client.app.state.settings)  # type: ignore[attr-defined]
     assert client.get(f"/consul/invitations/{token}x").status_code == 404
@@ -129,7 +122,7 @@ def test_a_forged_link_is_not_found_and_a_link_after_the_stop_has_expired(
 def _answer(client: TestClient, db_session: Session, *, language: str = "en", **stop_values: object):  # type: ignore[no-untyped-def]
     (person,) = only_representatives_of(db_session, "US", preferred_language=language)
     stop = create_stop(db_session, countries=("US",), **{**B2B, **stop_values})
-    invitation = invite_representative(db_session, stop=stop, representative=person)
+    invitation = create_invitation(db_session, stop, person)
     db_session.commit()
     token = links.invitation_token(invitation, person, client.app.state.settings)  # type: ignore[attr-defined]
     client.get(f"/consul/invitations/{token}")
@@ -226,7 +219,7 @@ def test_consul_names_a_delegate_who_gets_their_own_link(client: TestClient, db_
     assert delegate.delegated_by_id == person.id and delegate.consulate_id == person.consulate_id
     theirs = db_session.get(Invitation, invitation.delegate_invitation_id)
     assert theirs is not None and theirs.representative_id == delegate.id and theirs.stop_id == stop.id
-    (email,) = _outbox(db_session, "laura.bianchi@consulate.example.org")
+    (email,) = outbox(db_session, "laura.bianchi@consulate.example.org")
     assert email.language == "it" and f"{person.name} ti ha indicato" in email.body_text
     client.cookies.clear()
     page = client.get(_link_in(email))

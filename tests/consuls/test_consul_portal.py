@@ -5,16 +5,20 @@ from icalendar import Calendar
 from sqlmodel import Session
 
 from app.accounts.models import Role
-from app.agenda.models import AgendaItem, AgendaItemKind, AgendaSpeaker
-from app.companies.models import Company, Registration, RegistrationStatus
+from app.agenda.models import AgendaItemKind
 from app.consuls import links
-from app.consuls.models import InvitationStatus
-from app.matching.models import Meeting, MeetingRequest
-from app.stops.models import PublicationStatus, StopStatus
+from app.consuls.models import Invitation, InvitationStatus
+from app.stops.models import PublicationStatus, Stop, StopStatus
 from tests.factories import (
+    create_agenda_item,
+    create_agenda_speaker,
+    create_company,
+    create_invitation,
+    create_meeting,
+    create_meeting_request,
+    create_registration,
     create_stop,
     create_user,
-    invite_representative,
     only_representatives_of,
     sign_in_as,
 )
@@ -30,18 +34,14 @@ def _consul(client: TestClient, db_session: Session, person) -> None:  # type: i
     sign_in_as(client, user)
 
 
-def _meeting(db_session: Session, stop, invitation, company_name: str, slot: int, table: int) -> None:  # type: ignore[no-untyped-def]
-    company = Company(name=company_name, vat_number=f"{slot:011d}", contact_email=f"c{slot}@example.org")
-    db_session.add(company)
-    db_session.flush()
-    registration = Registration(stop_id=stop.id, company_id=company.id, status=RegistrationStatus.CONFIRMED)
-    db_session.add(registration)
-    db_session.flush()
-    request = MeetingRequest(stop_id=stop.id, registration_id=registration.id, invitation_id=invitation.id)  # type: ignore[arg-type]
-    db_session.add(request)
-    db_session.flush()
-    db_session.add(Meeting(stop_id=stop.id, request_id=request.id, slot_index=slot, table_number=table))  # type: ignore[arg-type]
-    db_session.flush()
+def _meeting(
+    db_session: Session, stop: Stop, invitation: Invitation, company: str, slot: int, table: int
+) -> None:
+    registration = create_registration(
+        db_session, stop, create_company(db_session, name=company), status="confirmed"
+    )
+    request = create_meeting_request(db_session, registration, invitation, status="pending")
+    create_meeting(db_session, request, slot_index=slot, table_number=table)
 
 
 def test_consul_home_lists_upcoming_stops_of_their_country_with_their_status(
@@ -59,7 +59,7 @@ def test_consul_home_lists_upcoming_stops_of_their_country_with_their_status(
         status=StopStatus.DRAFT,
     )
     create_stop(db_session, countries=("CN",), stop_date=date(2027, 4, 6), title_en="Other country stop")
-    invite_representative(db_session, stop=invited, representative=person, status=InvitationStatus.CONFIRMED)
+    create_invitation(db_session, invited, person, status=InvitationStatus.CONFIRMED)
     _consul(client, db_session, person)
     page = client.get("/consul", headers={"Accept-Language": "en"})
     assert page.status_code == 200
@@ -84,21 +84,17 @@ def test_agenda_shows_presentation_and_meetings_only_once_the_schedule_is_publis
 ) -> None:
     (person,) = only_representatives_of(db_session, "US")
     stop = create_stop(db_session, countries=("US",), **B2B)
-    invitation = invite_representative(
-        db_session, stop=stop, representative=person, status=InvitationStatus.CONFIRMED
-    )
-    item = AgendaItem(
-        stop_id=stop.id,
+    invitation = create_invitation(db_session, stop, person, status=InvitationStatus.CONFIRMED)
+    item = create_agenda_item(
+        db_session,
+        stop,
         kind=AgendaItemKind.COUNTRY_PRESENTATION,
-        starts_at=time(10, 0),
         ends_at=time(10, 20),
         title_it="Il mercato USA",
         title_en="The US market",
         room="Sala Verde",
-    )  # type: ignore[arg-type]
-    db_session.add(item)
-    db_session.flush()
-    db_session.add(AgendaSpeaker(item_id=item.id, representative_id=person.id))  # type: ignore[arg-type]
+    )
+    create_agenda_speaker(db_session, item, representative_id=person.id)
     _meeting(db_session, stop, invitation, "Aerotecnica Srl", slot=1, table=3)
     _meeting(db_session, stop, invitation, "Compositi Spa", slot=4, table=3)
     _consul(client, db_session, person)
@@ -133,10 +129,8 @@ def test_calendar_feed_lists_confirmed_stops_and_published_meetings_with_a_signe
         **B2B,
     )
     declined = create_stop(db_session, countries=("US",), title_en="Declined stop")
-    invitation = invite_representative(
-        db_session, stop=confirmed, representative=person, status=InvitationStatus.CONFIRMED
-    )
-    invite_representative(db_session, stop=declined, representative=person, status=InvitationStatus.DECLINED)
+    invitation = create_invitation(db_session, confirmed, person, status=InvitationStatus.CONFIRMED)
+    create_invitation(db_session, declined, person, status=InvitationStatus.DECLINED)
     _meeting(db_session, confirmed, invitation, "Aerotecnica Srl", slot=0, table=2)
     db_session.commit()
     token = links.feed_token(person, client.app.state.settings)  # type: ignore[attr-defined]

@@ -13,10 +13,10 @@ from app.notifications.models import OutboxMessage
 from app.stops.models import Stop
 from app.web import SESSION_COOKIE
 from tests.factories import (
+    create_invitation,
     create_stop,
     create_user,
     csrf_token,
-    invite_representative,
     only_representatives_of,
     sign_in_as,
 )
@@ -28,7 +28,7 @@ WITHDRAWN_IT = "Questo link è stato ritirato dagli organizzatori"
 def _invited(client: TestClient, db_session: Session) -> tuple[Representative, Stop, Invitation]:
     (person,) = only_representatives_of(db_session, "US")
     stop = create_stop(db_session, countries=("US",))
-    invitation = invite_representative(db_session, stop=stop, representative=person)
+    invitation = create_invitation(db_session, stop, person)
     db_session.commit()
     return person, stop, invitation
 

@@ -24,12 +24,9 @@ from app.matching.models import MeetingRequest
 from app.notifications.models import OutboxMessage
 from app.stops.models import PublicationStatus, Stop, StopStatus
 from tests.factories import (
-    b2b_company_user,
-    b2b_consul_user,
-    b2b_invitation,
-    b2b_registration,
-    create_company,
     create_consulate,
+    create_invitation,
+    create_registration,
     create_stop,
     create_user,
     csrf_token,
@@ -132,8 +129,8 @@ def public_registration(client: TestClient, db_session: Session) -> Case:
 
 def company_profile(client: TestClient, db_session: Session) -> Case:
     stop = create_stop(db_session)
-    registration = b2b_registration(db_session, stop, company=create_company(db_session))
-    sign_in_as(client, b2b_company_user(db_session, registration))
+    registration = create_registration(db_session, stop, status="confirmed")
+    sign_in_as(client, create_user(db_session, role="company", company_id=registration.company_id))
     form = Form(page="/my/company", action="/my/company", hostile=["name", "contact_name", "contact_role"])
     organiser = create_user(db_session, role="organiser")
 
@@ -196,7 +193,7 @@ def stop_edit(client: TestClient, db_session: Session) -> Case:
 
 def _invitation_page(client: TestClient, db_session: Session) -> tuple[Stop, Invitation, str]:
     stop = create_stop(db_session, b2b_first_slot=time(14, 0), b2b_slot_count=4, b2b_tables=4)
-    invitation = b2b_invitation(db_session, stop, status="invited")
+    invitation = create_invitation(db_session, stop, status="invited")
     settings = client.app.state.settings  # type: ignore[attr-defined]
     person = db_session.get(Representative, invitation.representative_id)
     assert person is not None
@@ -306,7 +303,7 @@ AGENDA_TEXT = [
 def agenda_item_form(client: TestClient, db_session: Session) -> Case:
     sign_in_as(client, create_user(db_session, role="organiser"))
     stop = create_stop(db_session, agenda_status=PublicationStatus.PUBLISHED)
-    registration = b2b_registration(db_session, stop)
+    registration = create_registration(db_session, stop, status="confirmed")
     path = f"/manage/stops/{stop.id}/agenda"
     form = Form(
         page=path,
@@ -314,7 +311,7 @@ def agenda_item_form(client: TestClient, db_session: Session) -> Case:
         hostile=AGENDA_TEXT,
         values={"kind": "keynote", "starts_at": "10:00", "ends_at": "10:30"},
     )
-    company_user = b2b_company_user(db_session, registration)
+    company_user = create_user(db_session, role="company", company_id=registration.company_id)
 
     def shown_on() -> list[str]:
         html = client.get(f"/stops/{stop.id}").text
@@ -333,9 +330,9 @@ def agenda_item_form(client: TestClient, db_session: Session) -> Case:
 
 def meeting_request_goal(client: TestClient, db_session: Session) -> Case:
     stop = create_stop(db_session, b2b_first_slot=time(14, 0), b2b_slot_count=4, b2b_tables=4)
-    registration = b2b_registration(db_session, stop)
-    invitation = b2b_invitation(db_session, stop, country="US")
-    sign_in_as(client, b2b_company_user(db_session, registration))
+    registration = create_registration(db_session, stop, status="confirmed")
+    invitation = create_invitation(db_session, stop, country="US", status="confirmed")
+    sign_in_as(client, create_user(db_session, role="company", company_id=registration.company_id))
     path = f"/my/stops/{stop.id}/meetings"
     form = Form(
         page=path,
@@ -343,7 +340,7 @@ def meeting_request_goal(client: TestClient, db_session: Session) -> Case:
         hostile=["goal"],
         values={"invitation_id": str(invitation.id), "priority": "high"},
     )
-    consul = b2b_consul_user(db_session, invitation)
+    consul = create_user(db_session, role="consul", representative_id=invitation.representative_id)
 
     def shown_on() -> list[str]:
         html = client.get(path).text

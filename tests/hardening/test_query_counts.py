@@ -18,16 +18,15 @@ from sqlmodel import Session
 from app import clock
 from app.accounts.models import User
 from app.companies.models import RegistrationStatus
-from app.matching.models import Meeting
 from app.stops.models import PublicationStatus, Stop
 from tests.factories import (
-    agenda_company,
-    agenda_invitation,
-    agenda_item,
-    agenda_registration,
-    agenda_representative,
-    b2b_invitation,
-    b2b_request,
+    create_agenda_item,
+    create_company,
+    create_invitation,
+    create_meeting,
+    create_meeting_request,
+    create_registration,
+    create_representative,
     create_stop,
     create_user,
     sign_in_as,
@@ -61,26 +60,25 @@ class Roadshow:
                 capacity=1,
                 agenda_status=PublicationStatus.PUBLISHED,
             )
-            agenda_registration(db_session, stop, self.company)
-            agenda_registration(db_session, stop, status=RegistrationStatus.WAITLISTED, waitlist_position=1)
-            agenda_invitation(db_session, stop, self.representative)
-            b2b_invitation(db_session, stop, country="DE", status="invited")
-            agenda_item(db_session, stop, room=f"Sala {self.stops}")
+            create_registration(db_session, stop, self.company, status="confirmed", attendees=("Anna Rossi",))
+            create_registration(
+                db_session,
+                stop,
+                status=RegistrationStatus.WAITLISTED,
+                attendees=("Anna Rossi",),
+                waitlist_position=1,
+            )
+            create_invitation(db_session, stop, self.representative, status="confirmed")
+            create_invitation(db_session, stop, country="DE", status="invited")
+            create_agenda_item(db_session, stop, room=f"Sala {self.stops}")
 
-            registration = agenda_registration(
-                db_session, self.stop, attendees=("Anna Rossi", "Luca Bianchi")
+            registration = create_registration(
+                db_session, self.stop, status="confirmed", attendees=("Anna Rossi", "Luca Bianchi")
             )
-            invitation = b2b_invitation(db_session, self.stop, country="FR")
-            request = b2b_request(db_session, registration, invitation, priority="high")
-            db_session.add(
-                Meeting(
-                    stop_id=self.stop.id,  # type: ignore[arg-type]
-                    request_id=request.id,  # type: ignore[arg-type]
-                    slot_index=self.stops % 8,
-                    table_number=self.stops // 8 + 1,
-                )
-            )
-            agenda_item(
+            invitation = create_invitation(db_session, self.stop, country="FR", status="confirmed")
+            request = create_meeting_request(db_session, registration, invitation, priority="high")
+            create_meeting(db_session, request, slot_index=self.stops % 8, table_number=self.stops // 8 + 1)
+            create_agenda_item(
                 db_session,
                 self.stop,
                 starts_at=time(9, 0),
@@ -88,7 +86,9 @@ class Roadshow:
                 room=f"Sala {self.stops}",
                 title_en=f"Talk {self.stops}",
             )
-            waiting = agenda_registration(db_session, self.stop, status=RegistrationStatus.WAITLISTED)
+            waiting = create_registration(
+                db_session, self.stop, status=RegistrationStatus.WAITLISTED, attendees=("Anna Rossi",)
+            )
             waiting.waitlist_position = self.stops
         db_session.flush()
 
@@ -107,10 +107,10 @@ def roadshow(db_session: Session) -> Roadshow:
         agenda_status=PublicationStatus.PUBLISHED,
         schedule_status=PublicationStatus.PUBLISHED,
     )
-    company = agenda_company(db_session)
-    representative = agenda_representative(db_session, country="US")
-    agenda_registration(db_session, stop, company)
-    agenda_invitation(db_session, stop, representative)
+    company = create_company(db_session)
+    representative = create_representative(db_session, country="US")
+    create_registration(db_session, stop, company, status="confirmed", attendees=("Anna Rossi",))
+    create_invitation(db_session, stop, representative, status="confirmed")
     company_user = create_user(db_session, role="company", password=None, company_id=company.id)
     consul_user = create_user(db_session, role="consul", password=None, representative_id=representative.id)
     organiser = create_user(db_session, role="organiser")

@@ -13,10 +13,9 @@ from app.manage import dashboard
 from app.stops.models import PublicationStatus, StopStatus
 from tests.factories import (
     create_invitation,
+    create_registration,
     create_stop,
     create_user,
-    insert_company,
-    insert_registration,
     sign_in_as,
 )
 
@@ -44,11 +43,10 @@ def count_queries(db_session: Session) -> int:
 
 def busy_stop(db_session: Session, day: date) -> None:
     stop = create_stop(db_session, stop_date=day, capacity=1)
-    insert_registration(db_session, stop=stop, company=insert_company(db_session))
-    insert_registration(
+    create_registration(db_session, stop, status="confirmed")
+    create_registration(
         db_session,
-        stop=stop,
-        company=insert_company(db_session),
+        stop,
         status=RegistrationStatus.WAITLISTED,
         waitlist_position=1,
     )
@@ -68,7 +66,7 @@ def test_rows_show_fill_rate_waiting_list_and_consuls_per_country(db_session: Se
     at_now()
     stop = create_stop(db_session, stop_date=date(2027, 3, 3), capacity=4, countries=("US", "DE"))
     for status in (RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING, RegistrationStatus.CANCELLED):
-        insert_registration(db_session, stop=stop, company=insert_company(db_session), status=status)
+        create_registration(db_session, stop, status=status)
     create_invitation(db_session, stop=stop, country="US", status=InvitationStatus.CONFIRMED)
     create_invitation(db_session, stop=stop, country="DE", status=InvitationStatus.INVITED)
     create_stop(db_session, stop_date=date(2026, 10, 1))  # past: not shown
@@ -92,11 +90,10 @@ def test_attention_lists_each_kind_of_problem_with_where_to_fix_it(
         title_it="Apre presto",
     )
     full = create_stop(db_session, stop_date=date(2027, 2, 9), capacity=1, title_it="Piena")
-    insert_registration(db_session, stop=full, company=insert_company(db_session))
-    insert_registration(
+    create_registration(db_session, full, status="confirmed")
+    create_registration(
         db_session,
-        stop=full,
-        company=insert_company(db_session),
+        full,
         status=RegistrationStatus.WAITLISTED,
         waitlist_position=1,
     )

@@ -11,7 +11,7 @@ from app.matching.models import Meeting
 from app.notifications.models import OutboxMessage
 from app.stops.models import PublicationStatus
 from tests.contract import assert_schedule_valid
-from tests.factories import b2b_company_user, b2b_consul_user, b2b_request, create_user, sign_in_as
+from tests.factories import create_meeting_request, create_user, sign_in_as
 from tests.matching.b2b_helpers import B2BStop, b2b_stop, in_english, post_form
 
 pytestmark = pytest.mark.usefixtures(in_english.__name__)
@@ -35,10 +35,10 @@ def _refused(action) -> str:  # type: ignore[no-untyped-def]
 def test_moves_that_break_a_rule_are_refused_naming_the_rule(db_session: Session) -> None:
     b2b = b2b_stop(db_session)
     first, second = b2b.registrations[0], b2b.registrations[1]
-    first_us = b2b_request(db_session, first, b2b.us)
-    first_de = b2b_request(db_session, first, b2b.de)
-    second_us = b2b_request(db_session, second, b2b.us)
-    second_de = b2b_request(db_session, second, b2b.de)
+    first_us = create_meeting_request(db_session, first, b2b.us)
+    first_de = create_meeting_request(db_session, first, b2b.de)
+    second_us = create_meeting_request(db_session, second, b2b.us)
+    second_de = create_meeting_request(db_session, second, b2b.de)
     moving = _meeting(db_session, b2b, first_us, 0, 1)
     _meeting(db_session, b2b, first_de, 1, 2)
     _meeting(db_session, b2b, second_de, 2, 2)
@@ -55,11 +55,11 @@ def test_moves_that_break_a_rule_are_refused_naming_the_rule(db_session: Session
     assert move("15:00", "1").startswith("Rule “nobody twice in a slot”: Consul")
     assert move("14:40", "2") == "Rule “table free”: table 2 is taken at 14:40."
     assert "so Consul" in move("14:40", "3") and "keeps table 1 all day" in move("14:40", "3")
-    third = b2b_request(db_session, b2b.registrations[2], b2b.us)
+    third = create_meeting_request(db_session, b2b.registrations[2], b2b.us)
     assert "Rule “maximum meetings”" in _refused(
         lambda: placement.place(b2b.stop, str(third.id), slot="14:20", table="1", db_session=db_session)
     )
-    de_request = b2b_request(db_session, b2b.registrations[2], b2b.de)
+    de_request = create_meeting_request(db_session, b2b.registrations[2], b2b.de)
     assert "Rule “both present”" in _refused(
         lambda: placement.place(b2b.stop, str(de_request.id), slot="14:00", table="2", db_session=db_session)
     )
@@ -71,7 +71,7 @@ def test_moves_that_break_a_rule_are_refused_naming_the_rule(db_session: Session
 def test_locked_meeting_must_be_unlocked_before_moving(db_session: Session) -> None:
     b2b = b2b_stop(db_session)
     meeting = _meeting(
-        db_session, b2b, b2b_request(db_session, b2b.registrations[0], b2b.us), 0, 1, locked=True
+        db_session, b2b, create_meeting_request(db_session, b2b.registrations[0], b2b.us), 0, 1, locked=True
     )
     assert "locked" in _refused(
         lambda: placement.move(b2b.stop, meeting.id, slot="14:20", table="1", db_session=db_session)
@@ -84,14 +84,14 @@ def test_locked_meeting_must_be_unlocked_before_moving(db_session: Session) -> N
 def test_taking_out_a_meeting_reseats_representatives_when_tables_now_suffice(db_session: Session) -> None:
     b2b = b2b_stop(db_session, b2b_tables=2)
     extra = b2b.registrations[2]
-    from tests.factories import b2b_invitation
+    from tests.factories import create_invitation
 
-    fr = b2b_invitation(db_session, b2b.stop, country="FR")
+    fr = create_invitation(db_session, b2b.stop, country="FR", status="confirmed")
     # Three representatives for two tables: the US consul had to change tables.
-    _meeting(db_session, b2b, b2b_request(db_session, b2b.registrations[0], b2b.us), 0, 1)
-    _meeting(db_session, b2b, b2b_request(db_session, b2b.registrations[1], b2b.us), 1, 2)
-    _meeting(db_session, b2b, b2b_request(db_session, extra, b2b.de), 0, 2)
-    gone = _meeting(db_session, b2b, b2b_request(db_session, extra, fr), 1, 1)
+    _meeting(db_session, b2b, create_meeting_request(db_session, b2b.registrations[0], b2b.us), 0, 1)
+    _meeting(db_session, b2b, create_meeting_request(db_session, b2b.registrations[1], b2b.us), 1, 2)
+    _meeting(db_session, b2b, create_meeting_request(db_session, extra, b2b.de), 0, 2)
+    gone = _meeting(db_session, b2b, create_meeting_request(db_session, extra, fr), 1, 1)
     placement.unschedule(b2b.stop, gone.id, db_session=db_session)
     assert_schedule_valid(*scheduling.export(b2b.stop, db_session=db_session))
 
@@ -99,8 +99,8 @@ def test_taking_out_a_meeting_reseats_representatives_when_tables_now_suffice(db
 def test_publishing_emails_each_participant_once_in_their_language(db_session: Session) -> None:
     b2b = b2b_stop(db_session)
     for registration in b2b.registrations[:2]:
-        b2b_request(db_session, registration, b2b.us)
-    b2b_request(db_session, b2b.registrations[0], b2b.de)
+        create_meeting_request(db_session, registration, b2b.us)
+    create_meeting_request(db_session, b2b.registrations[0], b2b.de)
     scheduling.run(b2b.stop, time_limit=5, user_id=None, db_session=db_session)
     before = len(db_session.exec(select(OutboxMessage)).all())
     queued = publishing.publish(b2b.stop, base_url="https://roadshow.example", db_session=db_session)
@@ -126,11 +126,11 @@ def test_published_meetings_show_on_the_company_and_consul_pages_and_feeds(
     client: TestClient, db_session: Session
 ) -> None:
     b2b = b2b_stop(db_session)
-    mine = b2b_request(db_session, b2b.registrations[0], b2b.us)
+    mine = create_meeting_request(db_session, b2b.registrations[0], b2b.us)
     _meeting(db_session, b2b, mine, 2, 1)
-    _meeting(db_session, b2b, b2b_request(db_session, b2b.registrations[1], b2b.us), 0, 1)
-    company = b2b_company_user(db_session, b2b.registrations[0])
-    consul = b2b_consul_user(db_session, b2b.us)
+    _meeting(db_session, b2b, create_meeting_request(db_session, b2b.registrations[1], b2b.us), 0, 1)
+    company = create_user(db_session, role="company", company_id=b2b.registrations[0].company_id)
+    consul = create_user(db_session, role="consul", representative_id=b2b.us.representative_id)
     db_session.commit()
     sign_in_as(client, company)
     assert "14:40" not in client.get(f"/my/stops/{b2b.stop.id}/meetings").text  # still a draft
@@ -155,8 +155,8 @@ def test_organiser_moves_places_and_publishes_through_the_page(
     client: TestClient, db_session: Session
 ) -> None:
     b2b = b2b_stop(db_session)
-    request = b2b_request(db_session, b2b.registrations[0], b2b.us)
-    later = b2b_request(db_session, b2b.registrations[1], b2b.us)
+    request = create_meeting_request(db_session, b2b.registrations[0], b2b.us)
+    later = create_meeting_request(db_session, b2b.registrations[1], b2b.us)
     meeting = _meeting(db_session, b2b, request, 0, 1)
     b2b.stop.schedule_status = PublicationStatus.DRAFT
     organiser = create_user(db_session)

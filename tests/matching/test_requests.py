@@ -9,11 +9,12 @@ from app.matching import requests
 from app.matching.models import Meeting, MeetingRequest, RequestStatus
 from app.stops.models import PublicationStatus
 from tests.factories import (
-    b2b_company_user,
-    b2b_consul_user,
-    b2b_invitation,
-    b2b_registration,
-    b2b_request,
+    create_invitation,
+    create_meeting,
+    create_meeting_request,
+    create_registration,
+    create_representative,
+    create_user,
     sign_in_as,
 )
 from tests.matching.b2b_helpers import b2b_stop, in_english, post_form
@@ -47,7 +48,7 @@ def test_company_request_waits_for_the_representative_unless_the_stop_accepts_at
 
 def test_quota_counts_open_requests_and_a_declined_one_frees_its_place(db_session: Session) -> None:
     b2b = b2b_stop(db_session, meeting_request_quota=2)
-    extra = b2b_invitation(db_session, b2b.stop, country="DE")
+    extra = create_invitation(db_session, b2b.stop, country="DE", status="confirmed")
     registration = b2b.registrations[0]
     first = _ask(db_session, b2b, registration, b2b.us)
     _ask(db_session, b2b, registration, b2b.de)
@@ -70,7 +71,7 @@ def test_duplicate_request_is_a_conflict(db_session: Session) -> None:
 
 def test_country_without_a_confirmed_representative_and_bad_fields_are_named(db_session: Session) -> None:
     b2b = b2b_stop(db_session)
-    invited_only = b2b_invitation(db_session, b2b.stop, country="FR", status="invited")
+    invited_only = create_invitation(db_session, b2b.stop, country="FR", status="invited")
     with pytest.raises(InvalidInput) as invalid:
         _ask(db_session, b2b, b2b.registrations[0], invited_only, priority="urgent", goal=" ")
     assert set(invalid.value.errors) == {"invitation_id", "priority", "goal"}
@@ -89,9 +90,8 @@ def test_company_cannot_change_requests_once_the_schedule_is_published(db_sessio
 
 def test_declining_an_accepted_request_takes_its_meeting_out(db_session: Session) -> None:
     b2b = b2b_stop(db_session)
-    request = b2b_request(db_session, b2b.registrations[0], b2b.us)
-    db_session.add(Meeting(stop_id=b2b.stop.id, request_id=request.id, slot_index=0, table_number=1))
-    db_session.flush()
+    request = create_meeting_request(db_session, b2b.registrations[0], b2b.us)
+    create_meeting(db_session, request)
     requests.answer(b2b.stop, b2b.us, request.id, accept=False, db_session=db_session)
     assert request.status == RequestStatus.DECLINED
     assert db_session.exec(select(Meeting).where(Meeting.request_id == request.id)).first() is None
@@ -101,8 +101,13 @@ def test_company_page_lists_only_its_confirmed_representatives_and_sends_a_reque
     client: TestClient, db_session: Session
 ) -> None:
     b2b = b2b_stop(db_session)
-    b2b_invitation(db_session, b2b.stop, country="FR", status="declined", name="Nobody Declined")
-    user = b2b_company_user(db_session, b2b.registrations[0])
+    create_invitation(
+        db_session,
+        b2b.stop,
+        create_representative(db_session, country="FR", name="Nobody Declined"),
+        status="declined",
+    )
+    user = create_user(db_session, role="company", company_id=b2b.registrations[0].company_id)
     db_session.commit()
     sign_in_as(client, user)
     page = client.get(f"/my/stops/{b2b.stop.id}/meetings", headers=ENGLISH)
@@ -119,7 +124,7 @@ def test_company_page_lists_only_its_confirmed_representatives_and_sends_a_reque
 
 def test_company_page_shows_field_errors_next_to_the_fields(client: TestClient, db_session: Session) -> None:
     b2b = b2b_stop(db_session)
-    user = b2b_company_user(db_session, b2b.registrations[0])
+    user = create_user(db_session, role="company", company_id=b2b.registrations[0].company_id)
     db_session.commit()
     sign_in_as(client, user)
     client.cookies.set("roadshow_lang", "en")
@@ -134,10 +139,10 @@ def test_company_cannot_see_or_withdraw_another_companys_requests(
 ) -> None:
     b2b = b2b_stop(db_session)
     mine, theirs = b2b.registrations[0], b2b.registrations[1]
-    other_request = b2b_request(db_session, theirs, b2b.us, status="pending")
+    other_request = create_meeting_request(db_session, theirs, b2b.us, status="pending")
     other_request.goal = "Secret plans of the other company"
-    outsider = b2b_registration(db_session, b2b.stop, status="waitlisted")
-    user = b2b_company_user(db_session, mine)
+    outsider = create_registration(db_session, b2b.stop, status="waitlisted")
+    user = create_user(db_session, role="company", company_id=mine.company_id)
     db_session.commit()
     sign_in_as(client, user)
     page = client.get(f"/my/stops/{b2b.stop.id}/meetings")
@@ -145,15 +150,15 @@ def test_company_cannot_see_or_withdraw_another_companys_requests(
     withdraw = post_form(client, f"/my/stops/{b2b.stop.id}/meetings/{other_request.id}/withdraw")
     assert withdraw.status_code == 404
     assert db_session.get(MeetingRequest, other_request.id) is not None
-    sign_in_as(client, b2b_company_user(db_session, outsider))
+    sign_in_as(client, create_user(db_session, role="company", company_id=outsider.company_id))
     db_session.commit()
     assert client.get(f"/my/stops/{b2b.stop.id}/meetings").status_code == 403
 
 
 def test_consul_sees_the_company_profile_and_accepts(client: TestClient, db_session: Session) -> None:
     b2b = b2b_stop(db_session)
-    request = b2b_request(db_session, b2b.registrations[0], b2b.us, status="pending")
-    user = b2b_consul_user(db_session, b2b.us)
+    request = create_meeting_request(db_session, b2b.registrations[0], b2b.us, status="pending")
+    user = create_user(db_session, role="consul", representative_id=b2b.us.representative_id)
     db_session.commit()
     sign_in_as(client, user)
     client.cookies.set("roadshow_lang", "en")
@@ -172,8 +177,8 @@ def test_consul_sees_the_company_profile_and_accepts(client: TestClient, db_sess
 
 def test_consul_only_answers_requests_addressed_to_them(client: TestClient, db_session: Session) -> None:
     b2b = b2b_stop(db_session)
-    to_germany = b2b_request(db_session, b2b.registrations[0], b2b.de, status="pending")
-    user = b2b_consul_user(db_session, b2b.us)
+    to_germany = create_meeting_request(db_session, b2b.registrations[0], b2b.de, status="pending")
+    user = create_user(db_session, role="consul", representative_id=b2b.us.representative_id)
     db_session.commit()
     sign_in_as(client, user)
     answer = post_form(
@@ -182,7 +187,7 @@ def test_consul_only_answers_requests_addressed_to_them(client: TestClient, db_s
     assert answer.status_code == 404
     db_session.refresh(to_germany)
     assert to_germany.status == RequestStatus.PENDING
-    company = b2b_company_user(db_session, b2b.registrations[1])
+    company = create_user(db_session, role="company", company_id=b2b.registrations[1].company_id)
     db_session.commit()
     sign_in_as(client, company)
     assert client.get(f"/consul/stops/{b2b.stop.id}/requests").status_code == 403
@@ -221,7 +226,7 @@ def test_organiser_adds_and_removes_requests(client: TestClient, db_session: Ses
 
 def test_forbidden_for_other_roles(client: TestClient, db_session: Session) -> None:
     b2b = b2b_stop(db_session)
-    user = b2b_company_user(db_session, b2b.registrations[0])
+    user = create_user(db_session, role="company", company_id=b2b.registrations[0].company_id)
     db_session.commit()
     assert client.get(f"/manage/stops/{b2b.stop.id}/meetings", follow_redirects=False).status_code == 303
     sign_in_as(client, user)

@@ -14,7 +14,13 @@ from app.matching.models import Meeting, ScheduleRun
 from app.stops.models import PublicationStatus
 from app.stops.slots import slot_labels
 from tests.contract import assert_schedule_valid
-from tests.factories import b2b_invitation, b2b_registration, b2b_request, create_user, sign_in_as
+from tests.factories import (
+    create_invitation,
+    create_meeting_request,
+    create_registration,
+    create_user,
+    sign_in_as,
+)
 from tests.matching.b2b_helpers import B2BStop, b2b_stop, in_english, post_form
 
 pytestmark = pytest.mark.usefixtures(in_english.__name__)
@@ -26,10 +32,12 @@ def _busy_stop(db_session: Session) -> B2BStop:
     b2b.de.available_slots = [0, 2, 3]
     b2b.de.max_meetings = 2
     for n, registration in enumerate(b2b.registrations):
-        b2b_request(db_session, registration, b2b.us, priority=("high", "medium", "low")[n % 3])
+        create_meeting_request(db_session, registration, b2b.us, priority=("high", "medium", "low")[n % 3])
         if n < 4:
-            b2b_request(db_session, registration, b2b.de, priority="high")
-    b2b_request(db_session, b2b_registration(db_session, b2b.stop), b2b.us, status="pending")
+            create_meeting_request(db_session, registration, b2b.de, priority="high")
+    create_meeting_request(
+        db_session, create_registration(db_session, b2b.stop, status="confirmed"), b2b.us, status="pending"
+    )
     return b2b
 
 
@@ -98,8 +106,8 @@ def test_rerun_after_publication_keeps_every_published_meeting(db_session: Sessi
         for m in db_session.exec(select(Meeting).where(Meeting.stop_id == b2b.stop.id))
     }
     b2b.stop.schedule_status = PublicationStatus.PUBLISHED
-    late = b2b_registration(db_session, b2b.stop)
-    b2b_request(db_session, late, b2b.us, priority="high")
+    late = create_registration(db_session, b2b.stop, status="confirmed")
+    create_meeting_request(db_session, late, b2b.us, priority="high")
     _run(db_session, b2b)
     now = {
         (m.request_id, m.slot_index)
@@ -113,7 +121,10 @@ def test_rerun_after_publication_keeps_every_published_meeting(db_session: Sessi
 def test_locked_meetings_that_clash_are_explained_by_name(db_session: Session) -> None:
     b2b = b2b_stop(db_session)
     company = b2b.registrations[0]
-    one, two = b2b_request(db_session, company, b2b.us), b2b_request(db_session, company, b2b.de)
+    one, two = (
+        create_meeting_request(db_session, company, b2b.us),
+        create_meeting_request(db_session, company, b2b.de),
+    )
     db_session.add(Meeting(stop_id=b2b.stop.id, request_id=one.id, slot_index=1, table_number=1, locked=True))
     db_session.add(Meeting(stop_id=b2b.stop.id, request_id=two.id, slot_index=1, table_number=2, locked=True))
     db_session.flush()
@@ -170,7 +181,7 @@ def test_organiser_page_shows_the_grid_the_bound_and_the_requests_left_out(
 def test_block_form_errors_show_next_to_the_fields(client: TestClient, db_session: Session) -> None:
     b2b = b2b_stop(db_session)
     organiser = create_user(db_session)
-    b2b_invitation(db_session, b2b.stop, country="FR")
+    create_invitation(db_session, b2b.stop, country="FR", status="confirmed")
     db_session.commit()
     sign_in_as(client, organiser)
     client.cookies.set("roadshow_lang", "en")

@@ -3,7 +3,7 @@ from sqlmodel import Session
 
 from app.notifications.models import OutboxStatus
 from app.notifications.service import queue_email
-from tests.factories import create_link_user, create_user, sign_in_as
+from tests.factories import create_user, sign_in_as
 
 
 def test_organisers_read_queued_emails_and_follow_their_links(
@@ -37,5 +37,5 @@ def test_outbox_filters_by_status_and_refuses_unknown_ones(client: TestClient, d
 
 
 def test_companies_cannot_read_the_outbox(client: TestClient, db_session: Session) -> None:
-    sign_in_as(client, create_link_user(db_session, role="company"))
+    sign_in_as(client, create_user(db_session, role="company"))
     assert client.get("/manage/outbox").status_code == 403

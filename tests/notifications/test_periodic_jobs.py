@@ -18,7 +18,7 @@ from app.db import session_scope
 from app.notifications import worker
 from app.notifications.models import OutboxMessage
 from tests.conftest import migrated_and_seeded
-from tests.factories import create_invitation, create_stop, insert_company, insert_registration
+from tests.factories import create_company, create_invitation, create_registration, create_stop
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 JOBS = ("companies.expire-stale-holds", "consuls.invitation-reminders")
@@ -50,18 +50,17 @@ def _situation(engine: Engine, now: datetime, stop_date: date) -> Situation:
     and a consul who has not answered for six days."""
     with session_scope(engine) as db_session:
         stop = create_stop(db_session, capacity=1, countries=("US",), stop_date=stop_date)
-        lapsed_company = insert_company(db_session)
-        lapsed = insert_registration(
+        lapsed_company = create_company(db_session)
+        lapsed = create_registration(
             db_session,
-            stop=stop,
-            company=lapsed_company,
+            stop,
+            lapsed_company,
             status=RegistrationStatus.PENDING,
             hold_expires_at=now - timedelta(hours=1),
         )
-        waiting = insert_registration(
+        waiting = create_registration(
             db_session,
-            stop=stop,
-            company=insert_company(db_session),
+            stop,
             status=RegistrationStatus.WAITLISTED,
             waitlist_position=1,
             email_verified_at=now - timedelta(days=1),

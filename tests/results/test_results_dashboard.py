@@ -10,15 +10,15 @@ from sqlalchemy import event
 from sqlmodel import Session
 
 from app import clock
-from app.companies.models import CompanySector
 from app.results import service
 from tests.factories import (
-    agenda_attendees,
-    agenda_company,
-    agenda_invitation,
-    agenda_meeting,
-    agenda_registration,
-    agenda_representative,
+    attendees_of,
+    create_company,
+    create_invitation,
+    create_meeting,
+    create_meeting_request,
+    create_registration,
+    create_representative,
     create_stop,
     create_user,
     sign_in_as,
@@ -32,22 +32,31 @@ def roadshow(db_session: Session) -> None:
     coming = create_stop(
         db_session, stop_date=date(2027, 9, 15), city="Lecco", capacity=1, territory_code="LC"
     )
-    rep = agenda_representative(db_session, country="US")
-    invitation = agenda_invitation(db_session, held, rep)
-    came = agenda_company(db_session, name="Presente S.r.l.", province_code="VA", size_class="small")
-    db_session.add(CompanySector(company_id=came.id, sector_slug="aerospace"))
-    absent = agenda_company(db_session, name="Assente S.p.A.", province_code="BG", size_class="medium")
-    waiting = agenda_company(db_session, name="In attesa S.r.l.", province_code="LC", size_class="micro")
-    first = agenda_registration(db_session, held, came, attendees=("Anna", "Bruno"))
-    for attendee in agenda_attendees(db_session, first):
+    rep = create_representative(db_session, country="US")
+    invitation = create_invitation(db_session, held, rep, status="confirmed")
+    came = create_company(db_session, name="Presente S.r.l.", province_code="VA", sectors=["aerospace"])
+    absent = create_company(
+        db_session, name="Assente S.p.A.", province_code="BG", size_class="medium", sectors=()
+    )
+    waiting = create_company(
+        db_session, name="In attesa S.r.l.", province_code="LC", size_class="micro", sectors=()
+    )
+    first = create_registration(db_session, held, came, status="confirmed", attendees=("Anna", "Bruno"))
+    for attendee in attendees_of(db_session, first):
         attendee.checked_in_at = datetime(2027, 5, 12, 8, 0, tzinfo=UTC)
-    second = agenda_registration(db_session, held, absent)
-    agenda_registration(db_session, coming, waiting, status="waitlisted", waitlist_position=1)
-    agenda_registration(db_session, coming, agenda_company(db_session, province_code="LC"))
-    agenda_meeting(db_session, first, invitation, slot_index=0)
-    from app.matching.models import MeetingRequest
-
-    db_session.add(MeetingRequest(stop_id=held.id, registration_id=second.id, invitation_id=invitation.id))
+    second = create_registration(db_session, held, absent, status="confirmed", attendees=("Anna Rossi",))
+    create_registration(
+        db_session, coming, waiting, status="waitlisted", attendees=("Anna Rossi",), waitlist_position=1
+    )
+    create_registration(
+        db_session,
+        coming,
+        create_company(db_session, province_code="LC", sectors=()),
+        status="confirmed",
+        attendees=("Anna Rossi",),
+    )
+    create_meeting(db_session, create_meeting_request(db_session, first, invitation), slot_index=0)
+    create_meeting_request(db_session, second, invitation, status="pending", goal="")
     db_session.flush()
 
 
@@ -97,9 +106,10 @@ def test_number_of_queries_does_not_grow_with_the_data(db_session: Session) -> N
         service.build(db_session=db_session)
     for _ in range(5):
         stop = create_stop(db_session)
-        registration = agenda_registration(db_session, stop, attendees=("X", "Y"))
-        rep = agenda_representative(db_session, country="DE")
-        agenda_meeting(db_session, registration, agenda_invitation(db_session, stop, rep))
+        registration = create_registration(db_session, stop, status="confirmed", attendees=("X", "Y"))
+        rep = create_representative(db_session, country="DE")
+        invitation = create_invitation(db_session, stop, rep, status="confirmed")
+        create_meeting(db_session, create_meeting_request(db_session, registration, invitation))
     with counting(db_session) as large:
         service.build(db_session=db_session)
     assert len(small) == len(large) <= 15

@@ -13,12 +13,12 @@ from app.notifications.models import OutboxMessage
 from app.stops import changes
 from app.stops.models import StopStatus
 from tests.factories import (
+    create_company,
     create_invitation,
+    create_registration,
     create_stop,
     create_user,
     csrf_token,
-    insert_company,
-    insert_registration,
     sign_in_as,
 )
 
@@ -37,16 +37,14 @@ def test_moving_a_published_stop_emails_companies_and_consuls_in_their_language(
     now_in_november()
     organiser = create_user(db_session)
     stop = create_stop(db_session, stop_date=date(2027, 5, 12), venue="Ville Ponti")
-    italian = insert_company(db_session, contact_email="it@example.org", language="it")
-    english = insert_company(db_session, contact_email="en@example.org", language="en")
-    waiting = insert_company(db_session, contact_email="wait@example.org")
-    gone = insert_company(db_session, contact_email="gone@example.org")
-    insert_registration(db_session, stop=stop, company=italian)
-    insert_registration(db_session, stop=stop, company=english, status=RegistrationStatus.PENDING)
-    insert_registration(
-        db_session, stop=stop, company=waiting, status=RegistrationStatus.WAITLISTED, waitlist_position=1
-    )
-    insert_registration(db_session, stop=stop, company=gone, status=RegistrationStatus.CANCELLED)
+    italian = create_company(db_session, contact_email="it@example.org", language="it")
+    english = create_company(db_session, contact_email="en@example.org", language="en")
+    waiting = create_company(db_session, contact_email="wait@example.org")
+    gone = create_company(db_session, contact_email="gone@example.org")
+    create_registration(db_session, stop, italian, status="confirmed")
+    create_registration(db_session, stop, english, status=RegistrationStatus.PENDING)
+    create_registration(db_session, stop, waiting, status=RegistrationStatus.WAITLISTED, waitlist_position=1)
+    create_registration(db_session, stop, gone, status=RegistrationStatus.CANCELLED)
     consul = create_invitation(db_session, stop=stop, status=InvitationStatus.CONFIRMED, language="en")
     create_invitation(db_session, stop=stop, country="DE", status=InvitationStatus.DECLINED)
 
@@ -81,7 +79,7 @@ def test_changes_nobody_needs_to_know_send_nothing(db_session: Session) -> None:
     published = create_stop(db_session)
     draft = create_stop(db_session, status=StopStatus.DRAFT)
     for stop in (published, draft):
-        insert_registration(db_session, stop=stop, company=insert_company(db_session))
+        create_registration(db_session, stop, create_company(db_session), status="confirmed")
     changes.update(
         published.id or 0, {"capacity": 80, "title_en": "New"}, actor=organiser, db_session=db_session
     )
@@ -92,8 +90,8 @@ def test_changes_nobody_needs_to_know_send_nothing(db_session: Session) -> None:
 def test_a_time_change_shows_old_and_new_times(db_session: Session) -> None:
     now_in_november()
     stop = create_stop(db_session, start_time=time(9, 30))
-    insert_registration(
-        db_session, stop=stop, company=insert_company(db_session, contact_email="t@example.org")
+    create_registration(
+        db_session, stop, create_company(db_session, contact_email="t@example.org"), status="confirmed"
     )
     changes.update(stop.id or 0, {"start_time": "10:00"}, actor=None, db_session=db_session)
     (message,) = outbox(db_session)
@@ -104,7 +102,7 @@ def test_capacity_cannot_drop_below_the_seats_already_held(db_session: Session) 
     now_in_november()
     stop = create_stop(db_session, capacity=3)
     for status in (RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING, RegistrationStatus.CANCELLED):
-        insert_registration(db_session, stop=stop, company=insert_company(db_session), status=status)
+        create_registration(db_session, stop, create_company(db_session), status=status)
     try:
         changes.update(stop.id or 0, {"capacity": 1}, actor=None, db_session=db_session)
     except changes.InvalidInput as exc:
@@ -120,16 +118,18 @@ def test_cancelling_closes_registrations_clears_the_waiting_list_and_tells_every
     now_in_november()
     organiser = create_user(db_session)
     stop = create_stop(db_session, capacity=1)
-    confirmed = insert_registration(db_session, stop=stop, company=insert_company(db_session, language="en"))
-    waiting = insert_registration(
+    confirmed = create_registration(
+        db_session, stop, create_company(db_session, language="en"), status="confirmed"
+    )
+    waiting = create_registration(
         db_session,
-        stop=stop,
-        company=insert_company(db_session),
+        stop,
+        create_company(db_session),
         status=RegistrationStatus.WAITLISTED,
         waitlist_position=1,
     )
-    expired = insert_registration(
-        db_session, stop=stop, company=insert_company(db_session), status=RegistrationStatus.EXPIRED
+    expired = create_registration(
+        db_session, stop, create_company(db_session), status=RegistrationStatus.EXPIRED
     )
     create_invitation(db_session, stop=stop, status=InvitationStatus.INVITED)
     sign_in_as(client, organiser)

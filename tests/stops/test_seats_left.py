@@ -8,16 +8,15 @@ from sqlmodel import Session
 from app import clock
 from app.companies.models import RegistrationStatus
 from app.stops.models import Stop
-from tests.factories import create_registration, create_stop, insert_company, insert_registration
+from tests.factories import create_registration, create_stop
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def _hold(db_session: Session, stop: Stop, expires_at: datetime) -> None:
-    insert_registration(
+    create_registration(
         db_session,
-        stop=stop,
-        company=insert_company(db_session),
+        stop,
         status=RegistrationStatus.PENDING,
         hold_expires_at=expires_at,
     )
@@ -34,12 +33,10 @@ def test_a_lapsed_hold_leaves_its_seat_free_and_the_next_registration_gets_it(
 ) -> None:
     clock.set_source(lambda: NOW)
     stop = create_stop(db_session, capacity=3, stop_date=date(2027, 5, 12))
-    insert_registration(db_session, stop=stop, company=insert_company(db_session))
+    create_registration(db_session, stop, status="confirmed")
     _hold(db_session, stop, NOW + timedelta(hours=2))
     _hold(db_session, stop, NOW - timedelta(minutes=1))
-    insert_registration(
-        db_session, stop=stop, company=insert_company(db_session), status=RegistrationStatus.CANCELLED
-    )
+    create_registration(db_session, stop, status=RegistrationStatus.CANCELLED)
 
     assert _seats_left(client, stop) == 1
     assert create_registration(db_session, stop).status == RegistrationStatus.CONFIRMED
@@ -52,12 +49,11 @@ def test_a_seat_freed_by_a_lapsed_hold_goes_to_the_waiting_list_not_to_newcomers
 ) -> None:
     clock.set_source(lambda: NOW)
     stop = create_stop(db_session, capacity=2, stop_date=date(2027, 5, 12))
-    insert_registration(db_session, stop=stop, company=insert_company(db_session))
+    create_registration(db_session, stop, status="confirmed")
     _hold(db_session, stop, NOW - timedelta(hours=1))
-    insert_registration(
+    create_registration(
         db_session,
-        stop=stop,
-        company=insert_company(db_session),
+        stop,
         status=RegistrationStatus.WAITLISTED,
         waitlist_position=1,
         email_verified_at=NOW - timedelta(days=1),
