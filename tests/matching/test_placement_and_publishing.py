@@ -7,23 +7,13 @@ from sqlmodel import Session, select
 
 from app.errors import Conflict
 from app.matching import placement, publishing, scheduling
-from app.matching.models import Meeting
 from app.notifications.models import OutboxMessage
 from app.stops.models import PublicationStatus
 from tests.contract import assert_schedule_valid
-from tests.factories import create_meeting_request, create_user, sign_in_as
-from tests.matching.b2b_helpers import B2BStop, b2b_stop, in_english, post_form
+from tests.factories import create_meeting, create_meeting_request, create_user, sign_in_as
+from tests.matching.b2b_helpers import b2b_stop, in_english, post_form
 
 pytestmark = pytest.mark.usefixtures(in_english.__name__)
-
-
-def _meeting(db_session: Session, b2b: B2BStop, request, slot: int, table: int, **values) -> Meeting:  # type: ignore[no-untyped-def]
-    meeting = Meeting(
-        stop_id=b2b.stop.id, request_id=request.id, slot_index=slot, table_number=table, **values
-    )
-    db_session.add(meeting)
-    db_session.flush()
-    return meeting
 
 
 def _refused(action) -> str:  # type: ignore[no-untyped-def]
@@ -39,10 +29,10 @@ def test_moves_that_break_a_rule_are_refused_naming_the_rule(db_session: Session
     first_de = create_meeting_request(db_session, first, b2b.de)
     second_us = create_meeting_request(db_session, second, b2b.us)
     second_de = create_meeting_request(db_session, second, b2b.de)
-    moving = _meeting(db_session, b2b, first_us, 0, 1)
-    _meeting(db_session, b2b, first_de, 1, 2)
-    _meeting(db_session, b2b, second_de, 2, 2)
-    _meeting(db_session, b2b, second_us, 3, 1)
+    moving = create_meeting(db_session, first_us, slot_index=0, table_number=1)
+    create_meeting(db_session, first_de, slot_index=1, table_number=2)
+    create_meeting(db_session, second_de, slot_index=2, table_number=2)
+    create_meeting(db_session, second_us, slot_index=3, table_number=1)
     b2b.de.available_slots = [1, 2, 3]
     b2b.us.max_meetings = 2
 
@@ -70,8 +60,12 @@ def test_moves_that_break_a_rule_are_refused_naming_the_rule(db_session: Session
 
 def test_locked_meeting_must_be_unlocked_before_moving(db_session: Session) -> None:
     b2b = b2b_stop(db_session)
-    meeting = _meeting(
-        db_session, b2b, create_meeting_request(db_session, b2b.registrations[0], b2b.us), 0, 1, locked=True
+    meeting = create_meeting(
+        db_session,
+        create_meeting_request(db_session, b2b.registrations[0], b2b.us),
+        slot_index=0,
+        table_number=1,
+        locked=True,
     )
     assert "locked" in _refused(
         lambda: placement.move(b2b.stop, meeting.id, slot="14:20", table="1", db_session=db_session)
@@ -88,10 +82,24 @@ def test_taking_out_a_meeting_reseats_representatives_when_tables_now_suffice(db
 
     fr = create_invitation(db_session, b2b.stop, country="FR", status="confirmed")
     # Three representatives for two tables: the US consul had to change tables.
-    _meeting(db_session, b2b, create_meeting_request(db_session, b2b.registrations[0], b2b.us), 0, 1)
-    _meeting(db_session, b2b, create_meeting_request(db_session, b2b.registrations[1], b2b.us), 1, 2)
-    _meeting(db_session, b2b, create_meeting_request(db_session, extra, b2b.de), 0, 2)
-    gone = _meeting(db_session, b2b, create_meeting_request(db_session, extra, fr), 1, 1)
+    create_meeting(
+        db_session,
+        create_meeting_request(db_session, b2b.registrations[0], b2b.us),
+        slot_index=0,
+        table_number=1,
+    )
+    create_meeting(
+        db_session,
+        create_meeting_request(db_session, b2b.registrations[1], b2b.us),
+        slot_index=1,
+        table_number=2,
+    )
+    create_meeting(
+        db_session, create_meeting_request(db_session, extra, b2b.de), slot_index=0, table_number=2
+    )
+    gone = create_meeting(
+        db_session, create_meeting_request(db_session, extra, fr), slot_index=1, table_number=1
+    )
     placement.unschedule(b2b.stop, gone.id, db_session=db_session)
     assert_schedule_valid(*scheduling.export(b2b.stop, db_session=db_session))
 
@@ -127,8 +135,13 @@ def test_published_meetings_show_on_the_company_and_consul_pages_and_feeds(
 ) -> None:
     b2b = b2b_stop(db_session)
     mine = create_meeting_request(db_session, b2b.registrations[0], b2b.us)
-    _meeting(db_session, b2b, mine, 2, 1)
-    _meeting(db_session, b2b, create_meeting_request(db_session, b2b.registrations[1], b2b.us), 0, 1)
+    create_meeting(db_session, mine, slot_index=2, table_number=1)
+    create_meeting(
+        db_session,
+        create_meeting_request(db_session, b2b.registrations[1], b2b.us),
+        slot_index=0,
+        table_number=1,
+    )
     company = create_user(db_session, role="company", company_id=b2b.registrations[0].company_id)
     consul = create_user(db_session, role="consul", representative_id=b2b.us.representative_id)
     db_session.commit()
@@ -157,7 +170,7 @@ def test_organiser_moves_places_and_publishes_through_the_page(
     b2b = b2b_stop(db_session)
     request = create_meeting_request(db_session, b2b.registrations[0], b2b.us)
     later = create_meeting_request(db_session, b2b.registrations[1], b2b.us)
-    meeting = _meeting(db_session, b2b, request, 0, 1)
+    meeting = create_meeting(db_session, request, slot_index=0, table_number=1)
     b2b.stop.schedule_status = PublicationStatus.DRAFT
     organiser = create_user(db_session)
     db_session.commit()

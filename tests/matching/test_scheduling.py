@@ -16,6 +16,7 @@ from app.stops.slots import slot_labels
 from tests.contract import assert_schedule_valid
 from tests.factories import (
     create_invitation,
+    create_meeting,
     create_meeting_request,
     create_registration,
     create_user,
@@ -125,9 +126,8 @@ def test_locked_meetings_that_clash_are_explained_by_name(db_session: Session) -
         create_meeting_request(db_session, company, b2b.us),
         create_meeting_request(db_session, company, b2b.de),
     )
-    db_session.add(Meeting(stop_id=b2b.stop.id, request_id=one.id, slot_index=1, table_number=1, locked=True))
-    db_session.add(Meeting(stop_id=b2b.stop.id, request_id=two.id, slot_index=1, table_number=2, locked=True))
-    db_session.flush()
+    create_meeting(db_session, one, slot_index=1, table_number=1, locked=True)
+    create_meeting(db_session, two, slot_index=1, table_number=2, locked=True)
     with pytest.raises(Conflict) as clash:
         _run(db_session, b2b)
     assert "The locked meetings cannot all hold" in clash.value.translated()
