@@ -1,5 +1,6 @@
 """The ``roadshow`` command."""
 
+import os
 import sys
 from typing import Annotated
 
@@ -84,6 +85,10 @@ def serve(
     """Run the web app with uvicorn."""
     import uvicorn
 
+    # Links in emails and feeds default to this port (see Settings.base_url); the app's
+    # processes read it from the environment they inherit.
+    os.environ["PORT"] = str(port)
+    get_settings.cache_clear()
     uvicorn.run(
         "app.main:create_app",
         factory=True,

@@ -4,7 +4,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -17,7 +17,10 @@ class Settings(BaseSettings):
     environment: Literal["development", "test", "production"] = "development"
     database_url: str = "sqlite:///./roadshow.db"
     secret_key: str = DEVELOPMENT_SECRET
-    base_url: str = "http://127.0.0.1:8000"
+    # Where people reach the app: every emailed link and feed URL starts here. Unset, it is the
+    # address `make run` / `roadshow serve` listens on (the PORT they export); set it in production.
+    base_url: str = ""
+    port: int = Field(default=8000, ge=1, le=65535, validation_alias=AliasChoices("PORT", "ROADSHOW_PORT"))
     default_language: Literal["it", "en"] = "it"
     redis_url: str | None = None
     # Seconds each process may serve an anonymous visitor a public page it rendered before.
@@ -41,6 +44,13 @@ class Settings(BaseSettings):
     templates_dir: Path = ROOT / "templates"
 
     @model_validator(mode="after")
+    def default_base_url_to_the_served_port(self) -> "Settings":
+        if not self.base_url:
+            self.base_url = f"http://127.0.0.1:{self.port}"
+        self.base_url = self.base_url.rstrip("/")
+        return self
+
+    @model_validator(mode="after")
     def refuse_default_secret_outside_development(self) -> "Settings":
         if self.environment == "production" and self.secret_key == DEVELOPMENT_SECRET:
             raise ValueError("ROADSHOW_SECRET_KEY must be set to a private value in production")
@@ -51,6 +61,10 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    def absolute_url(self, path: str) -> str:
+        """``path`` (``/stops/3``) as a link people can open from an email or a calendar."""
+        return f"{self.base_url}/{path.lstrip('/')}"
 
     @property
     def secure_cookies(self) -> bool:

@@ -13,7 +13,7 @@ from app.companies.models import (
 )
 from app.consuls.models import Consulate, Invitation, Representative
 from app.matching.models import Meeting, MeetingRequest, ScheduleRun
-from app.notifications.models import OutboxMessage
+from app.notifications.models import OutboxAttachment, OutboxMessage
 from app.planning.models import PlanningScenario
 from app.reference.models import Country, Sector, SectorInterest, Territory, TerritorySector
 from app.stops.models import Stop, StopCountry
@@ -31,6 +31,7 @@ __all__ = [
     "Invitation",
     "Meeting",
     "MeetingRequest",
+    "OutboxAttachment",
     "OutboxMessage",
     "PlanningScenario",
     "RateLimitCounter",

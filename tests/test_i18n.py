@@ -6,7 +6,7 @@ from babel.messages.pofile import read_po
 from app.config import ROOT
 from app.i18n import LOCALE_DIR, negotiate
 
-METHODS = [("app/**.py", "python"), ("templates/**.html", "jinja2")]
+METHODS = [("app/**.py", "python"), ("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
 KEYWORDS = {
     "_": None,
     "gettext": None,

@@ -1,6 +1,6 @@
 """The emails a registration sends, queued in the outbox within the change that causes them."""
 
-import base64
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 from app.checkin.service import checkin_qr_png
 from app.companies.models import Attendee, Company, Registration
 from app.config import get_settings
-from app.notifications.service import queue_email
+from app.notifications.service import InlineImage, queue_email
 from app.stops.models import Stop
 
 
@@ -24,26 +24,35 @@ def _send(
     company = db_session.get(Company, registration.company_id)
     if company is None or company.erased_at is not None:
         return
-    base_url = get_settings().base_url.rstrip("/")
+    settings = get_settings()
     context = {
+        "name": company.contact_name or company.name,
         "company": company,
         "stop": stop,
         "registration": registration,
-        "stop_url": f"{base_url}/stops/{stop.id}",
-        "my_url": f"{base_url}/my",
+        "stop_url": settings.absolute_url(f"/stops/{stop.id}"),
+        "my_url": settings.absolute_url("/my"),
         **extra,
     }
+    codes: list[CheckinCode] = context.get("checkin_codes", [])
     queue_email(
         db_session=db_session,
         to=to or company.contact_email,
         template=f"companies/emails/{name}",
         context=context,
         language=company.language,
+        images=[code.image for code in codes],
     )
 
 
 def _confirm_url(token: str) -> str:
-    return f"{get_settings().base_url.rstrip('/')}/registrations/confirm/{token}"
+    return get_settings().absolute_url(f"/registrations/confirm/{token}")
+
+
+@dataclass(frozen=True)
+class CheckinCode:
+    name: str
+    image: InlineImage
 
 
 def confirm(registration: Registration, stop: Stop, *, token: str, db_session: Session) -> None:
@@ -52,16 +61,23 @@ def confirm(registration: Registration, stop: Stop, *, token: str, db_session: S
 
 
 def _checkin(registration: Registration, stop: Stop, *, db_session: Session) -> dict[str, Any]:
-    """Each attendee's check-in QR code (an inline PNG: many mail clients show it, some block
-    it) and the personal agenda, where the same codes are always shown."""
+    """Each attendee's check-in QR code (a PNG attached inline, shown by mail clients that block
+    ``data:`` and remote images) and the personal agenda, where the same codes are always shown."""
     attendees = db_session.exec(
         select(Attendee).where(Attendee.registration_id == registration.id).order_by(col(Attendee.id))
     ).all()
     codes = [
-        (person.name, "data:image/png;base64," + base64.b64encode(checkin_qr_png(person)).decode())
+        CheckinCode(
+            name=person.name,
+            image=InlineImage(
+                content_id=f"checkin-{person.id}@roadshow",
+                filename=f"checkin-{person.id}.png",
+                data=checkin_qr_png(person),
+            ),
+        )
         for person in attendees
     ]
-    agenda_url = f"{get_settings().base_url.rstrip('/')}/my/stops/{stop.id}/agenda"
+    agenda_url = get_settings().absolute_url(f"/my/stops/{stop.id}/agenda")
     return {"checkin_codes": codes, "agenda_url": agenda_url}
 
 

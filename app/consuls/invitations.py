@@ -106,6 +106,7 @@ def send_invitation_email(
         to=person.email,
         template=template,
         context={
+            "name": person.name,
             "person": person,
             "stop": stop,
             "country": country,

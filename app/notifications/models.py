@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import String
+from sqlalchemy import LargeBinary, String
 from sqlmodel import Field, SQLModel
 
 from app.db import UTCDateTime, utcnow
@@ -32,3 +32,20 @@ class OutboxMessage(SQLModel, table=True):
     last_error: str = ""
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class OutboxAttachment(SQLModel, table=True):
+    """An image the HTML part shows inline through ``cid:`` (a check-in QR code, say).
+
+    Mail clients block ``data:`` images and, until the reader allows them, remote ones; a
+    related MIME part is shown at once.
+    """
+
+    __tablename__ = "outbox_attachment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: int = Field(foreign_key="outbox_message.id", index=True, ondelete="CASCADE")
+    content_id: str = Field(max_length=200)
+    filename: str = Field(max_length=200)
+    content_type: str = Field(default="image/png", max_length=100)
+    data: bytes = Field(sa_type=LargeBinary)

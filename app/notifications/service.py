@@ -1,10 +1,15 @@
 """Queueing emails in the outbox, inside the transaction of the change that causes them.
 
-An email is three templates under ``templates/notifications/emails/`` (or another area's
-``emails/`` folder): ``NAME.subject.txt``, ``NAME.txt`` and ``NAME.html``, rendered in the
-recipient's language. ``roadshow worker`` delivers what is queued.
+An email is three templates in an area's ``emails/`` folder: ``NAME.subject.txt``, ``NAME.txt``
+and ``NAME.html``, rendered in the recipient's language. The text and HTML parts extend the
+one layout, ``templates/_email/base.txt`` and ``base.html`` (greeting, body, signature, a full
+HTML document titled by the subject), and write links, lists and the stop with the pieces of
+``_email/parts.txt`` and ``parts.html``. Images travel as inline attachments (``cid:``), never
+as ``data:`` URIs. ``roadshow worker`` delivers what is queued.
 """
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,8 +17,31 @@ from sqlmodel import Session, col, func, select
 
 from app.errors import NotFound
 from app.i18n import current_language, set_language
-from app.notifications.models import OutboxMessage, OutboxStatus
+from app.notifications.models import OutboxAttachment, OutboxMessage, OutboxStatus
 from app.web import environment
+
+
+@dataclass(frozen=True)
+class InlineImage:
+    """An image shown in the HTML part as ``<img src="{{ image.src }}">``."""
+
+    content_id: str  # unique within the message, e.g. "checkin-12@roadshow"
+    filename: str
+    data: bytes
+    content_type: str = "image/png"
+
+    @property
+    def src(self) -> str:
+        return f"cid:{self.content_id}"
+
+
+def plain_text(rendered: str) -> str:
+    """The text part tidied: no indentation or trailing blanks, at most one empty line in a row.
+
+    Templates may then leave blank lines around links and lists freely: each stands apart.
+    """
+    lines = [line.strip() for line in rendered.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
 
 
 def render_email(template: str, context: dict[str, Any], language: str) -> tuple[str, str, str]:
@@ -23,16 +51,23 @@ def render_email(template: str, context: dict[str, Any], language: str) -> tuple
     try:
         env = environment()
         values = {**context, "lang": language}
-        subject = env.get_template(f"{template}.subject.txt").render(values).strip()
-        text = env.get_template(f"{template}.txt").render(values)
+        subject = " ".join(env.get_template(f"{template}.subject.txt").render(values).split())
+        values["subject"] = subject
+        text = plain_text(env.get_template(f"{template}.txt").render(values))
         html = env.get_template(f"{template}.html").render(values)
     finally:
         set_language(previous)
-    return " ".join(subject.split()), text, html
+    return subject, text, html
 
 
 def queue_email(
-    *, db_session: Session, to: str, template: str, context: dict[str, Any], language: str
+    *,
+    db_session: Session,
+    to: str,
+    template: str,
+    context: dict[str, Any],
+    language: str,
+    images: Sequence[InlineImage] = (),
 ) -> OutboxMessage:
     subject, text, html = render_email(template, context, language)
     message = OutboxMessage(
@@ -45,7 +80,34 @@ def queue_email(
     )
     db_session.add(message)
     db_session.flush()
+    for image in images:
+        db_session.add(
+            OutboxAttachment(
+                message_id=message.id,  # type: ignore[arg-type]
+                content_id=image.content_id,
+                filename=image.filename,
+                content_type=image.content_type,
+                data=image.data,
+            )
+        )
+    if images:
+        db_session.flush()
     return message
+
+
+def attachments_of(message_ids: Sequence[int], *, db_session: Session) -> dict[int, list[OutboxAttachment]]:
+    """The inline images of each message, in the order they were queued."""
+    found: dict[int, list[OutboxAttachment]] = {message_id: [] for message_id in message_ids}
+    if not message_ids:
+        return found
+    rows = db_session.exec(
+        select(OutboxAttachment)
+        .where(col(OutboxAttachment.message_id).in_(message_ids))
+        .order_by(col(OutboxAttachment.id))
+    )
+    for row in rows:
+        found[row.message_id].append(row)
+    return found
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import logging
 import smtplib
 import ssl
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -29,7 +29,8 @@ from sqlmodel import Session, col, select
 from app import clock
 from app.config import Settings
 from app.db import session_scope
-from app.notifications.models import OutboxMessage, OutboxStatus
+from app.notifications.models import OutboxAttachment, OutboxMessage, OutboxStatus
+from app.notifications.service import attachments_of
 
 logger = logging.getLogger("roadshow.worker")
 
@@ -101,8 +102,14 @@ def claim(*, engine: Engine, limit: int = BATCH_SIZE) -> list[OutboxMessage]:
         return list(due)
 
 
-def build_email(message: OutboxMessage, settings: Settings) -> EmailMessage:
-    """A multipart/alternative message: plain text first, HTML as the richer alternative."""
+def build_email(
+    message: OutboxMessage, settings: Settings, attachments: Sequence[OutboxAttachment] = ()
+) -> EmailMessage:
+    """A multipart/alternative message: plain text first, HTML as the richer alternative.
+
+    The HTML's inline images make it a multipart/related part, each image named by its
+    Content-ID, which the HTML cites as ``cid:``.
+    """
     email = EmailMessage()
     email["From"] = settings.mail_from
     email["To"] = message.to_address
@@ -111,11 +118,24 @@ def build_email(message: OutboxMessage, settings: Settings) -> EmailMessage:
     # Stable per outbox row: should a retry ever repeat a delivery, mail clients merge the two.
     domain = settings.mail_from.rsplit("@", 1)[-1].strip("> ") or "roadshow.local"
     email["Message-ID"] = f"<roadshow-outbox-{message.id}-{message.created_at:%Y%m%d%H%M%S}@{domain}>"
-    email["Content-Language"] = message.language
     email["Auto-Submitted"] = "auto-generated"
     email.set_content(message.body_text)
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html")
+        html = email.get_body(("html",))
+        assert html is not None
+        for attachment in attachments:
+            maintype, _, subtype = attachment.content_type.partition("/")
+            html.add_related(
+                attachment.data,
+                maintype=maintype,
+                subtype=subtype,
+                cid=f"<{attachment.content_id}>",
+                filename=attachment.filename,
+                disposition="inline",
+            )
+    # Last: setting the content drops every Content-* header set before it.
+    email["Content-Language"] = message.language
     return email
 
 
@@ -129,7 +149,9 @@ def send_smtp(email: EmailMessage, settings: Settings) -> None:
         smtp.send_message(email)
 
 
-def _deliver(message: OutboxMessage, settings: Settings) -> tuple[OutboxStatus, str]:
+def _deliver(
+    message: OutboxMessage, settings: Settings, attachments: Sequence[OutboxAttachment]
+) -> tuple[OutboxStatus, str]:
     if not settings.smtp_host:
         logger.info(
             "Email to %s (no SMTP server configured)\nSubject: %s\n\n%s",
@@ -139,7 +161,7 @@ def _deliver(message: OutboxMessage, settings: Settings) -> tuple[OutboxStatus, 
         )
         return OutboxStatus.LOGGED, ""
     try:
-        send_smtp(build_email(message, settings), settings)
+        send_smtp(build_email(message, settings, attachments), settings)
     except (OSError, smtplib.SMTPException) as exc:
         # OSError covers a refused or timed-out connection: the server is down, try later.
         logger.warning("Email %s to %s not sent: %s", message.id, message.to_address, exc)
@@ -169,8 +191,10 @@ def run_once(*, engine: Engine, settings: Settings) -> int:
     """Deliver every message due now; the number of messages handled (sent, logged or retried)."""
     handled = 0
     while batch := claim(engine=engine):
+        with session_scope(engine, write=False) as db_session:
+            attachments = attachments_of([m.id for m in batch if m.id is not None], db_session=db_session)
         for message in batch:
-            status, error = _deliver(message, settings)
+            status, error = _deliver(message, settings, attachments.get(message.id or 0, []))
             assert message.id is not None
             _record(engine=engine, message_id=message.id, status=status, error=error)
             handled += 1

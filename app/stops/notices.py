@@ -58,7 +58,7 @@ def recipients(stop_id: int, *, db_session: Session) -> list[Recipient]:
 
 def _send(stop: Stop, template: str, context: dict[str, Any], *, db_session: Session) -> int:
     people = recipients(stop.id or 0, db_session=db_session)
-    url = f"{get_settings().base_url.rstrip('/')}/stops/{stop.id}"
+    url = get_settings().absolute_url(f"/stops/{stop.id}")
     for person in people:
         queue_email(
             db_session=db_session,

@@ -1,7 +1,6 @@
 """Once confirmed, a registration's email carries each attendee's check-in code, and the
 company's area leads to its meetings and its personal agenda (where the codes also are)."""
 
-import base64
 import re
 
 from fastapi.testclient import TestClient
@@ -10,7 +9,9 @@ from sqlmodel import Session, col, select
 from app.checkin.service import checkin_qr_png
 from app.companies.models import Attendee, RegistrationStatus
 from app.companies.registrations import AttendeeData
+from app.config import get_settings
 from app.notifications.models import OutboxMessage
+from app.notifications.service import attachments_of
 from tests.companies.test_public_registration import confirm_link, form
 from tests.factories import (
     create_company,
@@ -23,9 +24,12 @@ from tests.factories import (
 )
 
 
-def _inline_pngs(message: OutboxMessage) -> list[bytes]:
-    found = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', message.body_html or "")
-    return [base64.b64decode(data) for data in found]
+def _inline_pngs(db_session: Session, message: OutboxMessage) -> list[bytes]:
+    """The PNGs the HTML part shows, attached inline and cited by ``cid:``."""
+    attachments = attachments_of([message.id or 0], db_session=db_session)[message.id or 0]
+    cited = re.findall(r'src="cid:([^"]+)"', message.body_html or "")
+    assert cited == [a.content_id for a in attachments]
+    return [a.data for a in attachments if a.content_type == "image/png"]
 
 
 def test_the_confirmation_email_gives_each_attendee_a_check_in_code_and_the_agenda_link(
@@ -46,9 +50,10 @@ def test_the_confirmation_email_gives_each_attendee_a_check_in_code_and_the_agen
     attendees = db_session.exec(
         select(Attendee).where(Attendee.registration_id == registration.id).order_by(col(Attendee.id))
     ).all()
-    assert _inline_pngs(email) == [checkin_qr_png(person) for person in attendees]
+    assert _inline_pngs(db_session, email) == [checkin_qr_png(person) for person in attendees]
     agenda = f"/my/stops/{stop.id}/agenda"
-    assert agenda in email.body_text and f'href="http://127.0.0.1:8000{agenda}"' in (email.body_html or "")
+    assert agenda in email.body_text
+    assert f'href="{get_settings().base_url}{agenda}"' in (email.body_html or "")
     assert "Anna Verdi, Luca Neri" in email.body_text
     assert "Codice di accredito di Anna Verdi" in (email.body_html or "")
 
@@ -60,12 +65,13 @@ def test_a_registration_confirmed_by_its_link_gets_the_codes_too(
     db_session.commit()
     assert client.post(f"/stops/{stop.id}/register", data=form(client, 41)).status_code == 201
     [request] = outbox(db_session, "giulia@officine41.it")
-    assert _inline_pngs(request) == []  # not confirmed yet: no code
+    assert _inline_pngs(db_session, request) == []  # not confirmed yet: no code
     client.post(confirm_link(request), data={"csrf_token": csrf_token(client)})
 
     confirmed = outbox(db_session, "giulia@officine41.it")[-1]
     assert confirmed.template == "companies/emails/confirmed"
-    assert len(_inline_pngs(confirmed)) == 1 and f"/my/stops/{stop.id}/agenda" in confirmed.body_text
+    assert len(_inline_pngs(db_session, confirmed)) == 1
+    assert f"/my/stops/{stop.id}/agenda" in confirmed.body_text
 
 
 def test_my_area_links_a_confirmed_registration_to_its_meetings_and_agenda(

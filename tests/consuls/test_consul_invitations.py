@@ -220,7 +220,7 @@ def test_consul_names_a_delegate_who_gets_their_own_link(client: TestClient, db_
     theirs = db_session.get(Invitation, invitation.delegate_invitation_id)
     assert theirs is not None and theirs.representative_id == delegate.id and theirs.stop_id == stop.id
     (email,) = outbox(db_session, "laura.bianchi@consulate.example.org")
-    assert email.language == "it" and f"{person.name} ti ha indicato" in email.body_text
+    assert email.language == "it" and f"{person.name} ha indicato lei" in email.body_text
     client.cookies.clear()
     page = client.get(_link_in(email))
     assert "Conferma la tua partecipazione" in page.text

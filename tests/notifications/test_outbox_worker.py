@@ -14,7 +14,7 @@ from app.db import make_engine, session_scope
 from app.migrate import upgrade
 from app.notifications import worker
 from app.notifications.models import OutboxMessage, OutboxStatus
-from app.notifications.service import queue_email
+from app.notifications.service import InlineImage, queue_email
 from tests.notifications.smtp import SmtpServer
 
 
@@ -82,7 +82,7 @@ def test_sends_html_and_plain_text_in_the_recipients_language(engine: Engine, sm
     english = smtp.inbox.to("company0@example.org")[0]
     italian = smtp.inbox.to("company1@example.org")[0]
     assert english["Subject"] == "Your sign-in link to the Internationalisation Roadshow"
-    assert italian["Subject"] == "Il tuo link di accesso al Roadshow per l'internazionalizzazione"
+    assert italian["Subject"] == "Il suo link di accesso al Roadshow per l'internazionalizzazione"
     assert english.get_content_type() == "multipart/alternative"
     text = english.get_body(("plain",))
     html = english.get_body(("html",))
@@ -91,6 +91,27 @@ def test_sends_html_and_plain_text_in_the_recipients_language(engine: Engine, sm
     assert english["From"] == "Roadshow <roadshow@confindustria.example.org>"
     assert _statuses(engine) == [OutboxStatus.SENT, OutboxStatus.SENT]
     assert worker.run_once(engine=engine, settings=_settings(engine, smtp.port)) == 0
+
+
+def test_inline_images_travel_as_related_parts_of_the_html(engine: Engine, smtp: SmtpServer) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 64
+    with session_scope(engine) as db_session:
+        queue_email(
+            db_session=db_session,
+            to="images@example.org",
+            template="accounts/emails/sign_in_link",
+            context={"link": "http://127.0.0.1:8000/sign-in/token", "minutes": 30},
+            language="en",
+            images=[InlineImage(content_id="code-1@roadshow", filename="code-1.png", data=png)],
+        )
+    assert worker.run_once(engine=engine, settings=_settings(engine, smtp.port)) == 1
+    [email] = smtp.inbox.to("images@example.org")
+    html = email.get_body(("related", "html"))
+    assert html is not None and html.get_content_type() == "multipart/related"
+    [image] = [part for part in email.walk() if part.get_content_type() == "image/png"]
+    assert image["Content-ID"] == "<code-1@roadshow>" and image.get_content_disposition() == "inline"
+    assert image.get_content() == png
+    assert email["Content-Language"] == "en"
 
 
 def test_messages_wait_for_a_server_that_is_down_and_each_arrives_once(engine: Engine) -> None:
