@@ -35,6 +35,7 @@ from tests.factories import (
     create_company,
     create_invitation,
     create_meeting,
+    create_meeting_request,
     create_registration,
     create_stop,
     create_user,
@@ -131,9 +132,15 @@ def send_every_email(db_session: Session, settings: Settings, language: str) -> 
     )
     delegate_of = db_session.get(Representative, us.representative_id)
     invitations.send_invitation_email(de, db_session=db_session, settings=settings, delegated_by=delegate_of)
-    create_meeting(db_session, registration, us, slot_index=0, table_number=1)
-    create_meeting(db_session, registration, de, slot_index=1, table_number=2)
-    create_meeting(db_session, registration_2, us, slot_index=1, table_number=1)
+    create_meeting(
+        db_session, create_meeting_request(db_session, registration, us), slot_index=0, table_number=1
+    )
+    create_meeting(
+        db_session, create_meeting_request(db_session, registration, de), slot_index=1, table_number=2
+    )
+    create_meeting(
+        db_session, create_meeting_request(db_session, registration_2, us), slot_index=1, table_number=1
+    )
     publishing.publish(stop, base_url=settings.base_url, db_session=db_session)
 
     # The stop changes; another is cancelled.
