@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.consuls import links
+from app.consuls.models import Representative
 from app.web import environment
 from tests.factories import (
     create_company,
@@ -152,7 +153,9 @@ def _invitation(client: TestClient, db_session: Session) -> str:
     stop = create_stop(db_session, b2b_first_slot=time(14, 0), b2b_slot_count=4, b2b_tables=4)
     invitation = create_invitation(db_session, stop, status="invited")
     db_session.commit()
-    return f"/consul/invitations/{links.invitation_token(invitation.id, client.app.state.settings)}"  # type: ignore[attr-defined]
+    person = db_session.get(Representative, invitation.representative_id)
+    assert person is not None
+    return f"/consul/invitations/{links.invitation_token(invitation, person, client.app.state.settings)}"  # type: ignore[attr-defined]
 
 
 def consul_confirms(client: TestClient, db_session: Session) -> Submission:

@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from app import clock, ics
 from app.consuls import links
+from app.consuls.models import Representative
 from app.matching import placement, publishing
 from app.matching.models import Meeting
 from app.stops import changes as stops_manage
@@ -25,6 +26,7 @@ class Day:
     meeting: Meeting
     company: Any
     consul: Any
+    representative: Representative
 
 
 def _day(db_session: Session) -> Day:
@@ -38,8 +40,10 @@ def _day(db_session: Session) -> Day:
     db_session.flush()
     company = create_user(db_session, role="company", company_id=b2b.registrations[0].company_id)
     consul = create_user(db_session, role="consul", representative_id=b2b.us.representative_id)
+    representative = db_session.get(Representative, b2b.us.representative_id)
+    assert representative is not None
     db_session.commit()
-    return Day(b2b, request, meeting, company, consul)
+    return Day(b2b, request, meeting, company, consul, representative)
 
 
 def _company_feeds(client: TestClient, day: Day) -> dict[str, bytes]:
@@ -56,7 +60,7 @@ def _company_feeds(client: TestClient, day: Day) -> dict[str, bytes]:
 def _consul_feeds(client: TestClient, day: Day) -> dict[str, bytes]:
     sign_in_as(client, day.consul)
     stop_id = day.b2b.stop.id
-    token = links.feed_token(day.b2b.us.representative_id, client.app.state.settings)  # type: ignore[attr-defined]
+    token = links.feed_token(day.representative, client.app.state.settings)  # type: ignore[attr-defined]
     urls = {
         "agenda": f"/consul/stops/{stop_id}/agenda.ics",
         "meetings": f"/consul/stops/{stop_id}/meetings.ics",
