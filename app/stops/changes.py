@@ -124,19 +124,17 @@ def update(stop_id: int, raw: Mapping[str, Any], *, actor: User | None, db_sessi
     db_session.flush()
     if countries != old_countries:
         _set_countries(stop, countries, db_session=db_session)
-    old, new = audit_service.changed(before, _snapshot(stop, countries))
-    new.pop("updated_at", None)
-    old.pop("updated_at", None)
-    if new:
-        audit_service.record(
-            db_session=db_session,
-            actor=actor,
-            action="update",
-            entity_type="stop",
-            entity_id=stop.id,
-            before=old,
-            after=new,
-        )
+    after = _snapshot(stop, countries)
+    after.pop("updated_at", None)  # a change's time is the audit entry's own
+    audit_service.record_change(
+        db_session=db_session,
+        actor=actor,
+        action="update",
+        entity_type="stop",
+        entity_id=stop.id,
+        before=before,
+        after=after,
+    )
     changes = {
         column: (old_values[column], getattr(stop, column))
         for column in NOTIFIED_FIELDS
