@@ -89,15 +89,30 @@ def create(
         status=StopStatus(status),
         **columns,
     )
+    return _add(stop, countries, action="create", actor=actor, db_session=db_session, origin=origin)
+
+
+def _add(
+    stop: Stop,
+    countries: list[str],
+    *,
+    action: str,
+    actor: User | None,
+    db_session: Session,
+    before: dict[str, Any] | None = None,
+    origin: Mapping[str, Any] | None = None,
+) -> Stop:
+    """Write a new stop and its countries, and audit it as it stands."""
     db_session.add(stop)
     db_session.flush()
     _set_countries(stop, countries, db_session=db_session)
     audit_service.record(
         db_session=db_session,
         actor=actor,
-        action="create",
+        action=action,
         entity_type="stop",
         entity_id=stop.id,
+        before=before,
         after={**_snapshot(stop, countries), **(origin or {})},
     )
     return stop
@@ -160,19 +175,8 @@ def duplicate(stop_id: int, *, actor: User | None, db_session: Session) -> Stop:
         schedule_status=PublicationStatus.NONE,
         agenda_status=PublicationStatus.NONE,
     )
-    db_session.add(copy)
-    db_session.flush()
-    _set_countries(copy, countries, db_session=db_session)
-    audit_service.record(
-        db_session=db_session,
-        actor=actor,
-        action="duplicate",
-        entity_type="stop",
-        entity_id=copy.id,
-        before={"duplicated_from": original.id},
-        after=_snapshot(copy, countries),
-    )
-    return copy
+    before = {"duplicated_from": original.id}
+    return _add(copy, countries, action="duplicate", actor=actor, db_session=db_session, before=before)
 
 
 # action -> (statuses it starts from, status it leads to)
