@@ -54,14 +54,7 @@ class ItemForm(FormModel):
         names, affiliations = self.speaker_name, self.speaker_affiliation
         affiliations = affiliations + [""] * (len(names) - len(affiliations))
         return ItemInput(
-            kind=self.kind,
-            starts_at=self.starts_at,
-            ends_at=self.ends_at,
-            title_it=self.title_it,
-            title_en=self.title_en,
-            description_it=self.description_it,
-            description_en=self.description_en,
-            room=self.room,
+            **self.values(exclude={"representative_id", "speaker_name", "speaker_affiliation"}),
             representative_ids=[int(v) for v in self.representative_id if v.isdigit()],
             named_speakers=[NamedSpeaker(n, a) for n, a in zip(names, affiliations, strict=False)],
         )
