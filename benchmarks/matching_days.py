@@ -20,6 +20,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from benchmarks import matching_instances as generated
 from benchmarks.matching_instances import COUNTRIES, slot_labels
 
 FORMAT = "roadshow.match/1"
@@ -105,37 +106,18 @@ def planted_day(
     return instance, best
 
 
-def _window(rng: random.Random, labels: list[str], share: float) -> list[str]:
-    length = max(2, round(len(labels) * share))
-    start = rng.randrange(0, len(labels) - length + 1)
-    return labels[start : start + length]
-
-
 def stop_day(
     seed: int = 1, *, requests: int = 2400, representatives: int = 80, slots: int = 24, tables: int = 30
 ) -> dict[str, Any]:
     """A stop as the organiser sees it after the consuls answered: `requests` accepted requests."""
     rng = random.Random(f"stop-{requests}-{representatives}-{seed}")
     labels = slot_labels(slots)
-    reps: list[dict[str, Any]] = []
-    for i in range(representatives):
-        country = COUNTRIES[i % len(COUNTRIES)]
-        rep: dict[str, Any] = {"id": f"r{i:02d}-{country.lower()}", "country": country}
-        if rng.random() < 0.25:
-            rep["slots"] = _window(rng, labels, rng.uniform(0.4, 0.7))
-        if rng.random() < 0.3:
-            rep["max_meetings"] = rng.randint(slots // 3, slots)
-        reps.append(rep)
+    reps = generated.representatives(rng, labels, representatives, fewest_meetings=slots // 3)
     popularity = [1.0 / (rank + 1) ** 0.8 for rank in range(representatives)]
     companies: list[dict[str, Any]] = []
     wanted: list[dict[str, Any]] = []
     while len(wanted) < requests:
-        company: dict[str, Any] = {"id": f"c{len(companies):04d}"}
-        if rng.random() < 0.3:
-            company["slots"] = _window(rng, labels, rng.uniform(0.3, 0.6))
-        if rng.random() < 0.7:
-            company["max_meetings"] = rng.randint(2, 6)
-        companies.append(company)
+        companies.append(generated.company(rng, labels, f"c{len(companies):04d}"))
         chosen: set[int] = set()
         for _ in range(min(requests - len(wanted), rng.randint(3, 9))):
             while True:
@@ -143,11 +125,7 @@ def stop_day(
                 if pick not in chosen:
                     break
             chosen.add(pick)
-        for rep_index in sorted(chosen):
-            weight = min(10, 1 + int(rng.expovariate(0.35)))
-            wanted.append(
-                {"company": company["id"], "representative": reps[rep_index]["id"], "weight": weight}
-            )
+        wanted += generated.weighted_requests(rng, companies[-1]["id"], reps, chosen)
     return {
         "format": FORMAT,
         "stop": f"stop-{requests}-{seed}",

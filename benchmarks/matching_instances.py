@@ -71,11 +71,51 @@ def slot_labels(count: int, start: str = "09:00", minutes: int = 20) -> list[str
     return [(first + timedelta(minutes=minutes * i)).strftime("%H:%M") for i in range(count)]
 
 
-def _window(rng: random.Random, slots: list[str], share: float) -> list[str]:
+def window(rng: random.Random, slots: list[str], share: float) -> list[str]:
     """A contiguous part of the day covering about `share` of it (morning, afternoon...)."""
     length = max(2, round(len(slots) * share))
     start = rng.randrange(0, len(slots) - length + 1)
     return slots[start : start + length]
+
+
+def representatives(
+    rng: random.Random, slots: list[str], count: int, *, fewest_meetings: int
+) -> list[dict[str, Any]]:
+    """`count` representatives; a quarter come for part of the day, three in ten cap their meetings."""
+    reps: list[dict[str, Any]] = []
+    for i in range(count):
+        country = COUNTRIES[i % len(COUNTRIES)]
+        rep: dict[str, Any] = {"id": f"r{i:02d}-{country.lower()}", "country": country}
+        if rng.random() < 0.25:
+            rep["slots"] = window(rng, slots, rng.uniform(0.4, 0.7))
+        if rng.random() < 0.3:
+            rep["max_meetings"] = rng.randint(fewest_meetings, len(slots))
+        reps.append(rep)
+    return reps
+
+
+def company(rng: random.Random, slots: list[str], company_id: str) -> dict[str, Any]:
+    """A company; three in ten come for part of the day, seven in ten cap their meetings."""
+    found: dict[str, Any] = {"id": company_id}
+    if rng.random() < 0.3:
+        found["slots"] = window(rng, slots, rng.uniform(0.3, 0.6))
+    if rng.random() < 0.7:
+        found["max_meetings"] = rng.randint(2, 6)
+    return found
+
+
+def weighted_requests(
+    rng: random.Random, company_id: str, reps: list[dict[str, Any]], chosen: set[int]
+) -> list[dict[str, Any]]:
+    """The company's requests to the chosen representatives, weights from 1 to 10, mostly low."""
+    return [
+        {
+            "company": company_id,
+            "representative": reps[rep_index]["id"],
+            "weight": min(10, 1 + int(rng.expovariate(0.35))),
+        }
+        for rep_index in sorted(chosen)
+    ]
 
 
 def generate(size: str, seed: int = 1) -> dict[str, Any]:
@@ -83,39 +123,18 @@ def generate(size: str, seed: int = 1) -> dict[str, Any]:
     company_count, rep_count, slot_count, tables = SIZES[size]
     rng = random.Random(f"{size}-{seed}")
     slots = slot_labels(slot_count)
-    reps: list[dict[str, Any]] = []
-    for i in range(rep_count):
-        country = COUNTRIES[i % len(COUNTRIES)]
-        rep: dict[str, Any] = {"id": f"r{i:02d}-{country.lower()}", "country": country}
-        if rng.random() < 0.25:
-            rep["slots"] = _window(rng, slots, rng.uniform(0.4, 0.7))
-        if rng.random() < 0.3:
-            rep["max_meetings"] = rng.randint(slot_count // 2, slot_count)
-        reps.append(rep)
+    reps = representatives(rng, slots, rep_count, fewest_meetings=slot_count // 2)
     # Zipf-like popularity: the first few countries attract most of the demand.
     popularity = [1.0 / (rank + 1) ** 1.1 for rank in range(rep_count)]
     companies: list[dict[str, Any]] = []
     requests: list[dict[str, Any]] = []
     for i in range(company_count):
-        company: dict[str, Any] = {"id": f"c{i:04d}"}
-        if rng.random() < 0.3:
-            company["slots"] = _window(rng, slots, rng.uniform(0.3, 0.6))
-        if rng.random() < 0.7:
-            company["max_meetings"] = rng.randint(2, 6)
-        companies.append(company)
+        companies.append(company(rng, slots, f"c{i:04d}"))
         wanted = min(rep_count, rng.randint(2, 8))
         chosen: set[int] = set()
         while len(chosen) < wanted:
             chosen.add(rng.choices(range(rep_count), weights=popularity)[0])
-        for rep_index in sorted(chosen):
-            weight = min(10, 1 + int(rng.expovariate(0.35)))
-            requests.append(
-                {
-                    "company": company["id"],
-                    "representative": reps[rep_index]["id"],
-                    "weight": weight,
-                }
-            )
+        requests += weighted_requests(rng, companies[-1]["id"], reps, chosen)
     instance: dict[str, Any] = {
         "format": "roadshow.match/1",
         "stop": f"generated-{size}-{seed}",

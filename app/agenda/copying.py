@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 from app.accounts.models import User
 from app.agenda.checks import add_minutes
 from app.agenda.models import AgendaItem, AgendaItemKind, AgendaSpeaker
-from app.agenda.service import invited_representatives, list_entries
+from app.agenda.reading import invited_representatives, list_entries
 from app.audit import service as audit
 from app.errors import InvalidInput
 from app.i18n import gettext as _

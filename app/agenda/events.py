@@ -3,7 +3,7 @@
 from datetime import datetime, time
 
 from app import ics
-from app.agenda.service import AgendaEntry
+from app.agenda.reading import AgendaEntry
 from app.stops.models import Stop, StopStatus
 from app.web import localized
 

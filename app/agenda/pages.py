@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from app import ics
 from app.accounts.deps import OrganiserUser, Public
-from app.agenda import copying, events, service
+from app.agenda import copying, events, reading, service
 from app.agenda.models import AgendaItem
 from app.agenda.schemas import ItemInput, NamedSpeaker
 from app.db import SessionDep, TransactionRoute
@@ -54,14 +54,7 @@ class ItemForm(FormModel):
         names, affiliations = self.speaker_name, self.speaker_affiliation
         affiliations = affiliations + [""] * (len(names) - len(affiliations))
         return ItemInput(
-            kind=self.kind,
-            starts_at=self.starts_at,
-            ends_at=self.ends_at,
-            title_it=self.title_it,
-            title_en=self.title_en,
-            description_it=self.description_it,
-            description_en=self.description_en,
-            room=self.room,
+            **self.values(exclude={"representative_id", "speaker_name", "speaker_affiliation"}),
             representative_ids=[int(v) for v in self.representative_id if v.isdigit()],
             named_speakers=[NamedSpeaker(n, a) for n, a in zip(names, affiliations, strict=False)],
         )
@@ -98,16 +91,16 @@ def _builder(
     speaker_rows = [*form.named_speakers, *[NamedSpeaker() for _ in range(BLANK_SPEAKER_ROWS)]]
     context: dict[str, Any] = {
         "stop": stop,
-        "entries": service.list_entries(stop.id or 0, db_session=db_session),
-        "invited": service.invited_representatives(stop.id or 0, db_session=db_session),
-        "kinds": list(service.KIND_LABELS.items()),
+        "entries": reading.list_entries(stop.id or 0, db_session=db_session),
+        "invited": reading.invited_representatives(stop.id or 0, db_session=db_session),
+        "kinds": list(reading.KIND_LABELS.items()),
         "form": form,
         "speaker_rows": speaker_rows,
         "errors": errors or {},
         "page_errors": page_errors or {},
         "editing": editing,
         "copy_sources": _copy_sources(stop, db_session=db_session),
-        "problems": service.agenda_problems(stop, db_session=db_session),
+        "problems": reading.agenda_problems(stop, db_session=db_session),
         "b2b_window": slots.b2b_window(stop),
         # Shown by the back-office layout, translated here where the language is known.
         "notice": _(NOTICES[notice]) if notice in NOTICES else None,
@@ -149,9 +142,9 @@ def edit_item_form(
     stop_id: int, item_id: int, request: Request, db_session: SessionDep, user: OrganiserUser
 ) -> HTMLResponse:
     stop = stops_service.get(stop_id, db_session=db_session)
-    item = service.get_item(stop_id, item_id, db_session=db_session)
-    entry = next(e for e in service.list_entries(stop_id, db_session=db_session) if e.item.id == item_id)
-    form = service.input_from_entry(entry)
+    item = reading.get_item(stop_id, item_id, db_session=db_session)
+    entry = next(e for e in reading.list_entries(stop_id, db_session=db_session) if e.item.id == item_id)
+    form = reading.input_from_entry(entry)
     return _builder(request, stop, db_session=db_session, form=form, editing=item)
 
 
@@ -169,7 +162,7 @@ def edit_item(
         service.update_item(stop_id, item_id, data, actor=user, db_session=db_session)
     except InvalidInput as exc:
         stop = stops_service.get(stop_id, db_session=db_session)
-        item = service.get_item(stop_id, item_id, db_session=db_session)
+        item = reading.get_item(stop_id, item_id, db_session=db_session)
         return _builder(
             request, stop, db_session=db_session, form=data, errors=exc.errors, editing=item, status=422
         )
@@ -220,7 +213,7 @@ def set_status(
 @router.get("/stops/{stop_id}/agenda.ics", name="stop_agenda_ics", dependencies=[Public])
 def stop_calendar(stop_id: int, db_session: SessionDep) -> Response:
     view = stops_service.get_public(stop_id, db_session=db_session)
-    entries = service.public_entries(view.stop, db_session=db_session)
+    entries = reading.public_entries(view.stop, db_session=db_session)
     if not entries:
         raise NotFound(lazy("This stop's agenda has not been published yet."))
     body = events.stop_calendar(view.stop, entries)

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from app import ics
 from app.agenda.events import item_event, meeting_event
-from app.agenda.service import GONE, AgendaEntry, public_entries
+from app.agenda.reading import GONE, AgendaEntry, public_entries
 from app.companies.models import Attendee, Company, Registration, RegistrationStatus
 from app.consuls.models import Consulate, Invitation, Representative
 from app.errors import NotFound

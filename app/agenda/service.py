@@ -1,165 +1,36 @@
-"""A stop's agenda: reading it, adding, changing and removing items, publishing it."""
+"""Changing a stop's agenda: adding, changing and removing items, publishing it.
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+Every item is checked as a whole against the others and the stop's day before it is written;
+the agenda as read (entries, speakers, problems) is in ``reading``.
+"""
+
 from datetime import time
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from app import clock
 from app.accounts.models import User
-from app.agenda.checks import PlannedItem, StopFrame, check_item, hhmm, problems
+from app.agenda.checks import PlannedItem, check_item
 from app.agenda.models import AgendaItem, AgendaItemKind, AgendaSpeaker
+from app.agenda.reading import (
+    AgendaEntry,
+    InvitedRepresentative,
+    agenda_problems,
+    frame_for,
+    get_item,
+    input_from_entry,
+    invited_representatives,
+    list_entries,
+)
 from app.agenda.schemas import ItemInput, NamedSpeaker
 from app.audit import service as audit
-from app.consuls.models import Consulate, Invitation, InvitationStatus, Representative
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput
 from app.forms import Problems
 from app.i18n import gettext as _
-from app.i18n import lazy, ngettext
+from app.i18n import lazy
 from app.stops import service as stops_service
 from app.stops.models import PublicationStatus, Stop
-from app.stops.slots import b2b_window
-from app.web import localized
-
-KIND_LABELS = {
-    AgendaItemKind.WELCOME: lazy("Welcome and institutional greetings"),
-    AgendaItemKind.KEYNOTE: lazy("Keynote"),
-    AgendaItemKind.COUNTRY_PRESENTATION: lazy("Country presentation"),
-    AgendaItemKind.PANEL: lazy("Panel"),
-    AgendaItemKind.B2B_BLOCK: lazy("B2B meetings block"),
-    AgendaItemKind.NETWORKING_LUNCH: lazy("Networking lunch"),
-    AgendaItemKind.CLOSING: lazy("Closing"),
-}
-# Invitations whose representative no longer comes: not offered as speakers.
-GONE = (InvitationStatus.DECLINED, InvitationStatus.DELEGATED)
-
-
-@dataclass
-class InvitedRepresentative:
-    representative: Representative
-    consulate: Consulate
-    invitation: Invitation
-
-    @property
-    def confirmed(self) -> bool:
-        return self.invitation.status == InvitationStatus.CONFIRMED
-
-
-@dataclass
-class SpeakerView:
-    name: str
-    affiliation: str
-    representative_id: int | None = None
-
-
-@dataclass
-class AgendaEntry:
-    item: AgendaItem
-    speakers: list[SpeakerView] = field(default_factory=list)
-
-    def planned(self) -> PlannedItem:
-        return PlannedItem(
-            id=self.item.id,
-            kind=AgendaItemKind(self.item.kind),
-            starts_at=self.item.starts_at,
-            ends_at=self.item.ends_at,
-            title=localized(self.item, "title"),
-            room=self.item.room,
-            representative_ids=frozenset(s.representative_id for s in self.speakers if s.representative_id),
-            speaker_names=frozenset(s.name.casefold() for s in self.speakers if not s.representative_id),
-        )
-
-
-def invited_representatives(stop_id: int, *, db_session: Session) -> list[InvitedRepresentative]:
-    rows = db_session.exec(
-        select(Representative, Consulate, Invitation)
-        .join(Consulate, col(Consulate.id) == Representative.consulate_id)
-        .join(Invitation, col(Invitation.representative_id) == Representative.id)
-        .where(Invitation.stop_id == stop_id)
-        .where(col(Invitation.status).not_in(GONE))
-        .order_by(col(Invitation.country_code), col(Representative.name))
-    )
-    return [InvitedRepresentative(rep, consulate, invitation) for rep, consulate, invitation in rows]
-
-
-def frame_for(stop: Stop, invited: list[InvitedRepresentative]) -> StopFrame:
-    window = b2b_window(stop)
-    description = ""
-    if window:
-        description = ngettext(
-            "%(num)d slot of %(minutes)d minutes", "%(num)d slots of %(minutes)d minutes", stop.b2b_slot_count
-        ) % {"num": stop.b2b_slot_count, "minutes": stop.b2b_slot_minutes}
-    return StopFrame(
-        start_time=stop.start_time,
-        end_time=stop.end_time,
-        b2b_start=window[0] if window else None,
-        b2b_end=window[1] if window else None,
-        b2b_description=description,
-        representative_names={r.representative.id or 0: r.representative.name for r in invited},
-        confirmed_representatives=frozenset(r.representative.id or 0 for r in invited if r.confirmed),
-    )
-
-
-def list_entries(stop_id: int, *, db_session: Session) -> list[AgendaEntry]:
-    """The stop's items in time order with their speakers, in two queries."""
-    items = list(
-        db_session.exec(
-            select(AgendaItem)
-            .where(AgendaItem.stop_id == stop_id)
-            .order_by(col(AgendaItem.starts_at), col(AgendaItem.ends_at), col(AgendaItem.id))
-        )
-    )
-    speakers: dict[int, list[SpeakerView]] = defaultdict(list)
-    rows = db_session.exec(
-        select(AgendaSpeaker, Representative, Consulate)
-        .join(AgendaItem, col(AgendaItem.id) == AgendaSpeaker.item_id)
-        .outerjoin(Representative, col(Representative.id) == AgendaSpeaker.representative_id)
-        .outerjoin(Consulate, col(Consulate.id) == Representative.consulate_id)
-        .where(AgendaItem.stop_id == stop_id)
-        .order_by(col(AgendaSpeaker.id))
-    )
-    for speaker, rep, consulate in rows:
-        if rep is not None and consulate is not None:
-            affiliation = ", ".join(part for part in (rep.title, localized(consulate, "name")) if part)
-            view = SpeakerView(rep.name, affiliation, rep.id)
-        else:
-            view = SpeakerView(speaker.name, speaker.affiliation)
-        speakers[speaker.item_id].append(view)
-    return [AgendaEntry(item, speakers[item.id or 0]) for item in items]
-
-
-def public_entries(stop: Stop, *, db_session: Session) -> list[AgendaEntry]:
-    """The agenda visitors see: only once it is published."""
-    if stop.agenda_status != PublicationStatus.PUBLISHED or stop.id is None:
-        return []
-    return list_entries(stop.id, db_session=db_session)
-
-
-def get_item(stop_id: int, item_id: int, *, db_session: Session) -> AgendaItem:
-    item = db_session.get(AgendaItem, item_id)
-    if item is None or item.stop_id != stop_id:
-        raise NotFound(lazy("This agenda item does not exist."))
-    return item
-
-
-def input_from_entry(entry: AgendaEntry) -> ItemInput:
-    item = entry.item
-    return ItemInput(
-        kind=str(item.kind),
-        starts_at=hhmm(item.starts_at),
-        ends_at=hhmm(item.ends_at),
-        title_it=item.title_it,
-        title_en=item.title_en,
-        description_it=item.description_it,
-        description_en=item.description_en,
-        room=item.room,
-        representative_ids=[s.representative_id for s in entry.speakers if s.representative_id],
-        named_speakers=[
-            NamedSpeaker(s.name, s.affiliation) for s in entry.speakers if not s.representative_id
-        ],
-    )
 
 
 def _parse_time(value: str, name: str, errors: dict[str, str]) -> time | None:
@@ -320,17 +191,6 @@ def delete_item(stop_id: int, item_id: int, *, actor: User, db_session: Session)
 def _mark_draft_if_new(stop: Stop) -> None:
     if stop.agenda_status == PublicationStatus.NONE:
         stop.agenda_status = PublicationStatus.DRAFT
-
-
-def agenda_problems(stop: Stop, *, db_session: Session) -> list[str]:
-    """Every problem of the stop's agenda as a sentence naming the item."""
-    invited = invited_representatives(stop.id or 0, db_session=db_session)
-    entries = list_entries(stop.id or 0, db_session=db_session)
-    frame = frame_for(stop, invited)
-    return [
-        f"{hhmm(item.starts_at)} {item.title}: {message}"
-        for item, message in problems([entry.planned() for entry in entries], frame)
-    ]
 
 
 def set_status(stop_id: int, status: PublicationStatus, *, actor: User, db_session: Session) -> Stop:

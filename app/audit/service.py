@@ -61,6 +61,31 @@ def record(
     return event
 
 
+def record_change(
+    *,
+    db_session: Session,
+    actor: User | None,
+    action: str,
+    entity_type: str,
+    entity_id: object,
+    before: dict[str, Any],
+    after: dict[str, Any],
+) -> AuditEvent | None:
+    """Record only the values that differ between two snapshots; nothing when none does."""
+    old, new = changed(before, after)
+    if not new:
+        return None
+    return record(
+        db_session=db_session,
+        actor=actor,
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        before=old,
+        after=new,
+    )
+
+
 @dataclass(frozen=True)
 class AuditFilters:
     actor_id: int | None = None

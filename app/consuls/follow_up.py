@@ -205,15 +205,13 @@ def mark_attendance(stop: Stop, attended_ids: set[int], *, db_session: Session, 
         invitation.attended = invitation.id in attended_ids
         db_session.add(invitation)
     db_session.flush()
-    old, new = audit_service.changed(before, {str(i.id): i.attended for i in invitations})
-    if new:
-        audit_service.record(
-            db_session=db_session,
-            actor=actor,
-            action="attendance",
-            entity_type="stop",
-            entity_id=stop.id,
-            before=old,
-            after=new,
-        )
+    audit_service.record_change(
+        db_session=db_session,
+        actor=actor,
+        action="attendance",
+        entity_type="stop",
+        entity_id=stop.id,
+        before=before,
+        after={str(i.id): i.attended for i in invitations},
+    )
     return sum(1 for i in invitations if i.attended)

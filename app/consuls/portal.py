@@ -9,7 +9,7 @@ from app import clock, ics
 from app.accounts.models import User
 from app.agenda.events import item_event, meeting_event
 from app.agenda.models import AgendaItem, AgendaSpeaker
-from app.agenda.service import AgendaEntry
+from app.agenda.reading import AgendaEntry
 from app.companies.models import Company, Registration
 from app.config import Settings
 from app.consuls import links

@@ -245,14 +245,12 @@ def _record_change(
 ) -> None:
     db_session.add(row)
     db_session.flush()
-    old, new = audit_service.changed(before, audit_service.snapshot(row))
-    if new:
-        audit_service.record(
-            db_session=db_session,
-            actor=actor,
-            action=action,
-            entity_type=entity_type,
-            entity_id=row.id,
-            before=old,
-            after=new,
-        )
+    audit_service.record_change(
+        db_session=db_session,
+        actor=actor,
+        action=action,
+        entity_type=entity_type,
+        entity_id=row.id,
+        before=before,
+        after=audit_service.snapshot(row),
+    )

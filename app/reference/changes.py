@@ -52,18 +52,17 @@ def update_sectors(raw: Mapping[str, Any], *, actor: User | None, db_session: Se
     for sector in sectors:
         before = audit_service.snapshot(sector)
         sector.name_it, sector.name_en = names[sector.slug]["it"], names[sector.slug]["en"]
-        old, new = audit_service.changed(before, audit_service.snapshot(sector))
-        if new:
-            db_session.add(sector)
-            audit_service.record(
-                db_session=db_session,
-                actor=actor,
-                action="update",
-                entity_type="sector",
-                entity_id=sector.slug,
-                before=old,
-                after=new,
-            )
+        db_session.add(sector)
+        event = audit_service.record_change(
+            db_session=db_session,
+            actor=actor,
+            action="update",
+            entity_type="sector",
+            entity_id=sector.slug,
+            before=before,
+            after=audit_service.snapshot(sector),
+        )
+        if event is not None:
             changed += 1
     db_session.flush()
     return changed
@@ -110,17 +109,15 @@ def update_territory(
         scores[sector.slug] = row
         db_session.add(row)
     db_session.flush()
-    old, new = audit_service.changed(before, _territory_snapshot(territory, scores))
-    if new:
-        audit_service.record(
-            db_session=db_session,
-            actor=actor,
-            action="update",
-            entity_type="territory",
-            entity_id=territory.code,
-            before=old,
-            after=new,
-        )
+    audit_service.record_change(
+        db_session=db_session,
+        actor=actor,
+        action="update",
+        entity_type="territory",
+        entity_id=territory.code,
+        before=before,
+        after=_territory_snapshot(territory, scores),
+    )
     return territory
 
 

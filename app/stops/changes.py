@@ -1,14 +1,13 @@
 """Organisers' operations on stops: create, change, duplicate, publish, close and cancel.
 
-Every change is checked as a whole (one message per bad field), written to the audit log with
-the stop's countries, and, when it touches people already involved, told to them by email.
+Every change is checked as a whole by ``validation.check`` (one message per bad field), written
+to the audit log with the stop's countries, and, when it touches people already involved, told
+to them by email.
 """
 
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import time
 from typing import Any
 
 from sqlmodel import Session, col, delete, select
@@ -20,49 +19,17 @@ from app.companies import seats
 from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import gettext as _
 from app.i18n import lazy
-from app.reference.models import Country, Sector, Territory
+from app.reference.models import Country
 from app.stops import notices
 from app.stops import service as stops_service
-from app.stops.fields import FieldReader, iso_country_names
+from app.stops.fields import iso_country_names
 from app.stops.models import PublicationStatus, Stop, StopCountry, StopStatus
+from app.stops.validation import check
 
 # Changing these on an announced stop is news for everyone registered or invited.
 NOTIFIED_FIELDS = ("stop_date", "start_time", "end_time", "city", "venue", "venue_address")
 ANNOUNCED_STATUSES = (StopStatus.PUBLISHED, StopStatus.CLOSED)
 NEW_STOP_STATUSES = (StopStatus.DRAFT, StopStatus.PUBLISHED)
-
-# Input names and the columns they fill; defaults are the model's, as strings a form would send.
-DEFAULTS: dict[str, Any] = {
-    "description_it": "",
-    "description_en": "",
-    "venue_address": "",
-    "start_time": "09:30",
-    "end_time": "17:30",
-    "attendees_per_company": 2,
-    "registration_opens_at": None,
-    "registration_closes_at": None,
-    "hold_hours": 48,
-    "meeting_request_quota": 3,
-    "auto_accept_requests": False,
-    "b2b_first_slot": None,
-    "b2b_slot_minutes": 20,
-    "b2b_slot_count": 0,
-    "b2b_tables": 0,
-    "countries": [],
-}
-
-
-FIELDS = frozenset(
-    {*DEFAULTS, "title", "title_it", "title_en", "sector", "territory", "city", "venue", "date", "capacity"}
-) | {"other_countries"}
-
-
-@dataclass
-class StopChange:
-    """The checked values of a create or update: columns, and the countries in order."""
-
-    columns: dict[str, Any]
-    countries: list[str] | None
 
 
 def country_codes(stop_id: int, *, db_session: Session) -> list[str]:
@@ -70,184 +37,6 @@ def country_codes(stop_id: int, *, db_session: Session) -> list[str]:
         select(StopCountry).where(StopCountry.stop_id == stop_id).order_by(col(StopCountry.position))
     )
     return [link.country_code for link in links]
-
-
-def _titles(raw: Mapping[str, Any]) -> dict[str, Any]:
-    """``title`` fills whichever of ``title_it`` and ``title_en`` is missing."""
-    values = dict(raw)
-    shared = values.pop("title", None)
-    it, en = values.get("title_it") or shared, values.get("title_en") or shared
-    if it or en or "title_it" in raw or "title_en" in raw:
-        values["title_it"], values["title_en"] = it or en, en or it
-    return values
-
-
-TEXTS = {
-    "title_it": (200, True),
-    "title_en": (200, True),
-    "description_it": (4000, False),
-    "description_en": (4000, False),
-    "city": (120, True),
-    "venue": (200, True),
-    "venue_address": (300, False),
-}
-NUMBERS = {
-    "capacity": (0, 100_000),
-    "attendees_per_company": (1, 20),
-    "hold_hours": (1, 720),
-    "meeting_request_quota": (0, 50),
-    "b2b_slot_minutes": (5, 120),
-    "b2b_slot_count": (0, 100),
-    "b2b_tables": (0, 200),
-}
-
-
-def _read(
-    raw: Mapping[str, Any], *, creating: bool, db_session: Session
-) -> tuple[FieldReader, list[str] | None]:
-    read = FieldReader(raw)
-    wanted = [name for name in FIELDS if creating or read.given(name)]
-    if creating and "title_it" not in raw:
-        read.errors["title"] = _("Give the stop a title.")
-        wanted = [name for name in wanted if name not in ("title_it", "title_en")]
-    for name in wanted:
-        if name in TEXTS:
-            read.text(name, max_length=TEXTS[name][0], required=TEXTS[name][1])
-        elif name in NUMBERS:
-            read.integer(name, minimum=NUMBERS[name][0], maximum=NUMBERS[name][1])
-        elif name in ("start_time", "end_time"):
-            read.clock_time(name)
-        elif name == "b2b_first_slot":
-            read.clock_time(name, optional=True)
-        elif name in ("registration_opens_at", "registration_closes_at"):
-            read.moment(name)
-        elif name == "date":
-            read.day(name, column="stop_date")
-        elif name == "auto_accept_requests":
-            read.flag(name)
-    _read_reference(read, wanted, db_session=db_session)
-    countries = _read_countries(read, db_session=db_session) if "countries" in wanted else None
-    return read, countries
-
-
-def _read_reference(read: FieldReader, wanted: list[str], *, db_session: Session) -> None:
-    """Sector and territory by their codes."""
-    if "sector" in wanted:
-        read.text("sector", max_length=40, required=True, column="sector_slug")
-        slug = read.values.pop("sector_slug", None)
-        if slug is not None and db_session.get(Sector, slug.lower()) is None:
-            read.errors["sector"] = _("Unknown sector '%s'.") % slug
-        elif slug is not None:
-            read.values["sector_slug"] = slug.lower()
-    if "territory" in wanted:
-        read.text("territory", max_length=2, required=True, column="territory_code")
-        code = read.values.pop("territory_code", None)
-        if code is not None and db_session.get(Territory, code.upper()) is None:
-            read.errors["territory"] = _("Unknown territory '%s': use a province code.") % code
-        elif code is not None:
-            read.values["territory_code"] = code.upper()
-
-
-def _read_countries(read: FieldReader, *, db_session: Session) -> list[str] | None:
-    known = {c.code for c in db_session.exec(select(Country))}
-    iso = iso_country_names()
-    chosen: list[str] = []
-    for name in ("countries", "other_countries"):
-        codes = read.codes(name)
-        if codes is None:
-            continue
-        unknown = [code for code in codes if code not in known and code not in iso]
-        if unknown:
-            read.errors[name] = _(
-                "Unknown country code: %(codes)s. Use ISO 3166 alpha-2 codes, such as JP for Japan."
-            ) % {"codes": ", ".join(unknown)}
-        chosen += [code for code in codes if code not in unknown and code not in chosen]
-    return chosen
-
-
-def _check_together(
-    values: dict[str, Any], errors: dict[str, str], *, stop: Stop | None, db_session: Session
-) -> None:
-    """Rules across fields, on the stop as it would be after the change."""
-
-    def merged(column: str) -> Any:
-        if column in values:
-            return values[column]
-        return getattr(stop, column) if stop is not None else None
-
-    day, start, end = merged("stop_date"), merged("start_time"), merged("end_time")
-    if (
-        "stop_date" in values
-        and day is not None
-        and day < clock.today()
-        and (stop is None or day != stop.stop_date)
-    ):
-        errors["date"] = _("The stop cannot be on a day already past.")
-    if start is not None and end is not None and end <= start:
-        errors.setdefault("end_time", _("The stop must end after it starts."))
-    opens, closes = merged("registration_opens_at"), merged("registration_closes_at")
-    if opens and closes and closes <= opens:
-        errors.setdefault("registration_closes_at", _("Registrations must close after they open."))
-    if day is not None and closes and closes.astimezone(clock.ROME).date() > day:
-        errors.setdefault(
-            "registration_closes_at", _("Registrations must close no later than the day of the stop.")
-        )
-    if day is not None and opens and opens.astimezone(clock.ROME).date() > day:
-        errors.setdefault("registration_opens_at", _("Registrations must open before the day of the stop."))
-    _check_b2b_block(merged, errors)
-    capacity = values.get("capacity")
-    if stop is not None and capacity is not None:
-        problem = seats.capacity_problem(stop, capacity, db_session=db_session)
-        if problem is not None:
-            errors.setdefault("capacity", problem)
-
-
-def _check_b2b_block(merged: Any, errors: dict[str, str]) -> None:
-    count, minutes, first = merged("b2b_slot_count"), merged("b2b_slot_minutes"), merged("b2b_first_slot")
-    if not count:
-        return
-    if first is None:
-        errors.setdefault("b2b_first_slot", _("Give the time of the first meeting slot."))
-        return
-    if not merged("b2b_tables"):
-        errors.setdefault("b2b_tables", _("The meetings need at least one table."))
-    start, end = merged("start_time"), merged("end_time")
-    if start is None or end is None or minutes is None:
-        return
-    block_start = first.hour * 60 + first.minute
-    block_end = block_start + count * minutes
-    if block_start < start.hour * 60 + start.minute or block_end > end.hour * 60 + end.minute:
-        last = time(block_end // 60 % 24, block_end % 60) if block_end < 24 * 60 else time(23, 59)
-        errors.setdefault(
-            "b2b_slot_count",
-            _("The meetings block (%(first)s–%(last)s) must fit within the day (%(start)s–%(end)s).")
-            % {
-                "first": first.strftime("%H:%M"),
-                "last": last.strftime("%H:%M") if block_end < 24 * 60 else _("after midnight"),
-                "start": start.strftime("%H:%M"),
-                "end": end.strftime("%H:%M"),
-            },
-        )
-
-
-def check(raw: Mapping[str, Any], *, stop: Stop | None, db_session: Session) -> StopChange:
-    """The checked change, or InvalidInput naming every bad field."""
-    creating = stop is None
-    shared_title = "title" in raw and "title_it" not in raw and "title_en" not in raw
-    values = _titles({**DEFAULTS, **raw} if creating else raw)
-    read, countries = _read(values, creating=creating, db_session=db_session)
-    for name in raw:
-        if name not in FIELDS and name != "status":
-            read.errors[name] = _("Unknown field.")
-    if not creating and "status" in raw and raw["status"] != (stop.status if stop else None):
-        read.errors["status"] = _("Change the status with the publish, close or cancel actions.")
-    for name in ("title_it", "title_en"):
-        if shared_title and name in read.errors:
-            read.errors["title"] = read.errors.pop(name)
-    _check_together(read.values, read.errors, stop=stop, db_session=db_session)
-    if read.errors:
-        raise InvalidInput(read.errors)
-    return StopChange(columns=read.values, countries=countries)
 
 
 def _slug(city: str, day: Any, *, db_session: Session) -> str:
@@ -300,15 +89,30 @@ def create(
         status=StopStatus(status),
         **columns,
     )
+    return _add(stop, countries, action="create", actor=actor, db_session=db_session, origin=origin)
+
+
+def _add(
+    stop: Stop,
+    countries: list[str],
+    *,
+    action: str,
+    actor: User | None,
+    db_session: Session,
+    before: dict[str, Any] | None = None,
+    origin: Mapping[str, Any] | None = None,
+) -> Stop:
+    """Write a new stop and its countries, and audit it as it stands."""
     db_session.add(stop)
     db_session.flush()
     _set_countries(stop, countries, db_session=db_session)
     audit_service.record(
         db_session=db_session,
         actor=actor,
-        action="create",
+        action=action,
         entity_type="stop",
         entity_id=stop.id,
+        before=before,
         after={**_snapshot(stop, countries), **(origin or {})},
     )
     return stop
@@ -335,19 +139,17 @@ def update(stop_id: int, raw: Mapping[str, Any], *, actor: User | None, db_sessi
     db_session.flush()
     if countries != old_countries:
         _set_countries(stop, countries, db_session=db_session)
-    old, new = audit_service.changed(before, _snapshot(stop, countries))
-    new.pop("updated_at", None)
-    old.pop("updated_at", None)
-    if new:
-        audit_service.record(
-            db_session=db_session,
-            actor=actor,
-            action="update",
-            entity_type="stop",
-            entity_id=stop.id,
-            before=old,
-            after=new,
-        )
+    after = _snapshot(stop, countries)
+    after.pop("updated_at", None)  # a change's time is the audit entry's own
+    audit_service.record_change(
+        db_session=db_session,
+        actor=actor,
+        action="update",
+        entity_type="stop",
+        entity_id=stop.id,
+        before=before,
+        after=after,
+    )
     changes = {
         column: (old_values[column], getattr(stop, column))
         for column in NOTIFIED_FIELDS
@@ -373,19 +175,8 @@ def duplicate(stop_id: int, *, actor: User | None, db_session: Session) -> Stop:
         schedule_status=PublicationStatus.NONE,
         agenda_status=PublicationStatus.NONE,
     )
-    db_session.add(copy)
-    db_session.flush()
-    _set_countries(copy, countries, db_session=db_session)
-    audit_service.record(
-        db_session=db_session,
-        actor=actor,
-        action="duplicate",
-        entity_type="stop",
-        entity_id=copy.id,
-        before={"duplicated_from": original.id},
-        after=_snapshot(copy, countries),
-    )
-    return copy
+    before = {"duplicated_from": original.id}
+    return _add(copy, countries, action="duplicate", actor=actor, db_session=db_session, before=before)
 
 
 # action -> (statuses it starts from, status it leads to)

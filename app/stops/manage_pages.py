@@ -21,7 +21,7 @@ from app.i18n import gettext as _
 from app.i18n import lazy
 from app.manage import stop_tools
 from app.reference import service as reference_service
-from app.stops import changes, notices
+from app.stops import changes, notices, validation
 from app.stops import service as stops_service
 from app.stops.manage_list import ManageFilters, list_for_manage
 from app.stops.models import Stop, StopStatus
@@ -171,7 +171,7 @@ def stop_list(
 
 @router.get("/new", response_class=HTMLResponse, name="new_stop")
 def new_stop(request: Request, db_session: SessionDep, user: OrganiserUser) -> HTMLResponse:
-    values = {**changes.DEFAULTS, "countries": [], "other_countries": ""}
+    values = {**validation.DEFAULTS, "countries": [], "other_countries": ""}
     return _form_page(request, db_session, values=values, errors={}, stop=None)
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from app.accounts.deps import Public
-from app.agenda import service as agenda_service
+from app.agenda import reading as agenda_reading
 from app.db import SessionDep, TransactionRoute
 from app.errors import InvalidInput
 from app.reference import service as reference_service
@@ -67,5 +67,5 @@ def calendar(
 @router.get("/stops/{stop_id}", response_class=HTMLResponse, name="stop_page", dependencies=[Public])
 def stop_page(stop_id: int, request: Request, db_session: SessionDep) -> HTMLResponse:
     view = service.get_public(stop_id, db_session=db_session)
-    agenda_entries = agenda_service.public_entries(view.stop, db_session=db_session)
+    agenda_entries = agenda_reading.public_entries(view.stop, db_session=db_session)
     return render(request, "stops/public/stop.html", {"view": view, "agenda_entries": agenda_entries})

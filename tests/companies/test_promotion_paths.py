@@ -11,6 +11,7 @@ from app import clock
 from app.companies import profiles, seats
 from app.companies.models import Registration, RegistrationStatus
 from app.stops.models import Stop
+from tests.companies.waiting_list_checks import assert_head_promoted_before_a_newcomer
 from tests.factories import (
     create_company,
     create_registration,
@@ -37,17 +38,6 @@ def holder_and_queue(
     assert (head.waitlist_position, behind.waitlist_position) == (1, 2)
     db_session.commit()
     return stop, holder, head, behind
-
-
-def assert_head_promoted_before_a_newcomer(
-    db_session: Session, stop: Stop, head: Registration, behind: Registration
-) -> None:
-    db_session.refresh(head)
-    db_session.refresh(behind)
-    assert head.status == RegistrationStatus.CONFIRMED and head.waitlist_position is None
-    assert behind.status == RegistrationStatus.WAITLISTED and behind.waitlist_position == 1
-    newcomer = create_registration(db_session, stop)
-    assert newcomer.status == RegistrationStatus.WAITLISTED and newcomer.waitlist_position == 2
 
 
 def sign_in_company(client: TestClient, db_session: Session, registration: Registration) -> None:

@@ -9,6 +9,7 @@ from app import clock
 from app.companies.models import Registration, RegistrationStatus
 from app.stops import changes as stop_changes
 from app.stops.models import Stop
+from tests.companies.waiting_list_checks import assert_head_promoted_before_a_newcomer
 from tests.factories import (
     create_registration,
     create_stop,
@@ -53,17 +54,6 @@ def full_stop(db_session: Session) -> tuple[Stop, Registration, Registration]:
     assert (head.waitlist_position, behind.waitlist_position) == (1, 2)
     db_session.commit()
     return stop, head, behind
-
-
-def assert_head_promoted_before_a_newcomer(
-    db_session: Session, stop: Stop, head: Registration, behind: Registration
-) -> None:
-    db_session.refresh(head)
-    db_session.refresh(behind)
-    assert head.status == RegistrationStatus.CONFIRMED and head.waitlist_position is None
-    assert behind.status == RegistrationStatus.WAITLISTED and behind.waitlist_position == 1
-    newcomer = create_registration(db_session, stop)
-    assert newcomer.status == RegistrationStatus.WAITLISTED and newcomer.waitlist_position == 2
 
 
 def test_raising_capacity_with_the_edit_form_promotes_the_head_of_the_waiting_list(

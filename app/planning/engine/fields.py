@@ -17,7 +17,9 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 SCORE_LOW, SCORE_HIGH = 0, 5
 
 
-class Problems:
+class InstanceProblems:
+    """An instance's problems as "path: message" lines (a form's are ``app.forms.Problems``)."""
+
     def __init__(self) -> None:
         self.messages: list[str] = []
 

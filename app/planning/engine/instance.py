@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from app.planning.engine.fields import Problems
+from app.planning.engine.fields import InstanceProblems
 
 FORMAT = "roadshow.plan/1"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -99,7 +99,7 @@ class PlanInstance:
 
 def load_instance(data: object) -> PlanInstance:
     """Parse a decoded `roadshow.plan/1` object; raise InvalidInstance listing every problem."""
-    problems = Problems()
+    problems = InstanceProblems()
     if not isinstance(data, dict):
         raise InvalidInstance(["instance: expected a JSON object"])
     if data.get("format") != FORMAT:
@@ -149,7 +149,7 @@ def load_instance(data: object) -> PlanInstance:
     )
 
 
-def _weekdays(data: dict[str, object], problems: Problems) -> frozenset[int]:
+def _weekdays(data: dict[str, object], problems: InstanceProblems) -> frozenset[int]:
     names = problems.list_of(data.get("weekdays", list(WEEKDAYS[:5])), "weekdays")
     days = set()
     for index, name in enumerate(names):
@@ -162,7 +162,7 @@ def _weekdays(data: dict[str, object], problems: Problems) -> frozenset[int]:
     return frozenset(days)
 
 
-def _blackouts(value: object, problems: Problems) -> tuple[tuple[date, date], ...]:
+def _blackouts(value: object, problems: InstanceProblems) -> tuple[tuple[date, date], ...]:
     periods = []
     for index, item in enumerate(problems.list_of(value, "blackouts")):
         path = f"blackouts[{index}]"
@@ -177,7 +177,7 @@ def _blackouts(value: object, problems: Problems) -> tuple[tuple[date, date], ..
     return tuple(periods)
 
 
-def _countries_per_stop(value: object, problems: Problems) -> tuple[int, int] | None:
+def _countries_per_stop(value: object, problems: InstanceProblems) -> tuple[int, int] | None:
     if (
         isinstance(value, list)
         and len(value) == 2
@@ -189,7 +189,7 @@ def _countries_per_stop(value: object, problems: Problems) -> tuple[int, int] | 
     return None
 
 
-def _sectors(value: object, problems: Problems) -> tuple[Sector, ...]:
+def _sectors(value: object, problems: InstanceProblems) -> tuple[Sector, ...]:
     sectors = []
     for index, item, sector_id in problems.identified_items(value, "sectors", required=True):
         stops = problems.integer(item.get("stops"), f"sectors[{index}].stops", low=0, required=True)
@@ -198,7 +198,7 @@ def _sectors(value: object, problems: Problems) -> tuple[Sector, ...]:
     return tuple(sectors)
 
 
-def _territories(value: object, sector_ids: set[str], problems: Problems) -> tuple[Territory, ...]:
+def _territories(value: object, sector_ids: set[str], problems: InstanceProblems) -> tuple[Territory, ...]:
     territories = []
     for index, item, territory_id in problems.identified_items(value, "territories", required=True):
         path = f"territories[{index}]"
@@ -211,7 +211,7 @@ def _territories(value: object, sector_ids: set[str], problems: Problems) -> tup
     return tuple(territories)
 
 
-def _countries(value: object, problems: Problems) -> tuple[Country, ...]:
+def _countries(value: object, problems: InstanceProblems) -> tuple[Country, ...]:
     countries = []
     for index, item, country_id in problems.identified_items(value, "countries", required=True):
         path = f"countries[{index}]"
@@ -226,7 +226,7 @@ def _countries(value: object, problems: Problems) -> tuple[Country, ...]:
     return tuple(countries)
 
 
-def _interest(value: object, sector_ids: set[str], problems: Problems) -> dict[str, dict[str, int]]:
+def _interest(value: object, sector_ids: set[str], problems: InstanceProblems) -> dict[str, dict[str, int]]:
     if not isinstance(value, dict):
         problems.add("interest", "expected an object of sectors")
         return {}
@@ -245,7 +245,7 @@ def _fixed(
     sector_ids: set[str],
     territory_ids: set[str],
     country_ids: set[str],
-    problems: Problems,
+    problems: InstanceProblems,
 ) -> tuple[FixedStop, ...]:
     stops = []
     for index, item in enumerate(problems.list_of(value, "fixed")):
