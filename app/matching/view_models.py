@@ -39,7 +39,7 @@ SIZE_LABELS = {
 SCHEDULE_LABELS = {
     PublicationStatus.NONE: lazy("Not scheduled yet"),
     PublicationStatus.DRAFT: lazy("Draft: not yet visible to participants"),
-    PublicationStatus.PUBLISHED: lazy("Published"),
+    PublicationStatus.PUBLISHED: lazy("Published: visible to participants"),
 }
 
 
