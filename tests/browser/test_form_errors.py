@@ -46,7 +46,7 @@ def test_a_failed_registration_moves_the_focus_to_the_error_summary(
     page.goto(f"{live_server.url}/stops/{stop_id}/register")
     page.get_by_label("Partita IVA").fill("123")
     page.get_by_role("button", name="Iscriviti").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Iscrivi la tua azienda")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Iscrivi l'azienda")
     page.screenshot(path=str(artifacts / f"form-errors-registration-{width}.png"), full_page=True)
     check_summary(page, width)
     page.context.close()
