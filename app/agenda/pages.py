@@ -6,7 +6,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, col, select
 
-from app import ics
+from app import ics, labels
 from app.accounts.deps import OrganiserUser, Public
 from app.agenda import copying, events, service
 from app.agenda.models import AgendaItem
@@ -89,7 +89,7 @@ def _builder(
         "stop": stop,
         "entries": service.list_entries(stop.id or 0, db_session=db_session),
         "invited": service.invited_representatives(stop.id or 0, db_session=db_session),
-        "kinds": list(service.KIND_LABELS.items()),
+        "kinds": labels.options("agenda_item"),
         "form": form,
         "speaker_rows": speaker_rows,
         "errors": errors or {},

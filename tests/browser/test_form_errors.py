@@ -45,7 +45,7 @@ def test_a_failed_registration_moves_the_focus_to_the_error_summary(
     page = open_page(browser, width)
     page.goto(f"{live_server.url}/stops/{stop_id}/register")
     page.get_by_label("Partita IVA").fill("123")
-    page.get_by_role("button", name="Iscriviti").click()
+    page.get_by_role("button", name="Invia l'iscrizione").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Iscrivi l'azienda")
     page.screenshot(path=str(artifacts / f"form-errors-registration-{width}.png"), full_page=True)
     check_summary(page, width)

@@ -66,7 +66,7 @@ def register(
     page.get_by_label(re.compile("Ho letto l'informativa")).check()
     if shot is not None:
         page.screenshot(path=str(shot), full_page=True)
-    page.get_by_role("button", name="Iscriviti").click()
+    page.get_by_role("button", name="Invia l'iscrizione").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Iscrizione ricevuta")
 
 
