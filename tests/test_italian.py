@@ -243,3 +243,18 @@ def test_no_code_on_italian_pages_and_exports(client: TestClient, db_session: Se
     for path in ["/consul", f"/consul/stops/{stop_id}/requests", f"/consul/stops/{stop_id}/agenda"]:
         check(path)
     assert not found, f"codes shown as text on Italian pages: {found}"
+
+
+def test_a_waiting_company_that_confirms_its_address_is_told_it_is_waiting(
+    client: TestClient, db_session: Session
+) -> None:
+    stop = create_stop(db_session)
+    waiting = b2b_registration(db_session, stop, status="waitlisted")
+    waiting.waitlist_position = 1
+    user = b2b_company_user(db_session, waiting)
+    db_session.commit()
+    sign_in_as(client, user)
+    client.cookies.set("roadshow_lang", "it")
+    page = visible_text(client.get(f"/my?confirmed={waiting.id}").text)
+    assert "Indirizzo confermato: l'iscrizione è in lista d'attesa, in posizione 1." in page
+    assert "iscrizione è confermata" not in page
