@@ -51,7 +51,7 @@ def register(
     shot: Path | None = None,
 ) -> None:
     page.goto(f"{live_server.url}/stops/{stop_id}")
-    page.get_by_role("link", name=re.compile("Iscrivi")).click()
+    page.get_by_role("link", name=re.compile("Iscri")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Iscrivi l'azienda")
     page.get_by_label("Ragione sociale").fill(name)
     page.get_by_label("Partita IVA").fill(vat)
