@@ -13,6 +13,8 @@ from app.clock import ROME
 from app.config import get_settings
 from app.csrf import csrf_input
 from app.i18n import LANGUAGES, babel_locale, current_language, gettext, ngettext, npgettext, pgettext
+from app.labels import audit_action, label
+from app.reference.country_names import country_phrase
 
 
 def localized(obj: Any, field: str) -> str:
@@ -49,8 +51,14 @@ def environment() -> Environment:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext
     )
-    env.filters.update(date=_date, time=_time, month=_month)
-    env.globals.update(localized=localized, current_language=current_language, LANGUAGES=LANGUAGES)
+    env.filters.update(date=_date, time=_time, month=_month, country=country_phrase)
+    env.globals.update(
+        localized=localized,
+        current_language=current_language,
+        LANGUAGES=LANGUAGES,
+        label=label,
+        audit_action=audit_action,
+    )
     return env
 
 

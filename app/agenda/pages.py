@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import Field
 from sqlmodel import Session, col, select
 
-from app import ics
+from app import ics, labels
 from app.accounts.deps import OrganiserUser, Public
 from app.agenda import copying, events, reading, service
 from app.agenda.models import AgendaItem
@@ -93,7 +93,7 @@ def _builder(
         "stop": stop,
         "entries": reading.list_entries(stop.id or 0, db_session=db_session),
         "invited": reading.invited_representatives(stop.id or 0, db_session=db_session),
-        "kinds": list(reading.KIND_LABELS.items()),
+        "kinds": labels.options("agenda_item"),
         "form": form,
         "speaker_rows": speaker_rows,
         "errors": errors or {},

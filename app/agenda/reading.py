@@ -17,15 +17,6 @@ from app.stops.models import PublicationStatus, Stop
 from app.stops.slots import b2b_window
 from app.web import localized
 
-KIND_LABELS = {
-    AgendaItemKind.WELCOME: lazy("Welcome and institutional greetings"),
-    AgendaItemKind.KEYNOTE: lazy("Keynote"),
-    AgendaItemKind.COUNTRY_PRESENTATION: lazy("Country presentation"),
-    AgendaItemKind.PANEL: lazy("Panel"),
-    AgendaItemKind.B2B_BLOCK: lazy("B2B meetings block"),
-    AgendaItemKind.NETWORKING_LUNCH: lazy("Networking lunch"),
-    AgendaItemKind.CLOSING: lazy("Closing"),
-}
 # Invitations whose representative no longer comes: not offered as speakers.
 GONE = (InvitationStatus.DECLINED, InvitationStatus.DELEGATED)
 

@@ -1,4 +1,7 @@
-"""A stop's registrations as CSV or XLSX, for organisers."""
+"""A stop's registrations as CSV or XLSX, for organisers, in the language of the request.
+
+Statuses, sizes, sectors and countries are written as a person reads them (``app.labels``,
+the reference names), never as the codes the database keeps."""
 
 import csv
 import io
@@ -7,6 +10,10 @@ from openpyxl import Workbook
 
 from app.companies.listing import RegistrationRow
 from app.i18n import gettext as _
+from app.labels import label
+
+# Reference names by code: sector slug -> name, country code -> name, in the current language.
+Names = dict[str, str]
 
 MAX_CELL = 32767
 
@@ -30,18 +37,18 @@ def _header() -> list[str]:
     ]
 
 
-def _cells(row: RegistrationRow) -> list[str | int]:
+def _cells(row: RegistrationRow, sectors: Names, countries: Names) -> list[str | int]:
     registration, company = row.registration, row.company
     names = "; ".join(f"{a.name} <{a.email}>" for a in row.attendees) or str(registration.attendee_count)
     return [
-        str(registration.status),
+        label(registration.status, "registration"),
         registration.waitlist_position or "",
         company.name,
         company.vat_number,
         company.province_code or "",
-        str(company.size_class or ""),
-        ", ".join(row.sectors),
-        ", ".join(row.countries),
+        label(company.size_class, "size"),
+        ", ".join(sectors.get(slug, slug) for slug in row.sectors),
+        ", ".join(countries.get(code, code) for code in row.countries),
         names,
         company.contact_name,
         company.contact_email,
@@ -58,22 +65,27 @@ def _safe(value: str | int) -> str | int:
     return value
 
 
-def to_csv(rows: list[RegistrationRow]) -> bytes:
+def to_csv(rows: list[RegistrationRow], sectors: Names, countries: Names) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(_header())
     for row in rows:
-        writer.writerow([_safe(v) for v in _cells(row)])
+        writer.writerow([_safe(v) for v in _cells(row, sectors, countries)])
     return buffer.getvalue().encode("utf-8-sig")  # the BOM tells Excel it is UTF-8
 
 
-def to_xlsx(rows: list[RegistrationRow]) -> bytes:
+def to_xlsx(rows: list[RegistrationRow], sectors: Names, countries: Names) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Registrations")[:31]
     sheet.append(_header())
     for row in rows:
-        sheet.append([_safe(v) if isinstance(v, int) else str(_safe(v))[:MAX_CELL] for v in _cells(row)])
+        sheet.append(
+            [
+                _safe(v) if isinstance(v, int) else str(_safe(v))[:MAX_CELL]
+                for v in _cells(row, sectors, countries)
+            ]
+        )
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     book.save(buffer)

@@ -18,6 +18,7 @@ from app.companies.registrations import AttendeeData, RegistrationData
 from app.db import SessionDep, TransactionRoute, discard_changes
 from app.errors import Conflict, InvalidInput
 from app.i18n import gettext as _
+from app.reference import service as reference_service
 from app.reference.models import Country, Sector, Territory
 from app.stops import service as stops_service
 from app.stops.models import Stop, StopStatus
@@ -213,12 +214,25 @@ def new(
     return _back(stop_id, _("The company has been registered."))
 
 
+def _reference_names(db_session: Session) -> tuple[dict[str, str], dict[str, str]]:
+    """Sector and country names in the request's language, for the exports."""
+    sectors = {
+        s.slug: reference_service.name(s) for s in reference_service.get_all_sectors(db_session=db_session)
+    }
+    countries = reference_service.get_all_countries(db_session=db_session, prospects_only=False)
+    return sectors, {c.code: reference_service.name(c) for c in countries}
+
+
 @router.get("/stops/{stop_id}/registrations.csv")
 def export_csv(stop_id: int, user: OrganiserUser, filters: FiltersDep, db_session: SessionDep) -> Response:
     stop = stops_service.get(stop_id, db_session=db_session)
     rows = listing.for_stop(stop_id, filters, db_session=db_session)
     headers = {"Content-Disposition": f'attachment; filename="registrations-{stop.slug}.csv"'}
-    return Response(exports.to_csv(rows), media_type="text/csv; charset=utf-8", headers=headers)
+    return Response(
+        exports.to_csv(rows, *_reference_names(db_session)),
+        media_type="text/csv; charset=utf-8",
+        headers=headers,
+    )
 
 
 @router.get("/stops/{stop_id}/registrations.xlsx")
@@ -227,7 +241,7 @@ def export_xlsx(stop_id: int, user: OrganiserUser, filters: FiltersDep, db_sessi
     rows = listing.for_stop(stop_id, filters, db_session=db_session)
     headers = {"Content-Disposition": f'attachment; filename="registrations-{stop.slug}.xlsx"'}
     media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(exports.to_xlsx(rows), media_type=media, headers=headers)
+    return Response(exports.to_xlsx(rows, *_reference_names(db_session)), media_type=media, headers=headers)
 
 
 def _signer(request: Request) -> URLSafeSerializer:

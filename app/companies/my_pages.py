@@ -41,7 +41,9 @@ def home(
 ) -> HTMLResponse:
     company = _company(user, db_session)
     rows = listing.for_company(company.id or 0, db_session=db_session)
-    context = {"company": company, "rows": rows, "confirmed": confirmed, "active": ACTIVE_STATUSES}
+    # The registration whose address was just confirmed, to say where it really stands.
+    just_confirmed = next((row.registration for row, _ in rows if row.registration.id == confirmed), None)
+    context = {"company": company, "rows": rows, "confirmed": just_confirmed, "active": ACTIVE_STATUSES}
     return render(request, "companies/my/home.html", context)
 
 

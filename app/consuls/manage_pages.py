@@ -5,9 +5,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from app import labels
 from app.accounts.deps import OrganiserUser
 from app.consuls import corps_import, follow_up, invitations, service
-from app.consuls.models import ConsulateKind
 from app.consuls.schemas import ConsulateInput, RepresentativeInput
 from app.db import SessionDep, TransactionRoute
 from app.errors import InvalidInput
@@ -23,7 +23,7 @@ def _choices(db_session: SessionDep) -> dict[str, Any]:
     countries = reference_service.get_all_countries(db_session=db_session, prospects_only=False)
     return {
         "country_options": sorted(((c.code, localized(c, "name")) for c in countries), key=lambda o: o[1]),
-        "kind_options": [(kind.value, service.KIND_LABELS[kind]) for kind in ConsulateKind],
+        "kind_options": labels.options("consulate"),
     }
 
 

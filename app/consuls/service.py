@@ -19,12 +19,6 @@ from app.reference.models import Country
 
 # The languages a representative may read their invitations in.
 MESSAGE_LANGUAGES = ("en", "it")
-KIND_LABELS = {
-    ConsulateKind.CONSULATE_GENERAL: lazy("Consulate general"),
-    ConsulateKind.CONSULATE: lazy("Consulate"),
-    ConsulateKind.HONORARY_CONSULATE: lazy("Honorary consulate"),
-    ConsulateKind.TRADE_OFFICE: lazy("Trade office"),
-}
 
 
 def language_codes() -> frozenset[str]:

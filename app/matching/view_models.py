@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from app import labels as enum_labels
 from app.companies.models import Company, Registration
 from app.consuls.models import Consulate, Invitation, Representative
 from app.i18n import gettext as _
@@ -13,33 +14,17 @@ from app.matching import data as stop_data
 from app.matching import requests as requests_service
 from app.matching import scheduling
 from app.matching.data import StopData
-from app.matching.models import Meeting, MeetingRequest, RequestPriority, RequestStatus
+from app.matching.models import Meeting, MeetingRequest, RequestStatus
 from app.matching.publishing import published_entries
 from app.reference.models import Country
 from app.stops.models import PublicationStatus, Stop
 from app.stops.slots import slot_labels
 from app.web import localized
 
-PRIORITY_LABELS = {
-    RequestPriority.HIGH: lazy("High"),
-    RequestPriority.MEDIUM: lazy("Medium"),
-    RequestPriority.LOW: lazy("Low"),
-}
-STATUS_LABELS = {
-    RequestStatus.PENDING: lazy("Waiting for an answer"),
-    RequestStatus.ACCEPTED: lazy("Accepted"),
-    RequestStatus.DECLINED: lazy("Declined"),
-}
-SIZE_LABELS = {
-    "micro": lazy("Micro enterprise"),
-    "small": lazy("Small enterprise"),
-    "medium": lazy("Medium-sized enterprise"),
-    "large": lazy("Large enterprise"),
-}
 SCHEDULE_LABELS = {
     PublicationStatus.NONE: lazy("Not scheduled yet"),
     PublicationStatus.DRAFT: lazy("Draft: not yet visible to participants"),
-    PublicationStatus.PUBLISHED: lazy("Published"),
+    PublicationStatus.PUBLISHED: lazy("Published: visible to participants"),
 }
 
 
@@ -63,16 +48,15 @@ class RequestRow:
 
     @property
     def priority_label(self) -> str:
-        return _(PRIORITY_LABELS[RequestPriority(self.request.priority)])
+        return enum_labels.label(self.request.priority, "priority")
 
     @property
     def status_label(self) -> str:
-        return _(STATUS_LABELS[RequestStatus(self.request.status)])
+        return enum_labels.label(self.request.status, "request")
 
     @property
     def size_label(self) -> str:
-        size = self.company.size_class
-        return _(SIZE_LABELS[size]) if size in SIZE_LABELS else ""
+        return enum_labels.label(self.company.size_class, "size")
 
 
 def rows(info: StopData, requests: list[MeetingRequest]) -> list[RequestRow]:
@@ -122,7 +106,7 @@ def invitation_options(info: StopData, exclude: set[int] | None = None) -> list[
 
 
 def _priorities() -> list[tuple[str, str]]:
-    return [(p.value, _(label)) for p, label in PRIORITY_LABELS.items()]
+    return enum_labels.options("priority")
 
 
 def _published(stop: Stop) -> bool:

@@ -13,10 +13,11 @@ from sqlalchemy import and_, case, func
 from sqlmodel import Session, col, select
 
 from app import clock
-from app.companies.models import Attendee, Company, CompanySector, Registration, RegistrationStatus
+from app.companies.models import Attendee, Company, CompanySector, Registration, RegistrationStatus, SizeClass
 from app.consuls.models import Consulate, Invitation, Representative
 from app.i18n import gettext as _
 from app.i18n import lazy, pgettext
+from app.labels import label
 from app.matching.models import Meeting, MeetingRequest
 from app.reference.models import Country, Sector, SectorInterest, Territory
 from app.stops.models import Stop, StopCountry, StopStatus
@@ -233,12 +234,11 @@ def build(*, db_session: Session) -> Results:
         ),
     )
     size_rows = _companies_by(Company.size_class, db_session=db_session)
-    size_names = {"micro": _("Micro"), "small": _("Small"), "medium": _("Medium"), "large": _("Large")}
     add(
         "companies-by-size",
         lazy("Companies by size"),
         [_("Size"), *company_headers],
-        _ordered(size_rows, list(size_names), lambda k: size_names.get(k, not_given)),
+        _ordered(size_rows, list(SizeClass), lambda k: label(k, "size") or not_given),
     )
     sector_rows = _companies_by(CompanySector.sector_slug, db_session=db_session, join_sector=True)
     add(

@@ -27,7 +27,9 @@ def test_admin_adds_an_organiser_who_can_then_sign_in(client: TestClient, db_ses
     )
     assert response.status_code == 303
     page = client.get(response.headers["location"])
-    assert "new.organiser@example.org" in page.text and "L'organizzatore ora può accedere" in page.text
+    assert (
+        "new.organiser@example.org" in page.text and "La persona che organizza ora può accedere" in page.text
+    )
     event = db_session.exec(select(AuditEvent).where(AuditEvent.entity_type == "user")).one()
     assert event.actor_user_id == admin.id and event.action == "create"
     assert event.after == {
@@ -55,7 +57,7 @@ def test_bad_organiser_forms_are_shown_again_with_messages(client: TestClient, d
         },
     )
     assert short.status_code == 422
-    assert 'aria-invalid="true"' in short.text and "Usa una password di almeno 10 caratteri." in short.text
+    assert 'aria-invalid="true"' in short.text and "Usi una password di almeno 10 caratteri." in short.text
     taken = client.post(
         "/manage/organisers",
         data={
@@ -103,7 +105,7 @@ def test_admins_cannot_deactivate_themselves_and_organisers_cannot_manage_staff(
     refused = client.post(
         f"/manage/organisers/{admin.id}/deactivate", data={"csrf_token": csrf_token(client)}
     )
-    assert refused.status_code == 403 and "Non puoi disattivare il tuo account." in refused.text
+    assert refused.status_code == 403 and "Non può disattivare il suo stesso account." in refused.text
     organiser = create_user(db_session, role="organiser")
     db_session.commit()
     sign_in_as(client, organiser)

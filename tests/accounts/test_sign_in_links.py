@@ -116,7 +116,7 @@ def test_links_lead_only_to_local_paths(db_session: Session) -> None:
 def test_a_bad_email_is_shown_again_with_its_message(client: TestClient) -> None:
     response = client.post("/sign-in", data={"email": "not-an-email", "csrf_token": csrf_token(client)})
     assert response.status_code == 422
-    assert 'aria-invalid="true"' in response.text and "Inserisci un indirizzo email valido." in response.text
+    assert 'aria-invalid="true"' in response.text and "Inserisca un indirizzo email valido." in response.text
     assert 'value="not-an-email"' in response.text
 
 

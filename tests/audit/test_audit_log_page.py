@@ -57,7 +57,7 @@ def test_bad_filters_get_messages_next_to_the_fields(client: TestClient, db_sess
     response = client.get("/manage/audit", params={"date_from": "2026-13-01", "date_to": "2026-01-01"})
     assert response.status_code == 422
     assert (
-        "Inserisci una data nel formato AAAA-MM-GG." in response.text
+        "Inserisca una data nel formato AAAA-MM-GG." in response.text
         and 'aria-invalid="true"' in response.text
     )
     reversed_range = client.get("/manage/audit", params={"date_from": "2026-02-01", "date_to": "2026-01-01"})

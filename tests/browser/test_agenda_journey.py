@@ -205,7 +205,7 @@ def test_organiser_publishes_an_agenda_company_reads_it_and_staff_check_a_person
     expect(page.get_by_role("heading", level=1)).to_have_text("Giulia Conti")
     page.get_by_role("button", name="Accredita Giulia Conti").click()
     expect(page.locator("#last-arrival")).to_contain_text(
-        "Giulia Conti (Avio Componenti S.r.l.) accreditato alle"
+        "Giulia Conti (Avio Componenti S.r.l.): accredito registrato alle"
     )
     expect(page.locator(".counts")).to_contain_text("1")
     page.get_by_label("Nome, impresa o partita IVA").fill("09876543210")

@@ -105,7 +105,7 @@ def _act_as(page: Page, live_server: LiveServer, user_id: int) -> None:
 
 
 def _ask(page: Page, invitation_id: int, priority: str, goal: str) -> None:
-    page.get_by_label("Chi vuoi incontrare?").select_option(str(invitation_id))
+    page.get_by_label("Chi vuole incontrare?").select_option(str(invitation_id))
     page.get_by_label("Priorità").select_option(priority)
     page.get_by_label("Che cosa speri di ottenere?").fill(goal)
     page.get_by_role("button", name="Invia la richiesta").click()
@@ -120,7 +120,7 @@ def test_companies_request_consuls_accept_organiser_schedules_and_company_sees_i
 
     _act_as(page, live_server, journey.companies[0])
     page.goto(my_meetings)
-    expect(page.get_by_role("heading", level=1)).to_have_text("I tuoi incontri B2B")
+    expect(page.get_by_role("heading", level=1)).to_have_text("I suoi incontri B2B")
     _ask(page, journey.us_invitation, "high", "Cerchiamo un distributore in Texas")
     _ask(page, journey.de_invitation, "medium", "Fornitori per l'industria aeronautica tedesca")
     page.screenshot(path=str(artifacts / "meetings-company-requests.png"), full_page=True)
@@ -139,10 +139,10 @@ def test_companies_request_consuls_accept_organiser_schedules_and_company_sees_i
             accept = page.get_by_role("button", name=f"Accetta ({company})")
             accept.click()
             expect(accept).to_have_count(0)
-            expect(page.get_by_role("status")).to_have_text("Hai accettato la richiesta.")
+            expect(page.get_by_role("status")).to_have_text("Ha accettato la richiesta.")
         if len(companies) == 2:
             expect(page.locator(".request-card").first).to_contain_text(
-                "Opera in un settore che ti interessa"
+                "Opera in un settore che le interessa"
             )
             page.screenshot(path=str(artifacts / "meetings-consul-requests.png"), full_page=True)
 
@@ -172,10 +172,10 @@ def test_companies_request_consuls_accept_organiser_schedules_and_company_sees_i
 
     _act_as(page, live_server, journey.companies[0])
     page.goto(my_meetings)
-    agenda = page.get_by_role("region", name="I tuoi incontri")
+    agenda = page.get_by_role("region", name="I suoi incontri")
     expect(agenda.locator("tbody tr")).to_have_count(2)
     expect(agenda).to_contain_text("Jane Carter")
     expect(agenda).to_contain_text("Klaus Weber")
     expect(agenda).to_contain_text("Stati Uniti")
-    expect(page.get_by_role("link", name="Aggiungi al tuo calendario (.ics)")).to_be_visible()
+    expect(page.get_by_role("link", name="Aggiungi al calendario (.ics)")).to_be_visible()
     page.screenshot(path=str(artifacts / "meetings-company-agenda.png"), full_page=True)

@@ -51,8 +51,8 @@ def register(
     shot: Path | None = None,
 ) -> None:
     page.goto(f"{live_server.url}/stops/{stop_id}")
-    page.get_by_role("link", name=re.compile("Iscrivi")).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Iscrivi la tua azienda")
+    page.get_by_role("link", name=re.compile("Iscri")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Iscrivi l'azienda")
     page.get_by_label("Ragione sociale").fill(name)
     page.get_by_label("Partita IVA").fill(vat)
     page.get_by_label("Provincia").select_option("VA")
@@ -60,13 +60,13 @@ def register(
     page.get_by_label(re.compile(r"^Email")).fill(email)
     page.get_by_label("Partecipante 1: nome").fill("Chiara Colombo")
     page.get_by_label("Partecipante 1: email").fill(email)
-    page.get_by_role("group", name="Paesi protagonisti che ti interessano").get_by_label(
+    page.get_by_role("group", name="Paesi protagonisti che le interessano").get_by_label(
         "Stati Uniti"
     ).check()
     page.get_by_label(re.compile("Ho letto l'informativa")).check()
     if shot is not None:
         page.screenshot(path=str(shot), full_page=True)
-    page.get_by_role("button", name="Iscriviti").click()
+    page.get_by_role("button", name="Invia l'iscrizione").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Iscrizione ricevuta")
 
 

@@ -57,7 +57,7 @@ def test_organiser_signs_in_with_a_password_and_a_company_with_the_emailed_link(
     page.get_by_label("Email").fill("export@brianza.example.org")
     page.screenshot(path=str(artifacts / "sign-in-request.png"), full_page=True)
     page.get_by_role("button", name="Inviami un link di accesso").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Controlla la tua email")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Controlli la sua email")
     page.screenshot(path=str(artifacts / "sign-in-sent.png"), full_page=True)
 
     settings = Settings(

@@ -108,7 +108,7 @@ def _sign_in_by_link(page: Page, live_server: LiveServer, email: str) -> None:
     page.get_by_role("link", name="Ricevi un link di accesso via email").click()
     page.get_by_label("Email").fill(email)
     page.get_by_role("button", name="Inviami un link di accesso").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Controlla la tua email")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Controlli la sua email")
     engine = make_engine(live_server.database_url)
     with session_scope(engine, write=False) as db_session:
         message = db_session.exec(

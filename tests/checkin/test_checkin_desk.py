@@ -44,7 +44,7 @@ def test_search_finds_people_by_name_company_or_vat_number(client: TestClient, d
     html = client.get(f"/manage/stops/{stop.id}/checkin", params={"q": "rossi"}).text
     assert "Paolo Neri" not in html  # only confirmed registrations are checked in
     nobody = client.get(f"/manage/stops/{stop.id}/checkin", params={"q": "zzz"}).text
-    assert "Nessun iscritto confermato a questa tappa corrisponde a “zzz”." in nobody
+    assert "Nessuna persona con iscrizione confermata a questa tappa corrisponde a “zzz”." in nobody
 
 
 def test_marking_an_arrival_is_idempotent_and_audited(client: TestClient, db_session: Session) -> None:
@@ -60,12 +60,12 @@ def test_marking_an_arrival_is_idempotent_and_audited(client: TestClient, db_ses
     )
     assert first.status_code == 303
     page = client.get(first.headers["location"]).text
-    assert "Anna Bianchi" in page and "accreditato alle 09:45" in page
+    assert "Anna Bianchi" in page and "accredito registrato alle 09:45" in page
     clock.set_source(lambda: datetime(2027, 5, 12, 8, 30, tzinfo=UTC))
     again = client.post(
         f"/manage/stops/{stop.id}/checkin/{attendee.id}", data={"csrf_token": csrf_token(client)}
     )
-    assert "era già stato accreditato alle 09:45" in again.text
+    assert "accredito già registrato alle 09:45" in again.text
     assert fresh(db_session, attendee).checked_in_at == datetime(2027, 5, 12, 7, 45, tzinfo=UTC)
     events = db_session.exec(select(AuditEvent).where(AuditEvent.action == "attendee.check_in")).all()
     assert len(events) == 1 and events[0].actor_user_id == user.id  # type: ignore[attr-defined]
@@ -98,7 +98,7 @@ def test_scanned_code_opens_the_person_and_checks_them_in(client: TestClient, db
     done = client.post(f"/checkin/{token}", data={"csrf_token": csrf_token(client)}, follow_redirects=False)
     assert done.status_code == 303 and done.headers["location"].startswith(f"/manage/stops/{stop.id}/checkin")
     assert fresh(db_session, attendee).checked_in_at is not None
-    assert "Già accreditato alle" in client.get(f"/checkin/{token}").text
+    assert "Accredito già registrato alle" in client.get(f"/checkin/{token}").text
 
 
 def test_forged_code_is_refused_and_the_scanner_page_is_for_organisers(

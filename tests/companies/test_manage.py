@@ -195,8 +195,9 @@ def test_export_as_csv_and_xlsx_follows_the_filters(client: TestClient, db_sessi
     exported = client.get(f"/manage/stops/{stop.id}/registrations.csv")
     assert exported.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
-    assert len(rows) == 3 and rows[1][2] == "'=HYPERLINK(1)" and rows[2][0] == "waitlisted"
+    assert len(rows) == 3 and rows[1][2] == "'=HYPERLINK(1)" and rows[2][0] == "Lista d'attesa"
+    assert rows[1][0] == "Confermata" and rows[1][5] == "Piccola impresa"
     xlsx = client.get(f"/manage/stops/{stop.id}/registrations.xlsx", params={"status": "waitlisted"})
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     values = list(sheet.iter_rows(values_only=True))
-    assert len(values) == 2 and values[1][2] == "Kappa S.r.l."
+    assert len(values) == 2 and values[1][2] == "Kappa S.r.l." and values[1][0] == "Lista d'attesa"

@@ -102,7 +102,7 @@ def test_a_visitor_who_chose_a_language_keeps_it(client: TestClient, db_session:
     page = client.get(
         f"/consul/invitations/{links.invitation_token(invitation, person, client.app.state.settings)}"
     )  # type: ignore[attr-defined]
-    assert "Conferma la tua partecipazione" in page.text
+    assert "Conferma la partecipazione" in page.text
 
 
 def test_a_forged_link_is_not_found_and_a_link_after_the_stop_has_expired(
@@ -223,7 +223,7 @@ def test_consul_names_a_delegate_who_gets_their_own_link(client: TestClient, db_
     assert email.language == "it" and f"{person.name} ha indicato lei" in email.body_text
     client.cookies.clear()
     page = client.get(_link_in(email))
-    assert "Conferma la tua partecipazione" in page.text
+    assert "Conferma la partecipazione" in page.text
 
 
 def test_delegating_to_oneself_or_without_a_name_is_refused(client: TestClient, db_session: Session) -> None:

@@ -132,7 +132,7 @@ def test_attention_lists_each_kind_of_problem_with_where_to_fix_it(
     html = client.get("/manage").text
     assert "Da seguire" in html
     assert "Piena è al completo: 1 impresa è in lista d'attesa." in html
-    assert "Nessun console di Francia ha confermato per Tra pochi giorni" in html
+    assert "Nessun rappresentante consolare della Francia ha confermato per Tra pochi giorni" in html
     assert f'href="/manage/stops/{full.id}/registrations"' in html
     assert 'aria-current="page"' in html and 'href="/manage/planning"' in html
     assert 'href="/manage/audit"' not in html  # admins only: an organiser would get 403

@@ -151,7 +151,7 @@ def test_published_meetings_show_on_the_company_and_consul_pages_and_feeds(
     db_session.add(b2b.stop)
     db_session.commit()
     page = client.get(f"/my/stops/{b2b.stop.id}/meetings").text
-    assert "14:40–15:00" in page and "14:00" not in page.split("Le tue richieste")[0]
+    assert "14:40–15:00" in page and "14:00" not in page.split("Le sue richieste")[0]
     feed = Calendar.from_ical(client.get(f"/my/stops/{b2b.stop.id}/meetings.ics").content)
     events = list(feed.walk("VEVENT"))
     assert len(events) == 1

@@ -117,8 +117,8 @@ def test_bad_inputs_are_reported_field_by_field_in_italian_by_default(db_session
     with pytest.raises(InvalidInput) as raised:
         planner_inputs.parse(form, **reference.codes)
     errors = raised.value.errors
-    assert errors["window_end"] == "Inserisci una data nel formato AAAA-MM-GG."
-    assert errors["min_gap"] == "Inserisci un numero intero non inferiore a 0."
+    assert errors["window_end"] == "Inserisca una data nel formato AAAA-MM-GG."
+    assert errors["min_gap"] == "Inserisca un numero intero non inferiore a 0."
     assert errors["countries_max"] == "Il massimo non può essere inferiore al minimo di 3."
     assert errors["blackouts"] == "Riga 1: il periodo finisce prima di cominciare."
     assert errors["country_max.US"] == "Il massimo non può essere inferiore al minimo di 4."

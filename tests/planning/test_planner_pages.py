@@ -137,8 +137,8 @@ def test_a_bad_change_is_shown_again_with_its_messages(client: TestClient, db_se
     bad = {"stop": key, "sector": "fashion", "territory": "CO", "date": "12/05/2027", "csrf_token": token}
     page = client.post(f"/manage/planning/{scenario.id}/change", data=bad)
     assert page.status_code == 422
-    assert 'id="field-date-error">Inserisci una data nel formato AAAA-MM-GG.' in page.text
-    assert "Scegli almeno un paese." in page.text
+    assert 'id="field-date-error">Inserisca una data nel formato AAAA-MM-GG.' in page.text
+    assert "Scelga almeno un paese." in page.text
 
 
 def test_accepting_creates_the_new_stops_as_audited_drafts(client: TestClient, db_session: Session) -> None:
@@ -202,7 +202,7 @@ def test_bad_inputs_are_shown_again_with_messages_next_to_the_fields(
     assert page.status_code == 422
     assert 'aria-invalid="true" aria-describedby="field-window_end-error"' in page.text
     assert "Il periodo non può finire prima di cominciare." in page.text
-    assert 'id="field-country_max-US-error">Inserisci un numero intero non inferiore a 0.' in page.text
+    assert 'id="field-country_max-US-error">Inserisca un numero intero non inferiore a 0.' in page.text
     assert 'value="x"' in page.text
     assert db_session.exec(select(PlanningScenario)).first() is None
 

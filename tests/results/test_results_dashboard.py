@@ -70,7 +70,7 @@ def test_results_aggregate_companies_meetings_countries_and_waiting_lists(db_ses
     tables = results.tables
     assert row(tables["companies-by-province"], "Varese") == ["Varese", 1, 1]
     assert row(tables["companies-by-province"], "Bergamo") == ["Bergamo", 1, 0]
-    assert row(tables["companies-by-size"], "Piccola") == ["Piccola", 2, 1]
+    assert row(tables["companies-by-size"], "Piccola impresa") == ["Piccola impresa", 2, 1]
     assert row(tables["companies-by-sector"], "Aerospazio") == ["Aerospazio", 1, 1]
     assert row(tables["companies-by-sector"], "Non indicato") == ["Non indicato", 2, 0]
     assert row(tables["meetings-by-country"], "Stati Uniti") == ["Stati Uniti", 2, 1, 1]
