@@ -28,12 +28,10 @@ from app.reference.country_names import italian_name
 from app.reference.models import Sector
 from app.stops.models import PublicationStatus, StopStatus
 from tests.factories import (
-    b2b_company,
-    b2b_company_user,
-    b2b_consul_user,
-    b2b_invitation,
-    b2b_registration,
-    b2b_request,
+    create_company,
+    create_invitation,
+    create_meeting_request,
+    create_registration,
     create_stop,
     create_user,
     sign_in_as,
@@ -166,25 +164,25 @@ def _roadshow_in_every_status(db_session: Session) -> dict[str, object]:
     )
     registrations = {}
     for status, size in zip(RegistrationStatus, [*SizeClass, SizeClass.SMALL], strict=True):
-        registration = b2b_registration(
+        registration = create_registration(
             db_session,
             stop,
+            create_company(db_session, size_class=size, sectors=("mechanics", "aerospace")),
             status=status.value,
-            company=b2b_company(db_session, size_class=size, sectors=("mechanics", "aerospace")),
         )
         if status == RegistrationStatus.WAITLISTED:
             registration.waitlist_position = 1
         registrations[status] = registration
     invitations = {
-        status: b2b_invitation(db_session, stop, country=country, status=status.value)
+        status: create_invitation(db_session, stop, country=country, status=status.value)
         for status, country in zip(InvitationStatus, ["US", "DE", "FR", "US", "DE"], strict=True)
     }
     confirmed = registrations[RegistrationStatus.CONFIRMED]
     for status, priority in zip(RequestStatus, RequestPriority, strict=True):
-        b2b_request(
+        create_meeting_request(
             db_session,
             confirmed,
-            b2b_invitation(db_session, stop, country="US", status="confirmed"),
+            create_invitation(db_session, stop, country="US", status="confirmed"),
             priority=priority.value,
             status=status.value,
         )
@@ -196,8 +194,8 @@ def test_no_code_on_italian_pages_and_exports(client: TestClient, db_session: Se
     data = _roadshow_in_every_status(db_session)
     stop = data["stop"]
     stop_id = stop.id  # type: ignore[attr-defined]
-    company = b2b_company_user(db_session, data["confirmed"])
-    consul = b2b_consul_user(db_session, data["invitation"])
+    company = create_user(db_session, role="company", company_id=data["confirmed"].company_id)
+    consul = create_user(db_session, role="consul", representative_id=data["invitation"].representative_id)
     organiser = create_user(db_session, role="admin")
     db_session.commit()
     known = codes(db_session)
@@ -249,9 +247,9 @@ def test_a_waiting_company_that_confirms_its_address_is_told_it_is_waiting(
     client: TestClient, db_session: Session
 ) -> None:
     stop = create_stop(db_session)
-    waiting = b2b_registration(db_session, stop, status="waitlisted")
+    waiting = create_registration(db_session, stop, status="waitlisted")
     waiting.waitlist_position = 1
-    user = b2b_company_user(db_session, waiting)
+    user = create_user(db_session, role="company", company_id=waiting.company_id)
     db_session.commit()
     sign_in_as(client, user)
     client.cookies.set("roadshow_lang", "it")
