@@ -90,6 +90,9 @@ def serve(
         host=host,
         port=port,
         workers=workers,
+        # uvicorn kills a worker that misses a 5 s ping: on a loaded machine a worker still
+        # importing the app, or busy with requests, missed it and was killed over and over.
+        timeout_worker_healthcheck=60,
         proxy_headers=True,
         access_log=False,
     )

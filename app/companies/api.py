@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends
 
 from app.accounts.deps import OrganiserUser, require_roles
 from app.accounts.models import Role, User
-from app.companies import listing, profiles, registrations
+from app.companies import changes, listing, profiles, registrations
 from app.companies.models import RegistrationStatus
 from app.companies.profiles import CompanyData
 from app.companies.registrations import AttendeeData, RegistrationData
@@ -107,5 +107,5 @@ OrganiserOrCompany = Annotated[User, Depends(require_roles(Role.ORGANISER, Role.
 def cancel_registration(
     registration_id: int, user: OrganiserOrCompany, db_session: SessionDep
 ) -> RegistrationCancelled:
-    registration = registrations.cancel(registration_id, db_session=db_session, by=user)
+    registration = changes.cancel(registration_id, db_session=db_session, by=user)
     return RegistrationCancelled(status=RegistrationStatus(registration.status))

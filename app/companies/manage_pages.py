@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from starlette.datastructures import FormData, UploadFile
 
 from app.accounts.deps import OrganiserUser
-from app.companies import exports, forms, imports, listing, registrations, seats, signup
+from app.companies import changes, exports, forms, imports, listing, registrations, seats, signup
 from app.companies.listing import RegistrationFilters
 from app.companies.models import ACTIVE_STATUSES, RegistrationStatus
 from app.companies.profiles import CompanyData
@@ -107,7 +107,7 @@ def capacity(stop_id: int, user: OrganiserUser, form: FormDep, db_session: Sessi
     if not value.isdigit():
         return _back(stop_id, _("Enter the capacity as a whole number."))
     try:
-        promoted = registrations.set_capacity(stop_id, int(value), db_session=db_session, by=user)
+        promoted = changes.set_capacity(stop_id, int(value), db_session=db_session, by=user)
     except InvalidInput as exc:
         return _back(stop_id, next(iter(exc.errors.values())))
     return _back(
@@ -122,7 +122,7 @@ def cancel(registration_id: int, user: OrganiserUser, db_session: SessionDep) ->
     registration = registrations.get(registration_id, db_session=db_session)
     stop_id = registration.stop_id
     try:
-        registrations.cancel(registration_id, db_session=db_session, by=user)
+        changes.cancel(registration_id, db_session=db_session, by=user)
     except Conflict as exc:
         return _back(stop_id, exc.translated())
     return _back(stop_id, _("The registration has been cancelled."))
@@ -136,7 +136,7 @@ def move(registration_id: int, user: OrganiserUser, form: FormDep, db_session: S
     if not target.isdigit():
         return _back(stop_id, _("Choose the stop to move the registration to."))
     try:
-        registrations.move(registration_id, int(target), db_session=db_session, by=user)
+        changes.move(registration_id, int(target), db_session=db_session, by=user)
     except (Conflict, InvalidInput) as exc:
         db_session.rollback()
         message = next(iter(exc.errors.values())) if isinstance(exc, InvalidInput) else exc.translated()

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from app import ics
 from app.accounts.deps import require_roles
 from app.accounts.models import Role, User
-from app.companies import forms, listing, privacy, profiles, registrations, signup
+from app.companies import changes, forms, listing, privacy, profiles, registrations, signup
 from app.companies.models import ACTIVE_STATUSES, Company
 from app.companies.registrations import AttendeeData, RegistrationData
 from app.db import SessionDep
@@ -118,7 +118,7 @@ def registration_save(
     stop = stops_service.get(registration.stop_id, db_session=db_session)
     details = forms.registration_data(form, stop.attendees_per_company)
     try:
-        registrations.update_details(registration_id, details, db_session=db_session, by=user)
+        changes.update_details(registration_id, details, db_session=db_session, by=user)
     except InvalidInput as exc:
         return _edit_page(
             request,
@@ -135,7 +135,7 @@ def registration_save(
 @router.post("/registrations/{registration_id}/cancel")
 def registration_cancel(registration_id: int, user: CompanyUser, db_session: SessionDep) -> RedirectResponse:
     with suppress(Conflict):  # already lapsed: nothing left to cancel
-        registrations.cancel(registration_id, db_session=db_session, by=user)
+        changes.cancel(registration_id, db_session=db_session, by=user)
     return RedirectResponse("/my?cancelled=1", status_code=303)
 
 

@@ -7,7 +7,7 @@ from sqlmodel import Session, col, delete, select
 from app import clock
 from app.accounts import credentials
 from app.accounts.models import User
-from app.companies import listing, profiles, registrations
+from app.companies import changes, listing, profiles
 from app.companies.models import ACTIVE_STATUSES, Attendee, Company, Registration
 from app.stops.models import Stop
 
@@ -90,7 +90,7 @@ def erase(company: Company, *, db_session: Session, by: User) -> None:
         .where(col(Registration.status).in_(ACTIVE_STATUSES))
     )
     for registration_id in list(active):
-        registrations.cancel(registration_id or 0, db_session=db_session, by=by)
+        changes.cancel(registration_id or 0, db_session=db_session, by=by)
     registration_ids = select(Registration.id).where(Registration.company_id == company.id)
     db_session.exec(delete(Attendee).where(col(Attendee.registration_id).in_(registration_ids)))
     for registration in db_session.exec(select(Registration).where(Registration.company_id == company.id)):

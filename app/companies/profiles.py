@@ -1,25 +1,18 @@
 """Company profiles: checking what a company tells us about itself, one company per VAT number."""
 
-import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
-from stdnum.exceptions import InvalidChecksum, ValidationError
-from stdnum.it import codicefiscale, iva
 
 from app import clock
 from app.accounts import service as accounts_service
 from app.accounts.models import Role, User
+from app.companies import profile_fields
 from app.companies.models import Company, CompanyMarket, CompanySector, SizeClass
-from app.errors import InvalidInput
+from app.errors import Conflict, InvalidInput
 from app.i18n import gettext as _
-from app.reference.models import Country, Sector, Territory
-
-# ATECO 2007/2025: a division of two digits, then up to two groups of one or two digits.
-ATECO_PATTERN = re.compile(r"^\d{2}(\.\d{1,2}){0,2}$")
-PHONE_PATTERN = re.compile(r"^\+?[0-9 ()./-]{6,40}$")
+from app.reference.models import Country, Sector
 
 
 @dataclass
@@ -60,68 +53,6 @@ class CleanCompany:
     contact_phone: str
 
 
-def normalise_vat(value: str) -> str:
-    """The 11 digits of an Italian VAT number (``IT`` prefix and separators dropped), or an error."""
-    number = iva.compact(value or "")
-    if not number:
-        raise InvalidInput({"vat_number": _("Enter the company's VAT number (partita IVA).")})
-    try:
-        return str(iva.validate(number))
-    except InvalidChecksum as exc:
-        message = _("The VAT number %s has a wrong check digit: please check it.") % number
-        raise InvalidInput({"vat_number": message}) from exc
-    except ValidationError as exc:
-        message = _("An Italian VAT number has 11 digits, optionally after IT (e.g. IT01234567890).")
-        raise InvalidInput({"vat_number": message}) from exc
-
-
-def _fiscal_code(value: str) -> str | None:
-    code = value.strip().upper().replace(" ", "")
-    if not code:
-        return None
-    valid = iva.is_valid(code) if code.isdigit() else codicefiscale.is_valid(code)
-    if not valid:
-        raise ValueError(_("Enter a valid fiscal code: 16 characters, or the company's 11 digits."))
-    return code
-
-
-def _website(value: str) -> str | None:
-    url = value.strip()
-    if not url:
-        return None
-    if "://" not in url:
-        url = "https://" + url
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or "." not in parts.netloc or " " in url or len(url) > 200:
-        raise ValueError(_("Enter a web address such as www.example.it."))
-    return url
-
-
-def _export_share(value: str | int | None) -> int | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    try:
-        share = int(str(value).strip().rstrip("%").strip())
-    except ValueError as exc:
-        raise ValueError(_("Enter the export share as a whole number from 0 to 100.")) from exc
-    if not 0 <= share <= 100:
-        raise ValueError(_("Enter the export share as a whole number from 0 to 100."))
-    return share
-
-
-def _codes(values: list[str], known: set[str], upper: bool, message: str) -> list[str]:
-    codes: list[str] = []
-    for raw in values:
-        code = raw.strip().upper() if upper else raw.strip().lower()
-        if not code:
-            continue
-        if code not in known:
-            raise ValueError(message % raw.strip())
-        if code not in codes:
-            codes.append(code)
-    return codes
-
-
 def validate(data: CompanyData, *, db_session: Session) -> CleanCompany:
     """Check every field; all problems are reported at once, one message per field."""
     errors: dict[str, str] = {}
@@ -140,20 +71,20 @@ def validate(data: CompanyData, *, db_session: Session) -> CleanCompany:
         errors["name"] = _("Enter the company's name.")
     elif len(name) > 200:
         errors["name"] = _("The name is too long (200 characters at most).")
-    check("vat_number", lambda: normalise_vat(data.vat_number))
+    check("vat_number", lambda: profile_fields.normalise_vat(data.vat_number))
     check("contact_email", lambda: accounts_service.normalise_email(data.contact_email))
-    check("fiscal_code", lambda: _fiscal_code(data.fiscal_code))
-    check("ateco_code", lambda: _ateco(data.ateco_code))
-    check("province", lambda: _province(data.province, db_session=db_session))
-    check("size_class", lambda: _size_class(data.size_class))
+    check("fiscal_code", lambda: profile_fields.fiscal_code(data.fiscal_code))
+    check("ateco_code", lambda: profile_fields.ateco(data.ateco_code))
+    check("province", lambda: profile_fields.province(data.province, db_session=db_session))
+    check("size_class", lambda: profile_fields.size_class(data.size_class))
     sectors = {s for s in db_session.exec(select(Sector.slug))}
-    check("sectors", lambda: _codes(data.sectors, sectors, False, _("Unknown sector '%s'.")))
-    check("website", lambda: _website(data.website))
-    check("export_share", lambda: _export_share(data.export_share))
+    check("sectors", lambda: profile_fields.codes(data.sectors, sectors, False, _("Unknown sector '%s'.")))
+    check("website", lambda: profile_fields.website(data.website))
+    check("export_share", lambda: profile_fields.export_share(data.export_share))
     countries = {c for c in db_session.exec(select(Country.code))}
-    check("markets", lambda: _codes(data.markets, countries, True, _("Unknown country '%s'.")))
+    check("markets", lambda: profile_fields.codes(data.markets, countries, True, _("Unknown country '%s'.")))
     phone = data.contact_phone.strip()
-    if phone and not PHONE_PATTERN.match(phone):
+    if phone and not profile_fields.PHONE_PATTERN.match(phone):
         errors["contact_phone"] = _("Enter a phone number with digits, spaces and an optional +.")
     for key, value, limit in (
         ("contact_name", data.contact_name, 120),
@@ -179,37 +110,6 @@ def validate(data: CompanyData, *, db_session: Session) -> CleanCompany:
         contact_role=data.contact_role.strip(),
         contact_phone=phone,
     )
-
-
-def _ateco(value: str) -> str | None:
-    code = value.strip()
-    if not code:
-        return None
-    if not ATECO_PATTERN.match(code):
-        raise ValueError(_("Enter an ATECO code such as 28.41 or 28.41.00."))
-    return code
-
-
-def _province(value: str | None, *, db_session: Session) -> str | None:
-    code = (value or "").strip().upper()
-    if not code:
-        return None
-    if db_session.get(Territory, code) is None:
-        message = _(
-            "Unknown province '%s': use a Lombard province code, or leave it empty if outside Lombardy."
-        )
-        raise ValueError(message % code)
-    return code
-
-
-def _size_class(value: str) -> SizeClass | None:
-    size = value.strip().lower()
-    if not size:
-        return None
-    try:
-        return SizeClass(size)
-    except ValueError as exc:
-        raise ValueError(_("Choose micro, small, medium or large.")) from exc
 
 
 def get(company_id: int, *, db_session: Session) -> Company | None:
@@ -264,8 +164,9 @@ def apply(company: Company, clean: CleanCompany, *, db_session: Session, languag
 def find_or_create(clean: CleanCompany, *, db_session: Session, language: str = "it") -> tuple[Company, bool]:
     """The company with this VAT number, created from ``clean`` if new (second value: created).
 
-    Two requests may create the same company at once: the loser's insert fails on the unique
-    VAT number inside a savepoint, and it reads the winner's row instead.
+    Two requests may create the same company at once (a double click): the loser's insert fails
+    on the unique VAT number inside a savepoint, and it reads the winner's row instead. Rolling
+    the savepoint back has already removed the loser's object from the session.
     """
     existing = get_by_vat(clean.vat_number, db_session=db_session)
     if existing is not None:
@@ -275,7 +176,6 @@ def find_or_create(clean: CleanCompany, *, db_session: Session, language: str = 
         with db_session.begin_nested():
             apply(company, clean, db_session=db_session, language=language)
     except IntegrityError:
-        db_session.expunge(company)
         winner = get_by_vat(clean.vat_number, db_session=db_session)
         if winner is None:
             raise
@@ -287,21 +187,25 @@ def ensure_company_user(company: Company, *, db_session: Session) -> User | None
     """The company's sign-in account (by its contact email), created if missing.
 
     An address already used by another kind of account (an organiser's, say) is left alone.
+    Two requests may create the same account at once: the loser's insert fails inside a
+    savepoint (whose rollback removes its object from the session) and it reads the winner's.
     """
     user = accounts_service.get_by_email(company.contact_email, db_session=db_session)
-    if user is not None:
-        return user if user.role == Role.COMPANY and user.company_id == company.id else None
-    try:
-        with db_session.begin_nested():
-            return accounts_service.create(
-                company.contact_email,
-                role=Role.COMPANY,
-                company_id=company.id,
-                language=company.language,
-                db_session=db_session,
-            )
-    except IntegrityError:
-        return None
+    if user is None:
+        try:
+            with db_session.begin_nested():
+                return accounts_service.create(
+                    company.contact_email,
+                    role=Role.COMPANY,
+                    company_id=company.id,
+                    language=company.language,
+                    db_session=db_session,
+                )
+        except (IntegrityError, Conflict):  # created meanwhile: before our check, or after it
+            user = accounts_service.get_by_email(company.contact_email, db_session=db_session)
+    if user is not None and user.role == Role.COMPANY and user.company_id == company.id:
+        return user
+    return None
 
 
 def update_profile(company: Company, data: CompanyData, *, db_session: Session) -> Company:

@@ -1,7 +1,8 @@
-"""Registering companies for stops: seats, the waiting list, confirmation, cancelling, moving.
+"""Registering companies for stops: what a registration asks for, taking a seat, confirming it.
 
-The rules on seats live in ``app.companies.seats``; every operation here that takes or frees a
-seat locks the stop first (see there), then expires the stop's lapsed holds.
+The rules on seats live in ``app.companies.seats``; registering and confirming lock the stop
+and settle its seats first (see there). Changing, cancelling and moving a registration, and a
+stop's capacity, are in ``app.companies.changes``.
 """
 
 from dataclasses import dataclass, field
@@ -16,7 +17,6 @@ from app.audit import service as audit
 from app.companies import emails, seats
 from app.companies.models import (
     ACTIVE_STATUSES,
-    SEAT_HOLDING_STATUSES,
     Attendee,
     Company,
     Registration,
@@ -52,7 +52,7 @@ class RegistrationData:
     privacy_accepted: bool = False
 
 
-def _audited(registration: Registration) -> dict[str, object]:
+def audited(registration: Registration) -> dict[str, object]:
     """What the audit log keeps of a registration."""
     return {
         "stop_id": registration.stop_id,
@@ -158,7 +158,7 @@ def _check_open(stop: Stop, now: datetime) -> None:
         raise Conflict(lazy("Registrations for this stop are closed."))
 
 
-def _active_registration(stop_id: int, company_id: int, *, db_session: Session) -> Registration | None:
+def active_registration(stop_id: int, company_id: int, *, db_session: Session) -> Registration | None:
     query = (
         select(Registration)
         .where(Registration.stop_id == stop_id)
@@ -168,7 +168,7 @@ def _active_registration(stop_id: int, company_id: int, *, db_session: Session) 
     return db_session.exec(query).first()
 
 
-def _write_details(
+def write_details(
     registration: Registration,
     count: int,
     named: list[AttendeeData],
@@ -220,11 +220,10 @@ def register(
     count, named, countries = check_details(data, stop, db_session=db_session)
 
     stop = seats.lock_stop(stop_id, db_session=db_session)
-    assert stop is not None
     now = clock.now()
     _check_open(stop, now)
-    seats.expire_holds_of_locked_stop(stop, db_session=db_session)
-    if _active_registration(stop_id, company.id or 0, db_session=db_session) is not None:
+    seats.settle(stop, db_session=db_session)
+    if active_registration(stop_id, company.id or 0, db_session=db_session) is not None:
         raise Conflict(
             lazy("This company (VAT number %(vat)s) is already registered for this stop."),
             vat=company.vat_number,
@@ -241,7 +240,7 @@ def register(
         registration.privacy_version = PRIVACY_VERSION
         registration.privacy_accepted_at = now
     token = None
-    has_seat = seats.seats_taken(stop_id, db_session=db_session) < stop.capacity
+    has_seat = seats.has_free_seat(stop, db_session=db_session)
     if by_organiser:
         registration.email_verified_at = now
         if has_seat:
@@ -255,7 +254,7 @@ def register(
         registration.waitlist_position = seats.next_waitlist_position(stop_id, db_session=db_session)
     db_session.add(registration)
     db_session.flush()
-    _write_details(registration, count, named, countries, db_session=db_session)
+    write_details(registration, count, named, countries, db_session=db_session)
 
     _announce(registration, stop, token, db_session=db_session)
     if by_organiser:
@@ -265,7 +264,7 @@ def register(
             action="registration.create",
             entity_type="registration",
             entity_id=registration.id,
-            after=_audited(registration),
+            after=audited(registration),
         )
     return registration
 
@@ -276,9 +275,7 @@ def confirm(token: str, *, db_session: Session) -> Registration:
     registration = db_session.exec(query).first()
     if registration is None:
         raise NotFound(lazy("This confirmation link is not valid or has already been used."))
-    stop = seats.lock_stop(registration.stop_id, db_session=db_session)
-    assert stop is not None
-    seats.expire_holds_of_locked_stop(stop, db_session=db_session)
+    stop = seats.lock_and_settle(registration.stop_id, db_session=db_session)
     db_session.refresh(registration)
     registration.confirmation_token_hash = None
     registration.updated_at = clock.now()
@@ -299,148 +296,4 @@ def confirm(token: str, *, db_session: Session) -> Registration:
     db_session.flush()
     if registration.status == RegistrationStatus.CONFIRMED:
         emails.confirmed(registration, stop, db_session=db_session)
-    return registration
-
-
-def cancel(registration_id: int, *, db_session: Session, by: User) -> Registration:
-    """Cancel; a freed seat goes to the head of the waiting list. Cancelling twice changes nothing."""
-    registration = get_for(registration_id, by, db_session=db_session)
-    stop = seats.lock_stop(registration.stop_id, db_session=db_session)
-    assert stop is not None
-    seats.expire_holds_of_locked_stop(stop, db_session=db_session)
-    db_session.refresh(registration)
-    if registration.status == RegistrationStatus.CANCELLED:
-        return registration
-    if registration.status == RegistrationStatus.EXPIRED:
-        raise Conflict(lazy("This registration has already lapsed."))
-    before = _audited(registration)
-    registration.status = RegistrationStatus.CANCELLED
-    registration.cancelled_at = clock.now()
-    registration.updated_at = clock.now()
-    registration.waitlist_position = None
-    registration.hold_expires_at = None
-    registration.confirmation_token_hash = None
-    db_session.add(registration)
-    db_session.flush()
-    emails.cancelled(registration, stop, db_session=db_session)
-    seats.renumber(stop.id or 0, db_session=db_session)
-    seats.promote(stop, db_session=db_session)
-    if is_organiser(by):
-        audit.record(
-            db_session=db_session,
-            actor=by,
-            action="registration.cancel",
-            entity_type="registration",
-            entity_id=registration.id,
-            before=before,
-            after=_audited(registration),
-        )
-    return registration
-
-
-def update_details(
-    registration_id: int, data: RegistrationData, *, db_session: Session, by: User
-) -> Registration:
-    """Change who comes, the countries of interest and the note of an active registration."""
-    registration = get_for(registration_id, by, db_session=db_session)
-    if registration.status not in ACTIVE_STATUSES:
-        raise Conflict(lazy("Only an active registration can be changed."))
-    stop = db_session.get(Stop, registration.stop_id)
-    assert stop is not None
-    count, named, countries = check_details(data, stop, db_session=db_session)
-    registration.note = data.note.strip()
-    registration.updated_at = clock.now()
-    _write_details(registration, count, named, countries, db_session=db_session)
-    return registration
-
-
-def set_capacity(stop_id: int, capacity: int, *, db_session: Session, by: User) -> list[Registration]:
-    """Change a stop's capacity; raising it promotes from the waiting list (returned)."""
-    stop = seats.lock_stop(stop_id, db_session=db_session)
-    if stop is None:
-        raise NotFound(lazy("This stop does not exist."))
-    seats.expire_holds_of_locked_stop(stop, db_session=db_session)
-    taken = seats.seats_taken(stop_id, db_session=db_session)
-    if capacity < taken:
-        message = _("%d seats are already taken: cancel or move registrations before lowering the capacity.")
-        raise InvalidInput({"capacity": message % taken})
-    before = stop.capacity
-    stop.capacity = capacity
-    stop.updated_at = clock.now()
-    db_session.add(stop)
-    db_session.flush()
-    audit.record(
-        db_session=db_session,
-        actor=by,
-        action="stop.capacity",
-        entity_type="stop",
-        entity_id=stop.id,
-        before={"capacity": before},
-        after={"capacity": capacity},
-    )
-    return seats.promote(stop, db_session=db_session)
-
-
-def move(registration_id: int, to_stop_id: int, *, db_session: Session, by: User) -> Registration:
-    """Move an active registration to another stop: its seat there if one is free, else the list.
-
-    Both stops are locked in id order, so two opposite moves cannot deadlock. Countries of
-    interest not featured at the new stop are dropped.
-    """
-    registration = get(registration_id, db_session=db_session)
-    if registration.stop_id == to_stop_id:
-        raise InvalidInput({"stop_id": _("Choose a different stop.")})
-    if db_session.get(Stop, to_stop_id) is None:
-        raise InvalidInput({"stop_id": _("This stop does not exist.")})
-    locked = {
-        sid: seats.lock_stop(sid, db_session=db_session) for sid in sorted((registration.stop_id, to_stop_id))
-    }
-    source, target = locked[registration.stop_id], locked[to_stop_id]
-    assert source is not None and target is not None
-    for stop in (source, target):
-        seats.expire_holds_of_locked_stop(stop, db_session=db_session)
-    db_session.refresh(registration)
-    if registration.status not in ACTIVE_STATUSES:
-        raise Conflict(lazy("Only an active registration can be moved."))
-    if target.status in (StopStatus.CANCELLED, StopStatus.CLOSED) or target.stop_date < clock.today():
-        raise Conflict(lazy("This stop does not take registrations."))
-    if _active_registration(to_stop_id, registration.company_id, db_session=db_session) is not None:
-        raise Conflict(lazy("This company is already registered for the other stop."))
-    before = _audited(registration)
-    held_seat = registration.status in SEAT_HOLDING_STATUSES
-    target_has_seat = seats.seats_taken(to_stop_id, db_session=db_session) < target.capacity
-    next_position = seats.next_waitlist_position(to_stop_id, db_session=db_session)
-    registration.stop_id = to_stop_id
-    registration.waitlist_position = None
-    registration.updated_at = clock.now()
-    token = None
-    if target_has_seat:
-        if registration.status == RegistrationStatus.WAITLISTED:
-            token = seats.take_seat(registration, target)
-    else:
-        registration.status = RegistrationStatus.WAITLISTED
-        registration.waitlist_position = next_position
-        registration.hold_expires_at = None
-    db_session.add(registration)
-    db_session.flush()
-    featured = set(featured_countries(to_stop_id, db_session=db_session))
-    for link in db_session.exec(
-        select(RegistrationCountry).where(RegistrationCountry.registration_id == registration.id)
-    ):
-        if link.country_code not in featured:
-            db_session.delete(link)
-    db_session.flush()
-    seats.renumber(source.id or 0, db_session=db_session)
-    if held_seat:
-        seats.promote(source, db_session=db_session)
-    emails.moved(registration, source, target, token=token, db_session=db_session)
-    audit.record(
-        db_session=db_session,
-        actor=by,
-        action="registration.move",
-        entity_type="registration",
-        entity_id=registration.id,
-        before=before,
-        after=_audited(registration),
-    )
     return registration

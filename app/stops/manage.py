@@ -16,7 +16,7 @@ from sqlmodel import Session, col, delete, select
 from app import clock
 from app.accounts.models import User
 from app.audit import service as audit_service
-from app.companies.models import Registration, RegistrationStatus
+from app.companies import seats
 from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import gettext as _
 from app.i18n import lazy
@@ -30,11 +30,6 @@ from app.stops.models import PublicationStatus, Stop, StopCountry, StopStatus
 NOTIFIED_FIELDS = ("stop_date", "start_time", "end_time", "city", "venue", "venue_address")
 ANNOUNCED_STATUSES = (StopStatus.PUBLISHED, StopStatus.CLOSED)
 NEW_STOP_STATUSES = (StopStatus.DRAFT, StopStatus.PUBLISHED)
-OPEN_REGISTRATION_STATUSES = (
-    RegistrationStatus.PENDING,
-    RegistrationStatus.CONFIRMED,
-    RegistrationStatus.WAITLISTED,
-)
 
 # Input names and the columns they fill; defaults are the model's, as strings a form would send.
 DEFAULTS: dict[str, Any] = {
@@ -68,14 +63,6 @@ class StopChange:
 
     columns: dict[str, Any]
     countries: list[str] | None
-
-
-def _lock(stop_id: int, *, db_session: Session) -> Stop:
-    """The stop, locked for this transaction (PostgreSQL; SQLite writers already queue)."""
-    stop = db_session.exec(select(Stop).where(Stop.id == stop_id).with_for_update()).first()
-    if stop is None:
-        raise NotFound(lazy("This stop does not exist."))
-    return stop
 
 
 def country_codes(stop_id: int, *, db_session: Session) -> list[str]:
@@ -209,14 +196,10 @@ def _check_together(
         errors.setdefault("registration_opens_at", _("Registrations must open before the day of the stop."))
     _check_b2b_block(merged, errors)
     capacity = values.get("capacity")
-    if stop is not None and stop.id is not None and capacity is not None:
-        taken = stops_service.seats_taken([stop.id], db_session=db_session).get(stop.id, 0)
-        if capacity < taken:
-            errors.setdefault(
-                "capacity",
-                _("%(n)d companies already hold a seat (confirmed or pending): the capacity cannot be lower.")
-                % {"n": taken},
-            )
+    if stop is not None and capacity is not None:
+        problem = seats.capacity_problem(stop, capacity, db_session=db_session)
+        if problem is not None:
+            errors.setdefault("capacity", problem)
 
 
 def _check_b2b_block(merged: Any, errors: dict[str, str]) -> None:
@@ -332,7 +315,8 @@ def create(
 
 
 def update(stop_id: int, raw: Mapping[str, Any], *, actor: User | None, db_session: Session) -> Stop:
-    stop = _lock(stop_id, db_session=db_session)
+    """Change a stop as a whole; a new capacity goes through the seats module, which promotes."""
+    stop = seats.lock_and_settle(stop_id, db_session=db_session)
     if stop.status == StopStatus.CANCELLED:
         raise Conflict(lazy("A cancelled stop cannot be changed."))
     old_countries = country_codes(stop_id, db_session=db_session)
@@ -342,8 +326,10 @@ def update(stop_id: int, raw: Mapping[str, Any], *, actor: User | None, db_sessi
     countries = old_countries if change.countries is None else change.countries
     if stop.status in ANNOUNCED_STATUSES and not countries:
         raise InvalidInput({"countries": _("A published stop needs at least one prospect country.")})
+    capacity = change.columns.pop("capacity", stop.capacity)
     for column, value in change.columns.items():
         setattr(stop, column, value)
+    seats.set_capacity(stop, capacity, db_session=db_session)
     stop.updated_at = clock.now()
     db_session.add(stop)
     db_session.flush()
@@ -421,7 +407,7 @@ def transition(
     """Move a stop along draft -> published -> closed, or to cancelled, telling who must know."""
     if action not in TRANSITIONS:
         raise NotFound()
-    stop = _lock(stop_id, db_session=db_session)
+    stop = seats.lock_stop(stop_id, db_session=db_session)
     sources, target = TRANSITIONS[action]
     if stop.status not in sources:
         raise Conflict(WRONG_STATUS[action])
@@ -440,7 +426,7 @@ def transition(
     if target == StopStatus.CANCELLED:
         if announced:
             notices.tell_about_cancellation(stop, reason.strip(), db_session=db_session)
-        after["registrations_cancelled"] = _close_registrations(stop, db_session=db_session)
+        after["registrations_cancelled"] = seats.cancel_all(stop, db_session=db_session)
         after["reason"] = reason.strip()
     audit_service.record(
         db_session=db_session,
@@ -452,24 +438,3 @@ def transition(
         after=after,
     )
     return stop
-
-
-def _close_registrations(stop: Stop, *, db_session: Session) -> int:
-    """Cancel every open registration and clear the waiting list; nothing is deleted."""
-    now = clock.now()
-    registrations = list(
-        db_session.exec(
-            select(Registration)
-            .where(Registration.stop_id == stop.id)
-            .where(col(Registration.status).in_(OPEN_REGISTRATION_STATUSES))
-        )
-    )
-    for registration in registrations:
-        registration.status = RegistrationStatus.CANCELLED
-        registration.cancelled_at = now
-        registration.waitlist_position = None
-        registration.hold_expires_at = None
-        registration.updated_at = now
-        db_session.add(registration)
-    db_session.flush()
-    return len(registrations)

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from app.accounts.deps import OrganiserUser
 from app.audit.models import AuditEvent
 from app.clock import ROME
+from app.companies import seats
 from app.companies.models import Registration
 from app.db import SessionDep
 from app.errors import AppError, InvalidInput
@@ -273,12 +274,7 @@ def confirm_cancel(stop_id: int, request: Request, db_session: SessionDep, user:
     if view.stop.status == StopStatus.CANCELLED:
         return RedirectResponse(f"/manage/stops/{stop_id}", status_code=303)
     people = notices.recipients(stop_id, db_session=db_session)
-    open_registrations = db_session.exec(
-        select(func.count())
-        .select_from(Registration)
-        .where(Registration.stop_id == stop_id)
-        .where(col(Registration.status).in_(manage.OPEN_REGISTRATION_STATUSES))
-    ).one()
+    open_registrations = seats.active_count(stop_id, db_session=db_session)
     context = {
         "section": "stops",
         "view": view,

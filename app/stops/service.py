@@ -4,11 +4,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
 from app import clock
-from app.companies.models import Registration, RegistrationStatus
+from app.companies import seats
 from app.db import utcnow
 from app.errors import InvalidInput, NotFound
 from app.i18n import gettext as _
@@ -114,47 +113,6 @@ def get_view(stop_id: int, *, db_session: Session) -> StopView:
     return _views([get(stop_id, db_session=db_session)], db_session=db_session)[0]
 
 
-def seat_counts(stop_ids: list[int], *, db_session: Session) -> dict[int, tuple[int, int]]:
-    """Per stop: registrations holding a seat, and registrations on the waiting list.
-
-    A seat is held by a confirmed registration or a pending one whose hold has not lapsed. A
-    lapsed hold is released under the stop's lock by the next registration, whose seat goes
-    first to the head of the waiting list (``app.companies.seats``).
-    """
-    if not stop_ids:
-        return {}
-    expires = col(Registration.hold_expires_at)
-    live_hold = or_(expires.is_(None), expires > clock.now())
-    holding = or_(
-        col(Registration.status) == RegistrationStatus.CONFIRMED,
-        and_(col(Registration.status) == RegistrationStatus.PENDING, live_hold),
-    )
-    rows = db_session.exec(
-        select(
-            Registration.stop_id,
-            func.count(col(Registration.id)).filter(holding),
-            func.count(col(Registration.id)).filter(
-                col(Registration.status) == RegistrationStatus.WAITLISTED
-            ),
-        )
-        .where(col(Registration.stop_id).in_(stop_ids))
-        .group_by(col(Registration.stop_id))
-    )
-    return {stop_id: (int(held), int(waiting)) for stop_id, held, waiting in rows}
-
-
-def seats_taken(stop_ids: list[int], *, db_session: Session) -> dict[int, int]:
-    """Seats held now, per stop (see ``seat_counts``)."""
-    return {stop_id: held for stop_id, (held, _) in seat_counts(stop_ids, db_session=db_session).items()}
-
-
-def _taken(stop: Stop, counts: tuple[int, int]) -> int:
-    """The seats a new registration would find taken: those held, and the free ones the waiting
-    list is first in line for."""
-    held, waiting = counts
-    return held + min(waiting, max(stop.capacity - held, 0))
-
-
 def build_views(stops: list[Stop], *, db_session: Session) -> list[StopView]:
     """Views of any stops (the back office lists every status)."""
     return _views(stops, db_session=db_session)
@@ -176,14 +134,14 @@ def _views(stops: list[Stop], *, db_session: Session) -> list[StopView]:
     )
     for link in links:
         featured[link.stop_id].append(countries[link.country_code])
-    counts = seat_counts(ids, db_session=db_session)
+    counts = seats.seat_counts(ids, db_session=db_session)
     return [
         StopView(
             stop=stop,
             sector=sectors[stop.sector_slug],
             territory=territories[stop.territory_code],
             countries=featured[stop.id or 0],
-            seats_taken=_taken(stop, counts.get(stop.id or 0, (0, 0))),
+            seats_taken=counts.get(stop.id or 0, seats.SeatCount()).spoken_for(stop.capacity),
         )
         for stop in stops
     ]

@@ -96,3 +96,35 @@ def test_one_company_per_vat_number(db_session: Session) -> None:
     )
     with pytest.raises(InvalidInput):
         profiles.update_profile(other, data(), db_session=db_session)
+
+
+def test_the_loser_of_a_simultaneous_creation_gets_the_winners_company(
+    db_session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A double click: both requests look the VAT number up before either has inserted it."""
+    clean = profiles.validate(data(), db_session=db_session)
+    winner, _created = profiles.find_or_create(clean, db_session=db_session)
+    winner_user = profiles.ensure_company_user(winner, db_session=db_session)
+    looked_up = profiles.get_by_vat
+    first_lookup = iter([True])
+    monkeypatch.setattr(
+        profiles,
+        "get_by_vat",
+        lambda vat, *, db_session: (
+            None if next(first_lookup, False) else looked_up(vat, db_session=db_session)
+        ),
+    )
+    loser, created = profiles.find_or_create(clean, db_session=db_session)
+    assert not created and loser.id == winner.id
+
+    email_lookup = profiles.accounts_service.get_by_email
+    first_email_lookup = iter([True, True])  # ours, then the accounts service's own
+    monkeypatch.setattr(
+        profiles.accounts_service,
+        "get_by_email",
+        lambda email, *, db_session: (
+            None if next(first_email_lookup, False) else email_lookup(email, db_session=db_session)
+        ),
+    )
+    user = profiles.ensure_company_user(loser, db_session=db_session)
+    assert winner_user is not None and user is not None and user.id == winner_user.id
