@@ -77,7 +77,13 @@ BABEL_LOCALES = {"it": "it_IT", "en": "en_GB"}
 
 
 def babel_locale(language: str | None = None) -> Locale:
-    return Locale.parse(BABEL_LOCALES[language or current_language()])
+    return _locale(language or current_language())
+
+
+@lru_cache
+def _locale(language: str) -> Locale:
+    # Parsed once per language: every date and time a page formats asks for it.
+    return Locale.parse(BABEL_LOCALES[language])
 
 
 def negotiate(cookie: str | None, accept_language: str | None, default: str) -> str:

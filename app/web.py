@@ -41,8 +41,11 @@ def _month(value: date) -> str:
 
 @lru_cache
 def environment() -> Environment:
+    settings = get_settings()
     env = Environment(
-        loader=FileSystemLoader(str(get_settings().templates_dir)),
+        loader=FileSystemLoader(str(settings.templates_dir)),
+        # Compiled once per process; only a developer editing templates needs them re-read.
+        auto_reload=settings.environment == "development",
         autoescape=select_autoescape(["html", "xml", "svg"]),
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,

@@ -51,7 +51,7 @@ def free_port() -> int:
 
 
 def wait_until_up(url: str) -> None:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # a busy machine takes a while to start two workers
     while time.monotonic() < deadline:
         try:
             if httpx.get(url, timeout=1).status_code < 500:
@@ -143,6 +143,9 @@ def main() -> int:
             company_user = db_session.get(User, facts["company_user_id"])
             assert company_user is not None
             company_cookie = Signer(SECRET).session_cookie(company_user)
+            consul_user = db_session.get(User, facts["consul_user_id"])
+            assert consul_user is not None
+            consul_cookie = Signer(SECRET).session_cookie(consul_user)
         stop_id = facts["first_stop_id"]
         registration_body = json.dumps(
             {
@@ -166,6 +169,11 @@ def main() -> int:
                 "personal agenda GET /my/stops/{id}/agenda",
                 f"{app_url}/my/stops/{stop_id}/agenda",
                 ["--header", f"Cookie: roadshow_session={company_cookie}"],
+            ),
+            (
+                "consul day GET /consul/stops/{id}/agenda",
+                f"{app_url}/consul/stops/{stop_id}/agenda",
+                ["--header", f"Cookie: roadshow_session={consul_cookie}"],
             ),
             (
                 "registration POST /api/stops/{id}/registrations",

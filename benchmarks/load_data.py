@@ -20,6 +20,7 @@ from app.stops.models import PublicationStatus, Stop, StopCountry, StopStatus
 ORGANISER_EMAIL = "bench-organiser@example.org"
 ORGANISER_PASSWORD = "benchmark-password-1"
 COMPANY_EMAIL = "bench-company@example.org"
+CONSUL_EMAIL = "consul@bench.example.org"
 COUNTRIES = ["US", "DE", "IN", "AE", "FR", "CA", "BR", "ES", "CN", "SA"]
 PROVINCES = ["BG", "BS", "CO", "CR", "LC", "LO", "MN", "MI", "MB", "PV", "SO", "VA", None]
 
@@ -150,6 +151,10 @@ def populate(
     )
     company_user = User(email=COMPANY_EMAIL, role=Role.COMPANY, company_id=company_rows[0].id)
     db_session.add(company_user)
+    first_consul = representatives[featured[stop_rows[0].id][0]]  # type: ignore[index]
+    assert first_consul is not None
+    consul_user = User(email=CONSUL_EMAIL, role=Role.CONSUL, representative_id=first_consul.id)
+    db_session.add(consul_user)
     db_session.flush()
     return {
         "stops": len(stop_rows),
@@ -159,4 +164,5 @@ def populate(
         "first_stop_id": stop_rows[0].id or 0,
         "organiser_id": organiser.id or 0,
         "company_user_id": company_user.id or 0,
+        "consul_user_id": consul_user.id or 0,
     }

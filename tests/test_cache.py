@@ -1,12 +1,16 @@
 """The few-second cache of public pages for anonymous visitors."""
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import Coroutine, Iterator
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
+from starlette.types import Message, Receive, Scope, Send
 
+from app.cache import PublicPageCache
 from app.stops.models import Stop
 from tests.factories import create_stop, create_user, organiser_token, sign_in_as
 
@@ -62,3 +66,83 @@ def test_errors_and_other_paths_are_never_kept(cached_client: TestClient, db_ses
     db_session.commit()
     assert cached_client.get(f"/stops/{stop.id}/register").status_code in (200, 303, 409)
     assert cached_client.get("/api/stops", params={"sector": "aerospace"}).status_code == 200
+
+
+class _SlowPage:
+    """An ASGI page that takes a while to render and counts its renders."""
+
+    def __init__(self) -> None:
+        self.renders = 0
+        self.status = 200
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self.renders += 1
+        version = self.renders
+        await asyncio.sleep(0.05)
+        await send({"type": "http.response.start", "status": self.status, "headers": []})
+        await send({"type": "http.response.body", "body": f"render {version}".encode()})
+
+
+def _get(cache: PublicPageCache, path: str = "/") -> Coroutine[Any, Any, bytes]:
+    async def request() -> bytes:
+        scope = {"type": "http", "method": "GET", "path": path, "query_string": b"", "headers": []}
+        body = b""
+
+        async def send(message: Message) -> None:
+            nonlocal body
+            if message["type"] == "http.response.body":
+                body += message.get("body", b"")
+
+        async def receive() -> Message:
+            return {"type": "http.request", "body": b""}
+
+        await cache(scope, receive, send)
+        return body
+
+    return request()
+
+
+def test_concurrent_misses_render_once_and_all_get_that_render() -> None:
+    page = _SlowPage()
+    cache = PublicPageCache(page, seconds=60)
+
+    async def crowd() -> list[bytes]:
+        return await asyncio.gather(*(_get(cache) for _ in range(20)))
+
+    assert asyncio.run(crowd()) == [b"render 1"] * 20
+    assert page.renders == 1
+
+
+def test_when_a_copy_expires_one_request_renders_and_the_others_get_the_old_copy() -> None:
+    page = _SlowPage()
+    cache = PublicPageCache(page, seconds=60)
+
+    async def scenario() -> list[bytes]:
+        await _get(cache)
+        key = ("/", b"", "")
+        _, status, headers, body = cache.entries[key]
+        cache.entries[key] = (0.0, status, headers, body)  # expired
+        answers = await asyncio.gather(*(_get(cache) for _ in range(20)))
+        return [*answers, await _get(cache)]
+
+    answers = asyncio.run(scenario())
+    assert page.renders == 2
+    assert sorted(answers[:20]) == [b"render 1"] * 19 + [b"render 2"]
+    assert answers[20] == b"render 2"  # the new copy, once rendered
+
+
+def test_a_page_that_stops_answering_200_is_not_served_from_its_old_copy() -> None:
+    page = _SlowPage()
+    cache = PublicPageCache(page, seconds=60)
+
+    async def scenario() -> tuple[bytes, bytes]:
+        await _get(cache)
+        key = ("/", b"", "")
+        _, status, headers, body = cache.entries[key]
+        cache.entries[key] = (0.0, status, headers, body)
+        page.status = 404
+        gone = await _get(cache)
+        page.status = 200
+        return gone, await _get(cache)
+
+    assert asyncio.run(scenario()) == (b"render 2", b"render 3")

@@ -46,8 +46,12 @@ def get_optional_user(
     return user
 
 
-def public() -> None:
-    """Declares a route open to anyone; routes without it must require a user."""
+async def public() -> None:
+    """Declares a route open to anyone; routes without it must require a user.
+
+    Async, as it does nothing: a sync dependency would cost each public request a hop through
+    the thread pool.
+    """
 
 
 Public = Depends(public)

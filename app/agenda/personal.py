@@ -108,12 +108,17 @@ def _start(stop_id: int, *, db_session: Session) -> tuple[StopView, list[AgendaE
 
 def company_agenda(stop_id: int, company_id: int, *, db_session: Session) -> PersonalAgenda:
     view, entries, schedule_published = _start(stop_id, db_session=db_session)
-    registration = db_session.exec(
-        select(Registration)
+    # The registration with its attendees, in one query.
+    found = db_session.exec(
+        select(Registration, Attendee)
+        .outerjoin(Attendee, col(Attendee.registration_id) == col(Registration.id))
         .where(Registration.stop_id == stop_id)
         .where(Registration.company_id == company_id)
         .where(Registration.status == RegistrationStatus.CONFIRMED)
-    ).first()
+        .order_by(col(Registration.id), col(Attendee.id))
+    ).all()
+    registration = found[0][0] if found else None
+    attendees = [attendee for row, attendee in found if row is registration and attendee is not None]
     if registration is None:
         raise NotFound(lazy("Your company has no confirmed registration for this stop."))
     meetings = []
@@ -132,11 +137,6 @@ def company_agenda(stop_id: int, company_id: int, *, db_session: Session) -> Per
             start, end = slot_span(view.stop, meeting.slot_index)
             counterpart = f"{rep.name} ({localized(country, 'name')})"
             meetings.append(MeetingView(meeting, start, end, counterpart, localized(consulate, "name")))
-    attendees = list(
-        db_session.exec(
-            select(Attendee).where(Attendee.registration_id == registration.id).order_by(col(Attendee.id))
-        )
-    )
     return PersonalAgenda(
         view,
         view.stop.agenda_status == PublicationStatus.PUBLISHED,

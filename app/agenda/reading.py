@@ -88,31 +88,30 @@ def frame_for(stop: Stop, invited: list[InvitedRepresentative]) -> StopFrame:
 
 
 def list_entries(stop_id: int, *, db_session: Session) -> list[AgendaEntry]:
-    """The stop's items in time order with their speakers, in two queries."""
-    items = list(
-        db_session.exec(
-            select(AgendaItem)
-            .where(AgendaItem.stop_id == stop_id)
-            .order_by(col(AgendaItem.starts_at), col(AgendaItem.ends_at), col(AgendaItem.id))
-        )
-    )
-    speakers: dict[int, list[SpeakerView]] = defaultdict(list)
+    """The stop's items in time order with their speakers, in one query."""
     rows = db_session.exec(
-        select(AgendaSpeaker, Representative, Consulate)
-        .join(AgendaItem, col(AgendaItem.id) == AgendaSpeaker.item_id)
+        select(AgendaItem, AgendaSpeaker, Representative, Consulate)
+        .outerjoin(AgendaSpeaker, col(AgendaSpeaker.item_id) == col(AgendaItem.id))
         .outerjoin(Representative, col(Representative.id) == AgendaSpeaker.representative_id)
         .outerjoin(Consulate, col(Consulate.id) == Representative.consulate_id)
         .where(AgendaItem.stop_id == stop_id)
-        .order_by(col(AgendaSpeaker.id))
+        .order_by(
+            col(AgendaItem.starts_at), col(AgendaItem.ends_at), col(AgendaItem.id), col(AgendaSpeaker.id)
+        )
     )
-    for speaker, rep, consulate in rows:
+    items: dict[int, AgendaItem] = {}
+    speakers: dict[int, list[SpeakerView]] = defaultdict(list)
+    for item, speaker, rep, consulate in rows:
+        items.setdefault(item.id or 0, item)
+        if speaker is None:
+            continue
         if rep is not None and consulate is not None:
             affiliation = ", ".join(part for part in (rep.title, localized(consulate, "name")) if part)
             view = SpeakerView(rep.name, affiliation, rep.id)
         else:
             view = SpeakerView(speaker.name, speaker.affiliation)
         speakers[speaker.item_id].append(view)
-    return [AgendaEntry(item, speakers[item.id or 0]) for item in items]
+    return [AgendaEntry(item, speakers[item_id]) for item_id, item in items.items()]
 
 
 def public_entries(stop: Stop, *, db_session: Session) -> list[AgendaEntry]:

@@ -88,6 +88,8 @@ class Registration(SQLModel, table=True):
             postgresql_where=_ACTIVE_SQL,
         ),
         UniqueConstraint("stop_id", "waitlist_position"),
+        # Listings count seats per stop from this index alone (app.stops.service).
+        Index("ix_registration_stop_id_status_hold_expires_at", "stop_id", "status", "hold_expires_at"),
         CheckConstraint("attendee_count >= 1", name="attendee_count_at_least_one"),
     )
 

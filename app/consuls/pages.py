@@ -54,8 +54,7 @@ def home(request: Request, db_session: SessionDep, user: ConsulUser) -> HTMLResp
 
 @router.get("/stops/{stop_id:int}", response_class=HTMLResponse)
 def stop_agenda(stop_id: int, request: Request, db_session: SessionDep, user: ConsulUser) -> HTMLResponse:
-    person = portal.representative_of(user, db_session=db_session)
-    agenda = portal.agenda(person, stop_id, db_session=db_session)
+    person, agenda = portal.agenda(user, stop_id, db_session=db_session)
     return render(request, "consuls/public/stop.html", {"person": person, "agenda": agenda})
 
 

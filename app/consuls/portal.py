@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, and_, col, or_, select
 
 from app import clock, ics
 from app.accounts.models import User
@@ -24,22 +24,47 @@ from app.stops.models import PublicationStatus, Stop, StopCountry, StopStatus
 from app.stops.service import StopView
 from app.stops.slots import slot_span, slot_times
 
+CONSULATES = "roadshow.consulates"
 INVALID_FEED = lazy("This calendar link is not valid.")
 WITHDRAWN_FEED = lazy("This calendar link has been withdrawn by the organisers and no longer works.")
 
 
 def representative_of(user: User, *, db_session: Session) -> Representative:
+    return _visit(user, None, db_session=db_session)[0]
+
+
+def _visit(
+    user: User, stop_id: int | None, *, db_session: Session
+) -> tuple[Representative, Invitation | None]:
+    """The user's representative (its consulate loaded with it) and their invitation to a stop."""
     if user.representative_id is None:
         raise Forbidden(lazy("This account is not linked to a consular representative."))
-    person = consuls_service.get_representative(user.representative_id, db_session=db_session)
+    query = (
+        select(Representative, Consulate, Invitation)
+        .join(Consulate, col(Consulate.id) == col(Representative.consulate_id))
+        .outerjoin(
+            Invitation,
+            and_(
+                col(Invitation.representative_id) == col(Representative.id),
+                col(Invitation.stop_id) == (stop_id if stop_id is not None else -1),
+            ),
+        )
+        .where(Representative.id == user.representative_id)
+    )
+    row = db_session.exec(query).first()
+    if row is None:
+        raise NotFound(lazy("This representative does not exist."))
+    person, consulate, invitation = row
+    # Kept for ``_country_of`` and ``consulate_of`` (the identity map holds rows only weakly).
+    db_session.info.setdefault(CONSULATES, {})[consulate.id] = consulate
     # Deactivating closes the account too; this guards accounts of anyone set inactive by hand.
     if not person.active:
         raise Forbidden(WITHDRAWN_LINK)
-    return person
+    return person, invitation
 
 
 def _country_of(person: Representative, *, db_session: Session) -> str:
-    return consuls_service.get(person.consulate_id, db_session=db_session).country_code
+    return consulate_of(person, db_session=db_session).country_code
 
 
 @dataclass
@@ -56,14 +81,14 @@ def upcoming_stops(person: Representative, *, db_session: Session) -> list[StopL
         for i in db_session.exec(select(Invitation).where(Invitation.representative_id == person.id))
     }
     featuring = select(StopCountry.stop_id).where(StopCountry.country_code == country)
-    stops = db_session.exec(
+    query = (
         select(Stop)
         .where(col(Stop.stop_date) >= clock.today())
         .where(or_(col(Stop.id).in_(featuring), col(Stop.id).in_(list(theirs))))
         .where(or_(Stop.status != StopStatus.DRAFT, col(Stop.id).in_(list(theirs))))
         .order_by(col(Stop.stop_date), col(Stop.id))
-    ).all()
-    views = stops_service._views(list(stops), db_session=db_session)
+    )
+    views = stops_service.counted_views(query, db_session=db_session)
     return [StopLine(view, theirs.get(view.stop.id or 0)) for view in views]
 
 
@@ -89,20 +114,15 @@ class ConsulAgenda:
         return self.view.stop.schedule_status == PublicationStatus.PUBLISHED
 
 
-def agenda(person: Representative, stop_id: int, *, db_session: Session) -> ConsulAgenda:
-    stop = db_session.get(Stop, stop_id)
-    invitation = db_session.exec(
-        select(Invitation).where(Invitation.stop_id == stop_id, Invitation.representative_id == person.id)
-    ).first()
-    featured = db_session.exec(
-        select(StopCountry).where(
-            StopCountry.stop_id == stop_id,
-            StopCountry.country_code == _country_of(person, db_session=db_session),
-        )
-    ).first()
-    if stop is None or (invitation is None and (featured is None or stop.status == StopStatus.DRAFT)):
+def agenda(user: User, stop_id: int, *, db_session: Session) -> tuple[Representative, ConsulAgenda]:
+    """The representative's day at a stop, in a fixed number of queries."""
+    person, invitation = _visit(user, stop_id, db_session=db_session)
+    views = stops_service.counted_views(select(Stop).where(Stop.id == stop_id), db_session=db_session)
+    view = views[0] if views else None
+    country = _country_of(person, db_session=db_session)
+    featured = view is not None and any(c.code == country for c in view.countries)
+    if view is None or (invitation is None and (not featured or view.stop.status == StopStatus.DRAFT)):
         raise NotFound(lazy("This stop does not exist or does not feature your country."))
-    view = stops_service._views([stop], db_session=db_session)[0]
     result = ConsulAgenda(view, invitation)
     result.presentations = list(
         db_session.exec(
@@ -113,26 +133,35 @@ def agenda(person: Representative, stop_id: int, *, db_session: Session) -> Cons
         ).all()
     )
     if invitation is not None and result.schedule_published:
-        result.meetings = meetings_of(invitation, stop, db_session=db_session)
-    return result
+        result.meetings = meetings_of(invitation, view.stop, db_session=db_session)
+    return person, result
 
 
 def meetings_of(invitation: Invitation, stop: Stop, *, db_session: Session) -> list[MeetingLine]:
-    slot_count = len(slot_times(stop))
+    return _meetings([(invitation, stop)], db_session=db_session).get(stop.id or 0, [])
+
+
+def _meetings(invited: list[tuple[Invitation, Stop]], *, db_session: Session) -> dict[int, list[MeetingLine]]:
+    """Per stop, the meetings of the representative's invitations there, in one query."""
+    stops = {invitation.id: stop for invitation, stop in invited}
+    if not stops:
+        return {}
     rows = db_session.exec(
-        select(Meeting, Company)
+        select(Meeting, Company, MeetingRequest.invitation_id)
         .join(MeetingRequest, col(MeetingRequest.id) == col(Meeting.request_id))
         .join(Registration, col(Registration.id) == col(MeetingRequest.registration_id))
         .join(Company, col(Company.id) == col(Registration.company_id))
-        .where(MeetingRequest.invitation_id == invitation.id, Meeting.stop_id == stop.id)
+        .where(col(MeetingRequest.invitation_id).in_(list(stops)))
+        .where(col(Meeting.stop_id) == col(MeetingRequest.stop_id))
         .order_by(col(Meeting.slot_index))
     ).all()
-    lines = []
-    for meeting, company in rows:
-        if meeting.slot_index >= slot_count:
+    lines: dict[int, list[MeetingLine]] = {}
+    for meeting, company, invitation_id in rows:
+        stop = stops[invitation_id]
+        if meeting.stop_id != stop.id or meeting.slot_index >= len(slot_times(stop)):
             continue
         start, end = slot_span(stop, meeting.slot_index)
-        lines.append(
+        lines.setdefault(stop.id or 0, []).append(
             MeetingLine(
                 start, end, meeting.table_number, company.name, meeting.request_id, meeting.updated_at
             )
@@ -144,7 +173,8 @@ def calendar_feed(person: Representative, *, db_session: Session) -> bytes:
     """An iCalendar feed of the representative's confirmed stops, presentations and meetings.
 
     A stop cancelled after they confirmed stays in the feed, marked as cancelled, so that their
-    calendar application drops it rather than keep a day that no longer happens.
+    calendar application drops it rather than keep a day that no longer happens. Three queries,
+    however many stops.
     """
     confirmed = db_session.exec(
         select(Invitation, Stop)
@@ -152,12 +182,28 @@ def calendar_feed(person: Representative, *, db_session: Session) -> bytes:
         .where(Invitation.representative_id == person.id, Invitation.status == InvitationStatus.CONFIRMED)
         .order_by(col(Stop.stop_date))
     ).all()
+    stop_ids = [stop.id for _, stop in confirmed]
+    presentations: dict[int, list[AgendaItem]] = {}
+    if stop_ids:
+        items = db_session.exec(
+            select(AgendaItem)
+            .join(AgendaSpeaker, col(AgendaSpeaker.item_id) == col(AgendaItem.id))
+            .where(col(AgendaItem.stop_id).in_(stop_ids), AgendaSpeaker.representative_id == person.id)
+            .order_by(col(AgendaItem.starts_at))
+        ).all()
+        for item in items:
+            presentations.setdefault(item.stop_id, []).append(item)
+    published = [
+        (invitation, stop)
+        for invitation, stop in confirmed
+        if stop.schedule_status == PublicationStatus.PUBLISHED
+    ]
+    meetings = _meetings(published, db_session=db_session)
     feed: list[ics.Event] = []
     for _invitation, stop in confirmed:
         feed.append(ics.stop_event(stop))
-        details = agenda(person, stop.id or 0, db_session=db_session)
-        feed += [item_event(stop, AgendaEntry(item, [])) for item in details.presentations]
-        for meeting in details.meetings:
+        feed += [item_event(stop, AgendaEntry(item, [])) for item in presentations.get(stop.id or 0, [])]
+        for meeting in meetings.get(stop.id or 0, []):
             feed.append(
                 meeting_event(
                     stop,
@@ -183,4 +229,6 @@ def feed_owner(token: str, *, db_session: Session, settings: Settings) -> Repres
 
 
 def consulate_of(person: Representative, *, db_session: Session) -> Consulate:
-    return consuls_service.get(person.consulate_id, db_session=db_session)
+    """The representative's consulate; no query when ``_visit`` loaded it with them."""
+    kept = db_session.info.get(CONSULATES, {}).get(person.consulate_id)
+    return kept or consuls_service.get(person.consulate_id, db_session=db_session)

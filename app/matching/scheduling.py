@@ -258,10 +258,16 @@ def _with_names(reason: str, names: dict[str, str]) -> str:
     return re.sub(r"\b[ri]\d+\b", lambda found: names.get(found.group(0), found.group(0)), reason)
 
 
-def export(stop: Stop, *, db_session: Session) -> tuple[dict[str, Any], dict[str, Any]]:
+def export(
+    stop: Stop, *, db_session: Session, info: StopData | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """The stop's instance (stored locks included) and its stored schedule, in the contract's
-    formats: what ``check.py`` judges, and what ``roadshow match`` can be given."""
-    info = stop_data.load(stop, db_session=db_session)
+    formats: what ``check.py`` judges, and what ``roadshow match`` can be given.
+
+    A caller that has loaded the stop's data already passes it as ``info``.
+    """
+    if info is None:
+        info = stop_data.load(stop, db_session=db_session)
     built = build_instance(info)
     labels = built.data["slots"]
     by_request = {q.id: pair for pair, q in built.requests.items()}

@@ -161,7 +161,7 @@ def manage_context(stop: Stop, *, db_session: Session) -> dict[str, Any]:
         for row in all_rows
         if row.meeting is None and info.schedulable(row.request)
     ]
-    _instance, current = scheduling.export(stop, db_session=db_session) if labels else ({}, {})
+    _instance, current = scheduling.export(stop, db_session=db_session, info=info) if labels else ({}, {})
     gap = None
     if run and run.upper_bound:
         gap = max(run.upper_bound - run.objective, 0) / run.upper_bound * 100

@@ -54,3 +54,16 @@ class SectorInterest(SQLModel, table=True):
     sector_slug: str = Field(foreign_key="sector.slug", primary_key=True, max_length=40)
     country_code: str = Field(foreign_key="country.code", primary_key=True, max_length=2)
     score: int = 0
+
+
+class ReferenceVersion(SQLModel, table=True):
+    """One row: a token that changes whenever sectors, countries or territories change.
+
+    Each process keeps the reference data it read under the token it read it with, and reads
+    the data again only when the token in the database differs (``app.reference.service``).
+    """
+
+    __tablename__ = "reference_version"
+
+    id: int = Field(default=1, primary_key=True)
+    token: str = Field(max_length=32)

@@ -1,9 +1,10 @@
 """Public JSON API of the roadshow calendar."""
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Request
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Body, Query, Request, Response
+from pydantic import BaseModel, Field, TypeAdapter
 
 from app.accounts.deps import OrganiserUser, Public
 from app.db import SessionDep, TransactionRoute
@@ -14,10 +15,19 @@ from app.stops.service import StopFilters, StopView
 from app.web import localized
 
 router = APIRouter(prefix="/api/stops", tags=["stops"], route_class=TransactionRoute)
+STOP_LIST = TypeAdapter(list[StopPublic])
 
 
-def to_public(view: StopView, request: Request) -> StopPublic:
+def stop_urls(request: Request) -> Callable[[int], str]:
+    """The public page's URL of any stop; ``url_for`` scans every route, so once per response."""
+    sample = str(request.url_for("stop_page", stop_id=0))
+    base = sample.removesuffix("0")
+    return lambda stop_id: f"{base}{stop_id}"
+
+
+def to_public(view: StopView, request: Request, url: Callable[[int], str] | None = None) -> StopPublic:
     stop = view.stop
+    url = url or stop_urls(request)
     english = current_language() == "en"
     return StopPublic(
         id=stop.id or 0,
@@ -42,7 +52,7 @@ def to_public(view: StopView, request: Request) -> StopPublic:
         registration_opens_at=stop.registration_opens_at,
         registration_closes_at=stop.registration_closes_at,
         registration_open=view.registration_open(),
-        url=str(request.url_for("stop_page", stop_id=stop.id)),
+        url=url(stop.id or 0),
     )
 
 
@@ -55,9 +65,13 @@ def list_stops(
     sector: Annotated[str | None, Query(description="Sector slug, e.g. aerospace")] = None,
     country: Annotated[str | None, Query(description="ISO 3166 alpha-2 code, e.g. US")] = None,
     territory: Annotated[str | None, Query(description="Province code, e.g. VA")] = None,
-) -> list[StopPublic]:
+) -> Response:
     filters = StopFilters(sector=sector, country=country, territory=territory)
-    return [to_public(view, request) for view in service.list_public(filters, db_session=db_session)]
+    url = stop_urls(request)
+    stops = [to_public(view, request, url) for view in service.list_public(filters, db_session=db_session)]
+    # Serialised once by pydantic: FastAPI would validate the models again against the
+    # response model before encoding them (the schema stays documented by response_model).
+    return Response(STOP_LIST.dump_json(stops), media_type="application/json")
 
 
 @router.get("/{stop_id}", response_model=StopPublic, summary="One published stop", dependencies=[Public])

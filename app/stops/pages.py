@@ -42,24 +42,18 @@ def calendar(
         errors, views = exc.errors, []
     upcoming = [v for v in views if not v.is_past]
     past = sorted((v for v in views if v.is_past), key=lambda v: v.stop.stop_date, reverse=True)
+    known = reference_service.cached(db_session=db_session)  # read once per request, see check_filters
     context = {
         "upcoming": _by_month(upcoming),
         "past": _by_month(past),
         "filters": filters.normalised(),
         "errors": errors,
-        "sector_options": [
-            (s.slug, localized(s, "name")) for s in reference_service.get_all_sectors(db_session=db_session)
-        ],
+        "sector_options": [(s.slug, localized(s, "name")) for s in known.sectors],
         "country_options": sorted(
-            (
-                (c.code, localized(c, "name"))
-                for c in reference_service.get_all_countries(db_session=db_session)
-            ),
+            ((c.code, localized(c, "name")) for c in known.prospect_countries),
             key=lambda option: option[1],
         ),
-        "territory_options": [
-            (t.code, t.name) for t in reference_service.get_all_territories(db_session=db_session)
-        ],
+        "territory_options": [(t.code, t.name) for t in known.territories],
     }
     return render(request, "stops/public/calendar.html", context, status=422 if errors else 200)
 

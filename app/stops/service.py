@@ -3,18 +3,25 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
+from sqlalchemy import ColumnElement, ScalarSelect, func
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from app import clock
 from app.companies import seats
+from app.companies.models import Registration, RegistrationStatus
 from app.db import utcnow
 from app.errors import NotFound
 from app.forms import Problems
 from app.i18n import gettext as _
 from app.i18n import lazy
+from app.reference import service as reference_service
 from app.reference.models import Country, Sector, Territory
 from app.stops.models import Stop, StopCountry, StopStatus
+
+T = TypeVar("T")
 
 PUBLIC_LIST_STATUSES = (StopStatus.PUBLISHED, StopStatus.CLOSED)
 # A cancelled stop leaves the calendar but keeps its page, marked as cancelled.
@@ -66,22 +73,27 @@ class StopView:
 def check_filters(filters: StopFilters, *, db_session: Session) -> StopFilters:
     """Normalise the filters; an unknown code is an error naming the filter and the value."""
     filters = filters.normalised()
+    known = reference_service.cached(db_session=db_session)
     errors = Problems()
     checks = (
-        ("sector", filters.sector, Sector, _("Unknown sector '%s'.")),
-        ("country", filters.country, Country, _("Unknown country '%s': use an ISO 3166 alpha-2 code.")),
-        ("territory", filters.territory, Territory, _("Unknown territory '%s': use a province code.")),
+        ("sector", filters.sector, known.sector, _("Unknown sector '%s'.")),
+        ("country", filters.country, known.country, _("Unknown country '%s': use an ISO 3166 alpha-2 code.")),
+        ("territory", filters.territory, known.territory, _("Unknown territory '%s': use a province code.")),
     )
-    for name, value, model, message in checks:
-        if value is not None and db_session.get(model, value) is None:
+    for name, value, find, message in checks:
+        if value is not None and find(value) is None:
             errors[name] = message % value
     errors.check("query")
     return filters
 
 
 def list_public(filters: StopFilters, *, db_session: Session) -> list[StopView]:
-    """Published (and closed) stops matching the filters, in date order."""
-    filters = check_filters(filters, db_session=db_session)
+    """Published (and closed) stops matching the filters, in date order.
+
+    The filters are checked after the query, against the reference data whose token it carried:
+    an unknown code matches no stop, and is then reported as an error.
+    """
+    filters = filters.normalised()
     query = select(Stop).where(col(Stop.status).in_(PUBLIC_LIST_STATUSES))
     if filters.sector:
         query = query.where(Stop.sector_slug == filters.sector)
@@ -90,15 +102,17 @@ def list_public(filters: StopFilters, *, db_session: Session) -> list[StopView]:
     if filters.country:
         featured = select(StopCountry.stop_id).where(StopCountry.country_code == filters.country)
         query = query.where(col(Stop.id).in_(featured))
-    stops = list(db_session.exec(query.order_by(col(Stop.stop_date), col(Stop.id))))
-    return _views(stops, db_session=db_session)
+    views = counted_views(query.order_by(col(Stop.stop_date), col(Stop.id)), db_session=db_session)
+    check_filters(filters, db_session=db_session)
+    return views
 
 
 def get_public(stop_id: int, *, db_session: Session) -> StopView:
-    stop = db_session.get(Stop, stop_id)
-    if stop is None or stop.status not in PUBLIC_PAGE_STATUSES:
+    query = select(Stop).where(Stop.id == stop_id, col(Stop.status).in_(PUBLIC_PAGE_STATUSES))
+    views = counted_views(query, db_session=db_session)
+    if not views:
         raise NotFound(lazy("This stop does not exist or is not published."))
-    return _views([stop], db_session=db_session)[0]
+    return views[0]
 
 
 def get(stop_id: int, *, db_session: Session) -> Stop:
@@ -118,30 +132,66 @@ def build_views(stops: list[Stop], *, db_session: Session) -> list[StopView]:
     return _views(stops, db_session=db_session)
 
 
-def _views(stops: list[Stop], *, db_session: Session) -> list[StopView]:
+def counted_views(query: SelectOfScalar[Stop], *, db_session: Session) -> list[StopView]:
+    """Views of the stops a query selects, their seats counted in the same statement.
+
+    Each count is a subquery correlated to its stop, read from the index on (stop, status,
+    hold): only the registrations of the stops listed are counted. The rows also carry the
+    reference data's token, so that the cached copy costs no query of its own.
+    """
+
+    def count(condition: ColumnElement[bool]) -> ScalarSelect[int]:
+        return (
+            select(func.count())
+            .select_from(Registration)
+            .where(col(Registration.stop_id) == col(Stop.id), condition)
+            .scalar_subquery()
+        )
+
+    waiting = col(Registration.status) == RegistrationStatus.WAITLISTED
+    token = reference_service.token_column()
+    counted = query.add_columns(count(seats.holds_seat()), count(waiting), token)
+    rows = db_session.execute(counted).all()  # rows of (stop, held, waiting, token)
+    if rows:
+        reference_service.cached(db_session=db_session, token=rows[0][3])
+    stops = [row[0] for row in rows]
+    counts = {stop.id or 0: seats.SeatCount(int(held), int(waits)) for stop, held, waits, _ in rows}
+    return _views(stops, db_session=db_session, counts=counts)
+
+
+def _views(
+    stops: list[Stop], *, db_session: Session, counts: dict[int, seats.SeatCount] | None = None
+) -> list[StopView]:
     """Build views with a fixed number of queries, whatever the number of stops."""
     if not stops:
         return []
     ids = [stop.id for stop in stops if stop.id is not None]
-    sectors = {s.slug: s for s in db_session.exec(select(Sector))}
-    territories = {t.code: t for t in db_session.exec(select(Territory))}
-    countries = {c.code: c for c in db_session.exec(select(Country))}
+    known = reference_service.cached(db_session=db_session)
     featured: dict[int, list[Country]] = defaultdict(list)
     links = db_session.exec(
-        select(StopCountry)
+        select(StopCountry.stop_id, StopCountry.country_code)
         .where(col(StopCountry.stop_id).in_(ids))
         .order_by(col(StopCountry.stop_id), col(StopCountry.position))
     )
-    for link in links:
-        featured[link.stop_id].append(countries[link.country_code])
-    counts = seats.seat_counts(ids, db_session=db_session)
+    for stop_id, code in links:
+        country = known.country(code)
+        if country is not None:
+            featured[stop_id].append(country)
+    if counts is None:
+        counts = seats.seat_counts(ids, db_session=db_session)
     return [
         StopView(
             stop=stop,
-            sector=sectors[stop.sector_slug],
-            territory=territories[stop.territory_code],
+            sector=_known(known.sector(stop.sector_slug)),
+            territory=_known(known.territory(stop.territory_code)),
             countries=featured[stop.id or 0],
             seats_taken=counts.get(stop.id or 0, seats.SeatCount()).spoken_for(stop.capacity),
         )
         for stop in stops
     ]
+
+
+def _known(item: T | None) -> T:
+    # Stops name their sector and territory by foreign key: the cached copy always has them.
+    assert item is not None
+    return item
