@@ -102,7 +102,7 @@ def match(
     output: Annotated[str | None, typer.Option("-o", "--output", help="Write here, not stdout.")] = None,
 ) -> None:
     """Solve a B2B meeting instance; the schedule JSON goes to stdout or OUT."""
-    from app.matching.command import run
+    from app.matching.engine.command import run
 
     raise typer.Exit(run(instance, time_limit, output))
 
@@ -114,7 +114,7 @@ def plan(
     output: Annotated[str | None, typer.Option("-o", "--output", help="Write here, not stdout.")] = None,
 ) -> None:
     """Solve a roadshow calendar instance; the plan JSON goes to stdout or OUT."""
-    from app.planning.command import run
+    from app.planning.engine.command import run
 
     raise typer.Exit(run(instance, time_limit, output))
 

@@ -21,13 +21,14 @@ from app.companies import manage_pages as companies_manage_pages
 from app.companies import my_pages as companies_my_pages
 from app.companies import pages as companies_pages
 from app.config import Settings, get_settings
-from app.consuls import manage as consuls_manage
+from app.consuls import manage_pages as consuls_manage_pages
 from app.consuls import pages as consuls_pages
 from app.csrf import CsrfCookieMiddleware, verify_csrf
 from app.db import make_engine
 from app.errors import install_error_handlers
 from app.i18n import LocaleMiddleware
 from app.manage import pages as manage_pages
+from app.matching import manage_pages as matching_manage_pages
 from app.matching import pages as matching_pages
 from app.notifications import pages as notifications_pages
 from app.planning import pages as planning_pages
@@ -76,9 +77,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(reference_pages.router)
     app.include_router(audit_pages.router)
     app.include_router(notifications_pages.router)
-    app.include_router(consuls_manage.router)
+    app.include_router(consuls_manage_pages.router)
     app.include_router(consuls_pages.router)
     app.include_router(matching_pages.router)
+    app.include_router(matching_manage_pages.router)
     app.include_router(agenda_pages.router)
     app.include_router(agenda_personal_pages.router)
     app.include_router(checkin_pages.router)

@@ -2,7 +2,8 @@
 
     python benchmarks/matching.py [--time-limit 10] [--sizes S,M,L,XL] [--seed N] [--quick-limit 2]
 
-Each schedule is validated by the contract's check.py; the table shows how close
+Each schedule is validated by the project's checker (and the contract's check.py when
+../shared is beside the repository); the table shows how close
 the objective is to the proven bound and how much better it is than booking the
 requests first come, first served. A second table solves S and M again under a short limit
 (2 s by default): "optimal: yes" there means the best objective was proven within it.
@@ -11,32 +12,19 @@ requests first come, first served. A second table solves S and M again under a s
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 import time
 from pathlib import Path
-from types import ModuleType
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from app.matching.generate import SIZES, generate
-from app.matching.greedy import first_come_first_served
-from app.matching.instance import load_instance
-from app.matching.scoring import objective
-from app.matching.solver import solve
-
-CHECK_PATH = REPO.parent / "shared" / "contract" / "check.py"
-
-
-def load_checker() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("contract_check", CHECK_PATH)
-    if spec is None or spec.loader is None:
-        raise SystemExit(f"cannot load {CHECK_PATH}")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
+from app.matching.engine.greedy import first_come_first_served
+from app.matching.engine.instance import load_instance
+from app.matching.engine.scoring import objective
+from app.matching.engine.solver import solve
+from benchmarks.contract_checks import check_match
+from benchmarks.matching_instances import SIZES, generate
 
 HEADER = (
     "size",
@@ -52,17 +40,15 @@ HEADER = (
 )
 
 
-def measure(
-    size: str, seed: int, time_limit: float, checker: ModuleType
-) -> tuple[tuple[object, ...], list[str]]:
-    """One solve of a generated instance: its table row and check.py's complaints."""
+def measure(size: str, seed: int, time_limit: float) -> tuple[tuple[object, ...], list[str]]:
+    """One solve of a generated instance: its table row and the checkers' complaints."""
     data = generate(size, seed)
     instance = load_instance(data)
     baseline = objective(instance, first_come_first_served(instance))
     started = time.monotonic()
     schedule = solve(instance, time_limit=time_limit)
     seconds = time.monotonic() - started
-    errors, checked = checker.check_match(data, schedule)
+    errors, checked = check_match(data, schedule)
     bound = schedule["upper_bound"]
     row = (
         size,
@@ -79,12 +65,12 @@ def measure(
     return row, errors
 
 
-def table(title: str, sizes: list[str], seed: int, time_limit: float, checker: ModuleType) -> int:
+def table(title: str, sizes: list[str], seed: int, time_limit: float) -> int:
     print(f"{title} (--time-limit {time_limit:g})")
     print(" | ".join(f"{h:>9}" for h in HEADER))
     failures = 0
     for size in sizes:
-        row, errors = measure(size, seed, time_limit, checker)
+        row, errors = measure(size, seed, time_limit)
         failures += bool(errors)
         print(" | ".join(f"{cell!s:>9}" for cell in row), flush=True)
         for error in errors[:5]:
@@ -102,14 +88,11 @@ def main() -> int:
         "--quick-limit", type=float, default=2.0, help="also solve S and M under this limit (0: skip)"
     )
     args = parser.parse_args()
-    checker = load_checker()
     sizes = args.sizes.split(",")
-    failures = table("Every size", sizes, args.seed, args.time_limit, checker)
+    failures = table("Every size", sizes, args.seed, args.time_limit)
     quick = [size for size in sizes if size in ("S", "M")]
     if args.quick_limit and quick:
-        failures += table(
-            "Proof of optimality within the short limit", quick, args.seed, args.quick_limit, checker
-        )
+        failures += table("Proof of optimality within the short limit", quick, args.seed, args.quick_limit)
     return 1 if failures else 0
 
 

@@ -3,33 +3,22 @@
     python benchmarks/planning.py [--time-limit 10] [--sizes 10,20,30] [--seed N]
 
 Prints, per size: stops, objective, proven bound, whether optimal, seconds, and the
-verdict of the contract's check.py on the plan.
+verdict of the project's checker on the plan (and of the contract's check.py when
+../shared is beside the repository).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 from pathlib import Path
-from types import ModuleType
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.planning.generate import generate
-from app.planning.instance import load_instance
-from app.planning.solver import PlanningError, solve
-
-CHECKER = Path(__file__).resolve().parents[1].parent / "shared" / "contract" / "check.py"
-
-
-def load_checker() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("contract_check", CHECKER)
-    if spec is None or spec.loader is None:
-        raise SystemExit(f"cannot load {CHECKER}")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from app.planning.engine.instance import load_instance
+from app.planning.engine.solver import PlanningError, solve
+from benchmarks.contract_checks import check_plan
+from benchmarks.planning_instances import generate
 
 
 def main() -> int:
@@ -38,7 +27,6 @@ def main() -> int:
     parser.add_argument("--sizes", default="10,20,30")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    checker = load_checker()
     print(f"{'stops':>5} {'objective':>9} {'bound':>6} {'optimal':>7} {'seconds':>7}  check")
     failures = 0
     for size in (int(part) for part in args.sizes.split(",")):
@@ -49,7 +37,7 @@ def main() -> int:
             print(f"{size:>5} {'-':>9} {'-':>6} {'-':>7} {'-':>7}  {error}")
             failures += 1
             continue
-        errors, _ = checker.check_plan(data, plan)
+        errors, _ = check_plan(data, plan)
         verdict = "ok" if not errors else f"{len(errors)} broken rules: {errors[0]}"
         failures += bool(errors)
         print(

@@ -1,6 +1,6 @@
 """The organiser's side of the schedule: the B2B block, running the engine, storing its result.
 
-The engine (``app.matching.solver``) knows nothing of the database: this module turns a stop
+The engine (``app.matching.engine.solver``) knows nothing of the database: this module turns a stop
 into a ``roadshow.match/1`` instance and the ``roadshow.schedule/1`` answer back into meetings.
 """
 
@@ -17,10 +17,10 @@ from app.i18n import gettext as _
 from app.i18n import lazy
 from app.matching import data as stop_data
 from app.matching.data import StopData
-from app.matching.instance import FORMAT, load_instance
+from app.matching.engine.instance import FORMAT, load_instance
+from app.matching.engine.scoring import idle_gaps
+from app.matching.engine.solver import OUTPUT_FORMAT, Infeasible, solve
 from app.matching.models import Meeting, MeetingRequest, ScheduleRun
-from app.matching.scoring import idle_gaps
-from app.matching.solver import OUTPUT_FORMAT, Infeasible, solve
 from app.stops.models import PublicationStatus, Stop
 from app.stops.slots import slot_labels
 

@@ -14,7 +14,7 @@ from datetime import date
 
 from app.errors import InvalidInput
 from app.i18n import gettext as _
-from app.planning.instance import WEEKDAYS
+from app.planning.engine.instance import WEEKDAYS
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 EARLIEST_START, LATEST_END = date(2026, 2, 1), date(2027, 12, 15)

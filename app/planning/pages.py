@@ -10,7 +10,7 @@ from app import clock
 from app.accounts.deps import OrganiserUser
 from app.db import SessionDep
 from app.errors import InvalidInput
-from app.planning import service, views
+from app.planning import service, view_models
 from app.planning.inputs import Form
 from app.planning.models import PlanningScenario, ScenarioStatus
 from app.planning.sources import default_form, italian_holidays, load_reference, patron_days
@@ -47,15 +47,15 @@ def _page(
     status: int = 200,
 ) -> HTMLResponse:
     reference = load_reference(db_session=db_session)
-    rows = views.proposal_rows(scenario, reference) if scenario else []
+    rows = view_models.proposal_rows(scenario, reference) if scenario else []
     context: dict[str, Any] = {
         "form": form,
         "errors": errors or {},
         "scenario": scenario,
         "reference": reference,
         "rows": rows,
-        "months": views.months(rows, scenario.instance or {}) if scenario else [],
-        "weekday_names": views.weekday_names(),
+        "months": view_models.months(rows, scenario.instance or {}) if scenario else [],
+        "weekday_names": view_models.weekday_names(),
         "recent": service.get_recent(db_session=db_session) if scenario is None else [],
         "closed": _closed_dates(form),
         "patron_days": _patron_days(form, reference),

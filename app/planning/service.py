@@ -14,10 +14,10 @@ from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import gettext as _
 from app.i18n import lazy
 from app.planning import inputs as planner_inputs
+from app.planning.engine.instance import InvalidInstance, load_instance
+from app.planning.engine.solver import Infeasible, PlanningError, solve
 from app.planning.inputs import Form, iso_date
-from app.planning.instance import InvalidInstance, load_instance
 from app.planning.models import PlanningScenario, ScenarioStatus
-from app.planning.solver import Infeasible, PlanningError, solve
 from app.planning.sources import Reference, build_instance, existing_stops, load_reference
 from app.reference.models import Territory
 from app.stops import manage as stops_manage

@@ -10,6 +10,7 @@ from typing import Any
 import holidays
 from sqlmodel import Session, col, select
 
+from app.planning.engine.instance import FORMAT
 from app.planning.inputs import (
     DEFAULT_COUNTRIES_PER_STOP,
     DEFAULT_MIN_GAP,
@@ -20,7 +21,6 @@ from app.planning.inputs import (
     default_blackouts,
     default_window,
 )
-from app.planning.instance import FORMAT
 from app.reference import service as reference_service
 from app.reference.models import Country, Sector, Territory, TerritorySector
 from app.stops.models import Stop, StopCountry, StopStatus

@@ -11,7 +11,7 @@ from app.db import SessionDep
 from app.errors import InvalidInput, NotFound
 from app.i18n import gettext as _
 from app.i18n import lazy
-from app.reference import manage
+from app.reference import changes
 from app.reference import service as reference_service
 from app.reference.models import Territory
 from app.web import render
@@ -71,7 +71,7 @@ def sectors(
 @router.post("/sectors", response_class=HTMLResponse)
 def save_sectors(request: Request, db_session: SessionDep, user: OrganiserUser, form: FormData) -> Response:
     try:
-        manage.update_sectors(form, actor=user, db_session=db_session)
+        changes.update_sectors(form, actor=user, db_session=db_session)
     except InvalidInput as exc:
         return _sectors_page(request, db_session, form, exc.errors)
     return RedirectResponse("/manage/reference/sectors?done=saved", status_code=303)
@@ -88,7 +88,7 @@ def _territory_page(
 ) -> HTMLResponse:
     sectors = reference_service.get_all_sectors(db_session=db_session)
     if not values:
-        scores = manage.territory_scores(territory.code, db_session=db_session)
+        scores = changes.territory_scores(territory.code, db_session=db_session)
         values = {"association": territory.association, "association_url": territory.association_url or ""}
         for sector in sectors:
             row = scores.get(sector.slug)
@@ -128,7 +128,7 @@ def save_territory(
     code: str, request: Request, db_session: SessionDep, user: OrganiserUser, form: FormData
 ) -> Response:
     try:
-        saved = manage.update_territory(code, form, actor=user, db_session=db_session)
+        saved = changes.update_territory(code, form, actor=user, db_session=db_session)
     except InvalidInput as exc:
         return _territory_page(request, db_session, _territory(code, db_session), form, exc.errors)
     return RedirectResponse(f"/manage/reference/territories/{saved.code}?done=saved", status_code=303)
@@ -167,7 +167,7 @@ def interest(
 @router.post("/interest", response_class=HTMLResponse)
 def save_interest(request: Request, db_session: SessionDep, user: OrganiserUser, form: FormData) -> Response:
     try:
-        manage.update_interest(form, actor=user, db_session=db_session)
+        changes.update_interest(form, actor=user, db_session=db_session)
     except InvalidInput as exc:
         return _interest_page(request, db_session, form, exc.errors)
     return RedirectResponse("/manage/reference/interest?done=saved", status_code=303)

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 from app.accounts.deps import OrganiserUser, Public
 from app.db import SessionDep
 from app.i18n import current_language
-from app.stops import manage, service
+from app.stops import changes, service
 from app.stops.schemas import StopPublic, StopWrite
 from app.stops.service import StopFilters, StopView
 from app.web import localized
@@ -99,7 +99,7 @@ def create_stop(
     user: OrganiserUser,
     body: Annotated[dict[str, Any], Body(examples=[EXAMPLE])],
 ) -> StopPublic:
-    stop = manage.create(body, actor=user, db_session=db_session)
+    stop = changes.create(body, actor=user, db_session=db_session)
     return to_public(service.get_view(stop.id or 0, db_session=db_session), request)
 
 
@@ -116,7 +116,7 @@ def update_stop(
     user: OrganiserUser,
     body: Annotated[dict[str, Any], Body(examples=[{"venue": "Centro Congressi", "capacity": 100}])],
 ) -> StopPublic:
-    manage.update(stop_id, body, actor=user, db_session=db_session)
+    changes.update(stop_id, body, actor=user, db_session=db_session)
     return to_public(service.get_view(stop_id, db_session=db_session), request)
 
 
@@ -133,7 +133,7 @@ def _transition(action: str) -> Any:
         body: Annotated[StatusChange | None, Body()] = None,
     ) -> StopPublic:
         reason = body.reason if body else ""
-        manage.transition(stop_id, action, actor=user, db_session=db_session, reason=reason)
+        changes.transition(stop_id, action, actor=user, db_session=db_session, reason=reason)
         return to_public(service.get_view(stop_id, db_session=db_session), request)
 
     return change_status

@@ -18,7 +18,7 @@ from app.i18n import gettext as _
 from app.i18n import lazy
 from app.manage import stop_tools
 from app.reference import service as reference_service
-from app.stops import manage, notices
+from app.stops import changes, notices
 from app.stops import service as stops_service
 from app.stops.manage_list import ManageFilters, list_for_manage
 from app.stops.models import Stop, StopStatus
@@ -129,7 +129,7 @@ def _form_page(
             for t in reference_service.get_all_territories(db_session=db_session)
         ],
         "people_to_tell": people,
-        "announced": stop is not None and stop.status in manage.ANNOUNCED_STATUSES,
+        "announced": stop is not None and stop.status in changes.ANNOUNCED_STATUSES,
         "notice": notice,
     }
     return render(request, "stops/manage/form.html", context, status=status)
@@ -171,14 +171,14 @@ def stop_list(
 
 @router.get("/new", response_class=HTMLResponse, name="new_stop")
 def new_stop(request: Request, db_session: SessionDep, user: OrganiserUser) -> HTMLResponse:
-    values = {**manage.DEFAULTS, "countries": [], "other_countries": ""}
+    values = {**changes.DEFAULTS, "countries": [], "other_countries": ""}
     return _form_page(request, db_session, values=values, errors={}, stop=None)
 
 
 @router.post("/new", response_class=HTMLResponse)
 def create_stop(request: Request, db_session: SessionDep, user: OrganiserUser, form: StopForm) -> Response:
     try:
-        stop = manage.create(form, actor=user, db_session=db_session)
+        stop = changes.create(form, actor=user, db_session=db_session)
     except InvalidInput as exc:
         return _form_page(request, db_session, values=form, errors=exc.errors, stop=None, status=422)
     return RedirectResponse(f"/manage/stops/{stop.id}?done=created", status_code=303)
@@ -243,7 +243,7 @@ def edit_stop(
     stop = stops_service.get(stop_id, db_session=db_session)
     if stop.status == StopStatus.CANCELLED:
         return RedirectResponse(f"/manage/stops/{stop_id}", status_code=303)
-    values = form_values(stop, manage.country_codes(stop_id, db_session=db_session))
+    values = form_values(stop, changes.country_codes(stop_id, db_session=db_session))
     notice = _(NOTICES[done]) if done in NOTICES else ""
     return _form_page(request, db_session, values=values, errors={}, stop=stop, notice=notice)
 
@@ -253,7 +253,7 @@ def save_stop(
     stop_id: int, request: Request, db_session: SessionDep, user: OrganiserUser, form: StopForm
 ) -> Response:
     try:
-        manage.update(stop_id, form, actor=user, db_session=db_session)
+        changes.update(stop_id, form, actor=user, db_session=db_session)
     except InvalidInput as exc:
         db_session.rollback()
         stop = stops_service.get(stop_id, db_session=db_session)
@@ -263,7 +263,7 @@ def save_stop(
 
 @router.post("/{stop_id}/duplicate")
 def duplicate_stop(stop_id: int, db_session: SessionDep, user: OrganiserUser) -> RedirectResponse:
-    copy = manage.duplicate(stop_id, actor=user, db_session=db_session)
+    copy = changes.duplicate(stop_id, actor=user, db_session=db_session)
     return RedirectResponse(f"/manage/stops/{copy.id}/edit?done=duplicated", status_code=303)
 
 
@@ -277,13 +277,13 @@ def confirm_cancel(stop_id: int, request: Request, db_session: SessionDep, user:
         select(func.count())
         .select_from(Registration)
         .where(Registration.stop_id == stop_id)
-        .where(col(Registration.status).in_(manage.OPEN_REGISTRATION_STATUSES))
+        .where(col(Registration.status).in_(changes.OPEN_REGISTRATION_STATUSES))
     ).one()
     context = {
         "section": "stops",
         "view": view,
         "stop": view.stop,
-        "people": len(people) if view.stop.status in manage.ANNOUNCED_STATUSES else 0,
+        "people": len(people) if view.stop.status in changes.ANNOUNCED_STATUSES else 0,
         "open_registrations": open_registrations,
     }
     return render(request, "stops/manage/cancel.html", context)
@@ -298,7 +298,7 @@ def _status_route(action: str) -> Any:
         reason: Annotated[str, Form(max_length=1000)] = "",
     ) -> Response:
         try:
-            manage.transition(stop_id, action, actor=user, db_session=db_session, reason=reason)
+            changes.transition(stop_id, action, actor=user, db_session=db_session, reason=reason)
         except AppError as exc:
             if exc.status_code == 404:
                 raise
@@ -309,7 +309,7 @@ def _status_route(action: str) -> Any:
     return change_status
 
 
-for _action in manage.TRANSITIONS:
+for _action in changes.TRANSITIONS:
     router.add_api_route(
         f"/{{stop_id}}/{_action}",
         _status_route(_action),

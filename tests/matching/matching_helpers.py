@@ -1,33 +1,8 @@
-"""Shared by the matching tests: the contract's checker and its example instances."""
+"""Shared by the matching tests: a tiny instance to vary."""
 
 from __future__ import annotations
 
-import copy
-import importlib.util
-import json
-from pathlib import Path
-from types import ModuleType
 from typing import Any
-
-CONTRACT = Path(__file__).resolve().parents[2].parent / "shared" / "contract"
-
-
-def checker() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("contract_check", CONTRACT / "check.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def example(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((CONTRACT / "examples" / f"{name}.json").read_text())
-    return copy.deepcopy(data)
-
-
-def assert_valid(data: dict[str, Any], schedule: dict[str, Any]) -> None:
-    errors, _ = checker().check_match(data, schedule)
-    assert errors == []
 
 
 def tiny_instance(**changes: Any) -> dict[str, Any]:

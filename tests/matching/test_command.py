@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from app.matching.command import run
+from app.matching.engine.command import run
 from tests.matching.matching_helpers import tiny_instance
 
 

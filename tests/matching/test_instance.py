@@ -1,7 +1,8 @@
 import pytest
 
-from app.matching.instance import InvalidInstance, load_instance
-from tests.matching.matching_helpers import example, tiny_instance
+from app.matching.engine.instance import InvalidInstance, load_instance
+from tests.contract import example
+from tests.matching.matching_helpers import tiny_instance
 
 
 def problems_of(data: object) -> list[str]:

@@ -10,9 +10,9 @@ from app.matching import placement, publishing, scheduling
 from app.matching.models import Meeting
 from app.notifications.models import OutboxMessage
 from app.stops.models import PublicationStatus
+from tests.contract import assert_schedule_valid
 from tests.factories import b2b_company_user, b2b_consul_user, b2b_request, create_user, sign_in_as
 from tests.matching.b2b_helpers import B2BStop, b2b_stop, in_english, post_form
-from tests.matching.matching_helpers import assert_valid
 
 pytestmark = pytest.mark.usefixtures(in_english.__name__)
 
@@ -65,7 +65,7 @@ def test_moves_that_break_a_rule_are_refused_naming_the_rule(db_session: Session
     )
     placement.move(b2b.stop, moving.id, slot="14:40", table="1", db_session=db_session)
     assert moving.slot_index == 2
-    assert_valid(*scheduling.export(b2b.stop, db_session=db_session))
+    assert_schedule_valid(*scheduling.export(b2b.stop, db_session=db_session))
 
 
 def test_locked_meeting_must_be_unlocked_before_moving(db_session: Session) -> None:
@@ -93,7 +93,7 @@ def test_taking_out_a_meeting_reseats_representatives_when_tables_now_suffice(db
     _meeting(db_session, b2b, b2b_request(db_session, extra, b2b.de), 0, 2)
     gone = _meeting(db_session, b2b, b2b_request(db_session, extra, fr), 1, 1)
     placement.unschedule(b2b.stop, gone.id, db_session=db_session)
-    assert_valid(*scheduling.export(b2b.stop, db_session=db_session))
+    assert_schedule_valid(*scheduling.export(b2b.stop, db_session=db_session))
 
 
 def test_publishing_emails_each_participant_once_in_their_language(db_session: Session) -> None:

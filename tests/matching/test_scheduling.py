@@ -9,13 +9,13 @@ from sqlmodel import Session, select
 from app.errors import Conflict, InvalidInput
 from app.matching import data as stop_data
 from app.matching import scheduling
-from app.matching.instance import load_instance
+from app.matching.engine.instance import load_instance
 from app.matching.models import Meeting, ScheduleRun
 from app.stops.models import PublicationStatus
 from app.stops.slots import slot_labels
+from tests.contract import assert_schedule_valid
 from tests.factories import b2b_invitation, b2b_registration, b2b_request, create_user, sign_in_as
 from tests.matching.b2b_helpers import B2BStop, b2b_stop, in_english, post_form
-from tests.matching.matching_helpers import assert_valid
 
 pytestmark = pytest.mark.usefixtures(in_english.__name__)
 
@@ -63,7 +63,7 @@ def test_solved_schedule_is_stored_and_passes_the_contract_checker(db_session: S
     b2b = _busy_stop(db_session)
     run = _run(db_session, b2b)
     instance, schedule = scheduling.export(b2b.stop, db_session=db_session)
-    assert_valid(instance, schedule)
+    assert_schedule_valid(instance, schedule)
     assert schedule["objective"] == run.objective
     assert run.upper_bound is not None and run.objective <= run.upper_bound
     assert b2b.stop.schedule_status == PublicationStatus.DRAFT
@@ -87,7 +87,7 @@ def test_locked_meetings_keep_their_slot_and_table_when_the_scheduler_runs_again
         again = db_session.exec(select(Meeting).where(Meeting.request_id == place[0])).one()
         assert (again.request_id, again.slot_index, again.table_number) == place
         assert again.locked
-    assert_valid(*scheduling.export(b2b.stop, db_session=db_session))
+    assert_schedule_valid(*scheduling.export(b2b.stop, db_session=db_session))
 
 
 def test_rerun_after_publication_keeps_every_published_meeting(db_session: Session) -> None:
@@ -107,7 +107,7 @@ def test_rerun_after_publication_keeps_every_published_meeting(db_session: Sessi
     }
     assert published <= now
     assert b2b.stop.schedule_status == PublicationStatus.DRAFT
-    assert_valid(*scheduling.export(b2b.stop, db_session=db_session))
+    assert_schedule_valid(*scheduling.export(b2b.stop, db_session=db_session))
 
 
 def test_locked_meetings_that_clash_are_explained_by_name(db_session: Session) -> None:

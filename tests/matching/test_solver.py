@@ -2,15 +2,16 @@ from typing import Any
 
 import pytest
 
-from app.matching.generate import generate
-from app.matching.instance import load_instance
-from app.matching.solver import Infeasible, solve
-from tests.matching.matching_helpers import assert_valid, example, tiny_instance
+from app.matching.engine.instance import load_instance
+from app.matching.engine.solver import Infeasible, solve
+from benchmarks.matching_instances import generate
+from tests.contract import assert_schedule_valid, example
+from tests.matching.matching_helpers import tiny_instance
 
 
 def solved(data: dict[str, Any], time_limit: float = 5.0) -> dict[str, Any]:
     schedule = solve(load_instance(data), time_limit=time_limit)
-    assert_valid(data, schedule)
+    assert_schedule_valid(data, schedule)
     return schedule
 
 

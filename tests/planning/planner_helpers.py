@@ -1,9 +1,6 @@
 """Shared steps of the planner tests: a fixed today, the default form trimmed to a few stops."""
 
-import importlib.util
 from datetime import UTC, datetime
-from pathlib import Path
-from types import ModuleType
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session
@@ -12,17 +9,8 @@ from app import clock
 from app.planning.sources import default_form, load_reference
 from tests.factories import create_user, csrf_token, sign_in_as
 
-CHECKER = Path(__file__).resolve().parents[2].parent / "shared" / "contract" / "check.py"
 TODAY = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
 FEW_SECTORS = ("mechanics", "aerospace", "energy")
-
-
-def checker() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("contract_check", CHECKER)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def fix_today() -> None:

@@ -1,7 +1,7 @@
 import json
 from pathlib import Path
 
-from app.planning.command import run
+from app.planning.engine.command import run
 
 DATA = Path(__file__).resolve().parent / "data"
 

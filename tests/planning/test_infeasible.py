@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from app.planning.calendar import open_dates
-from app.planning.instance import load_instance
-from app.planning.solver import Infeasible, solve
+from app.planning.engine.instance import load_instance
+from app.planning.engine.open_days import open_dates
+from app.planning.engine.solver import Infeasible, solve
 
 DATA = Path(__file__).resolve().parent / "data"
 

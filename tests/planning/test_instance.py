@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from app.planning.instance import InvalidInstance, load_instance
+from app.planning.engine.instance import InvalidInstance, load_instance
 
 DATA = Path(__file__).resolve().parent / "data"
 

@@ -7,13 +7,14 @@ from sqlmodel import Session
 
 from app.errors import InvalidInput
 from app.planning import inputs as planner_inputs
-from app.planning.instance import load_instance
-from app.planning.solver import solve
+from app.planning.engine.instance import load_instance
+from app.planning.engine.solver import solve
 from app.planning.sources import build_instance, existing_stops, load_reference, patron_days
 from app.reference.models import Territory
 from app.stops.models import StopStatus
+from tests.contract import assert_plan_valid
 from tests.factories import create_stop
-from tests.planning.planner_helpers import checker, fix_today, small_form
+from tests.planning.planner_helpers import fix_today, small_form
 
 
 def instance_for(db_session: Session, **changes: str) -> dict:
@@ -29,9 +30,7 @@ def test_instance_built_from_the_database_loads_and_its_plan_passes_the_contract
     fix_today()
     data = instance_for(db_session)
     plan = solve(load_instance(data), time_limit=5)
-    errors, objective = checker().check_plan(data, plan)
-    assert errors == []
-    assert objective == plan["objective"]
+    assert_plan_valid(data, plan)
     assert len(plan["stops"]) == len(data["fixed"]) + 3
 
 

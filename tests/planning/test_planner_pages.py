@@ -9,8 +9,9 @@ from sqlmodel import Session, col, select
 from app.audit.models import AuditEvent
 from app.planning.models import PlanningScenario, ScenarioStatus
 from app.stops.models import Stop, StopCountry, StopStatus
+from tests.contract import assert_plan_valid
 from tests.factories import create_user, csrf_token, sign_in_as
-from tests.planning.planner_helpers import as_post, checker, fix_today, signed_in_organiser, small_form
+from tests.planning.planner_helpers import as_post, fix_today, signed_in_organiser, small_form
 
 
 @pytest.fixture(autouse=True)
@@ -53,8 +54,7 @@ def test_planning_shows_the_calendar_and_table_with_scores_and_reasons(
     scenario = plan(client, db_session, token)
     assert scenario.status == ScenarioStatus.PLANNED
     assert scenario.instance is not None and scenario.result is not None
-    errors, _objective = checker().check_plan(scenario.instance, scenario.result)
-    assert errors == []
+    assert_plan_valid(scenario.instance, scenario.result)
     client.cookies.set("roadshow_lang", "en")
     page = client.get(f"/manage/planning/{scenario.id}")
     assert page.status_code == 200
@@ -98,7 +98,7 @@ def test_a_pinned_stop_is_kept_when_planning_again(client: TestClient, db_sessio
     )
     assert {k: v for k, v in pinned.items() if k not in ("score", "reasons")} in scenario.instance["fixed"]
     assert len(scenario.result["stops"]) == len(scenario.instance["fixed"]) + 3
-    assert checker().check_plan(scenario.instance, scenario.result)[0] == []
+    assert_plan_valid(scenario.instance, scenario.result)
 
 
 def test_a_changed_stop_is_kept_as_set_and_the_rest_planned_around_it(

@@ -1,42 +1,25 @@
-import importlib.util
 import json
 from datetime import date
 from itertools import pairwise
 from pathlib import Path
-from types import ModuleType
 
-from app.planning.generate import generate
-from app.planning.instance import load_instance
-from app.planning.solver import PlanningError, solve
+from app.planning.engine.instance import load_instance
+from app.planning.engine.solver import PlanningError, solve
+from benchmarks.planning_instances import generate
+from tests.contract import assert_plan_valid, example
 
 HERE = Path(__file__).resolve()
-EXAMPLES = HERE.parents[2].parent / "shared" / "contract" / "examples"
-CHECKER = HERE.parents[2].parent / "shared" / "contract" / "check.py"
 DATA = HERE.parent / "data"
-
-
-def checker() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("contract_check", CHECKER)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def tiny() -> dict:
     return json.loads((DATA / "tiny-plan.json").read_text())
 
 
-def assert_valid(data: dict, plan: dict) -> None:
-    errors, objective = checker().check_plan(data, plan)
-    assert errors == []
-    assert objective == plan["objective"]
-
-
 def test_small_example_is_solved_to_its_proven_optimum_of_177():
-    data = json.loads((EXAMPLES / "plan-small.json").read_text())
+    data = example("plan-small")
     plan = solve(load_instance(data), time_limit=10)
-    assert_valid(data, plan)
+    assert_plan_valid(data, plan)
     assert (plan["objective"], plan["upper_bound"], plan["optimal"]) == (177, 177, True)
     assert plan["format"] == "roadshow.plan-result/1"
 
@@ -57,7 +40,7 @@ def test_stops_come_sorted_by_date_with_score_and_reasons():
 def test_fixed_stop_is_kept_with_its_countries():
     data = tiny()
     plan = solve(load_instance(data))
-    assert_valid(data, plan)
+    assert_plan_valid(data, plan)
     kept = [stop for stop in plan["stops"] if stop["date"] == "2026-04-22"]
     assert [(s["sector"], s["territory"], sorted(s["countries"])) for s in kept] == [
         ("energy", "MI", ["DE", "SA"])
@@ -68,7 +51,7 @@ def test_fixed_stop_without_countries_gets_them_chosen():
     data = tiny()
     del data["fixed"][0]["countries"]
     plan = solve(load_instance(data))
-    assert_valid(data, plan)
+    assert_plan_valid(data, plan)
     kept = next(stop for stop in plan["stops"] if stop["date"] == "2026-04-22")
     assert kept["sector"] == "energy" and kept["territory"] == "MI"
     assert 1 <= len(kept["countries"]) <= 2
@@ -81,7 +64,7 @@ def test_max_days_between_stops_is_respected():
     data["max_days_between_stops"] = 15
     data["min_days_between_stops"] = 7
     plan = solve(load_instance(data))
-    assert_valid(data, plan)
+    assert_plan_valid(data, plan)
     days = [date.fromisoformat(stop["date"]) for stop in plan["stops"]]
     assert all(7 <= (later - earlier).days <= 15 for earlier, later in pairwise(days))
 
@@ -89,19 +72,19 @@ def test_max_days_between_stops_is_respected():
 def test_generated_twenty_stop_instance_is_planned_validly():
     data = generate(20, seed=5)
     plan = solve(load_instance(data), time_limit=20)
-    assert_valid(data, plan)
+    assert_plan_valid(data, plan)
     assert len(plan["stops"]) == 20
     assert plan["upper_bound"] >= plan["objective"]
 
 
 def test_tiny_time_limit_gives_a_valid_plan_or_a_clear_error():
-    data = json.loads((EXAMPLES / "plan-small.json").read_text())
+    data = example("plan-small")
     try:
         plan = solve(load_instance(data), time_limit=0.01)
     except PlanningError as error:
         assert "time limit" in error.reasons[0]
     else:
-        assert_valid(data, plan)
+        assert_plan_valid(data, plan)
         assert plan["upper_bound"] is None or plan["upper_bound"] >= plan["objective"]
 
 

@@ -10,7 +10,7 @@ from app.audit.models import AuditEvent
 from app.companies.models import Registration, RegistrationStatus
 from app.consuls.models import InvitationStatus
 from app.notifications.models import OutboxMessage
-from app.stops import manage
+from app.stops import changes
 from app.stops.models import StopStatus
 from tests.factories import (
     create_invitation,
@@ -50,7 +50,7 @@ def test_moving_a_published_stop_emails_companies_and_consuls_in_their_language(
     consul = create_invitation(db_session, stop=stop, status=InvitationStatus.CONFIRMED, language="en")
     create_invitation(db_session, stop=stop, country="DE", status=InvitationStatus.DECLINED)
 
-    manage.update(
+    changes.update(
         stop.id or 0,
         {"date": "2027-05-19", "venue": "Centro Congressi", "capacity": 70},
         actor=organiser,
@@ -82,10 +82,10 @@ def test_changes_nobody_needs_to_know_send_nothing(db_session: Session) -> None:
     draft = create_stop(db_session, status=StopStatus.DRAFT)
     for stop in (published, draft):
         insert_registration(db_session, stop=stop, company=insert_company(db_session))
-    manage.update(
+    changes.update(
         published.id or 0, {"capacity": 80, "title_en": "New"}, actor=organiser, db_session=db_session
     )
-    manage.update(draft.id or 0, {"venue": "Elsewhere"}, actor=organiser, db_session=db_session)
+    changes.update(draft.id or 0, {"venue": "Elsewhere"}, actor=organiser, db_session=db_session)
     assert outbox(db_session) == []
 
 
@@ -95,7 +95,7 @@ def test_a_time_change_shows_old_and_new_times(db_session: Session) -> None:
     insert_registration(
         db_session, stop=stop, company=insert_company(db_session, contact_email="t@example.org")
     )
-    manage.update(stop.id or 0, {"start_time": "10:00"}, actor=None, db_session=db_session)
+    changes.update(stop.id or 0, {"start_time": "10:00"}, actor=None, db_session=db_session)
     (message,) = outbox(db_session)
     assert "09:30 → 10:00" in message.body_text
 
@@ -106,12 +106,12 @@ def test_capacity_cannot_drop_below_the_seats_already_held(db_session: Session) 
     for status in (RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING, RegistrationStatus.CANCELLED):
         insert_registration(db_session, stop=stop, company=insert_company(db_session), status=status)
     try:
-        manage.update(stop.id or 0, {"capacity": 1}, actor=None, db_session=db_session)
-    except manage.InvalidInput as exc:
+        changes.update(stop.id or 0, {"capacity": 1}, actor=None, db_session=db_session)
+    except changes.InvalidInput as exc:
         assert "2" in exc.errors["capacity"]
     else:
         raise AssertionError("capacity below the seats held was accepted")
-    manage.update(stop.id or 0, {"capacity": 2}, actor=None, db_session=db_session)
+    changes.update(stop.id or 0, {"capacity": 2}, actor=None, db_session=db_session)
 
 
 def test_cancelling_closes_registrations_clears_the_waiting_list_and_tells_everyone(
@@ -177,5 +177,5 @@ def test_cancelling_closes_registrations_clears_the_waiting_list_and_tells_every
 def test_cancelling_a_draft_tells_nobody(db_session: Session) -> None:
     stop = create_stop(db_session, status=StopStatus.DRAFT)
     create_invitation(db_session, stop=stop)
-    manage.transition(stop.id or 0, "cancel", actor=None, db_session=db_session)
+    changes.transition(stop.id or 0, "cancel", actor=None, db_session=db_session)
     assert outbox(db_session) == []

@@ -16,8 +16,8 @@ from typing import Any
 
 import holidays
 
-from app.planning.calendar import open_dates
-from app.planning.instance import load_instance
+from app.planning.engine.instance import load_instance
+from app.planning.engine.open_days import open_dates
 
 SECTORS = (
     "advanced-manufacturing",

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from app.planning.fields import Problems
+from app.planning.engine.fields import Problems
 
 FORMAT = "roadshow.plan/1"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from app.matching.greedy import Assignment, occupancy_of
-from app.matching.instance import MatchInstance
+from app.matching.engine.greedy import Assignment, occupancy_of
+from app.matching.engine.instance import MatchInstance
 
 
 def _describe(instance: MatchInstance, position: int) -> str:

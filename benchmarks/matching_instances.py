@@ -11,8 +11,8 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
-from app.matching.greedy import first_come_first_served
-from app.matching.instance import load_instance
+from app.matching.engine.greedy import first_come_first_served
+from app.matching.engine.instance import load_instance
 
 COUNTRIES = [
     "US",

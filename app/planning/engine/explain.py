@@ -9,9 +9,9 @@ from collections import Counter
 from datetime import date
 from itertools import combinations
 
-from app.planning.calendar import most_spaced, open_dates, runs, why_closed
-from app.planning.instance import PlanInstance
-from app.planning.names import country_label, plural
+from app.planning.engine.instance import PlanInstance
+from app.planning.engine.names import country_label, plural
+from app.planning.engine.open_days import most_spaced, open_dates, runs, why_closed
 
 
 def precheck(instance: PlanInstance) -> list[str]:

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from app.matching.greedy import Assignment
-from app.matching.instance import MatchInstance
+from app.matching.engine.greedy import Assignment
+from app.matching.engine.instance import MatchInstance
 
 WORKERS = 2  # the deployment machine has two cores
 Lit = cp_model.IntVar

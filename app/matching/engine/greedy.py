@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from app.matching.instance import MatchInstance
+from app.matching.engine.instance import MatchInstance
 
 Assignment = dict[int, int]
 

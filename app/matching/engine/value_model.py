@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 from ortools.linear_solver import pywraplp
 
-from app.matching.greedy import Assignment
-from app.matching.instance import MatchInstance
+from app.matching.engine.greedy import Assignment
+from app.matching.engine.instance import MatchInstance
 
 THREADS = 2  # the deployment machine has two cores
 INTEGRALITY_TOLERANCE = 1e-6

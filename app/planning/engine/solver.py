@@ -11,12 +11,12 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from app.planning.diagnose import conflicting_families
-from app.planning.explain import precheck
-from app.planning.instance import PlanInstance
-from app.planning.model import PlanModel, build_model
-from app.planning.reasons import stop_reasons, stop_score
-from app.planning.relaxation import solve_relaxation
+from app.planning.engine.cp_model import PlanModel, build_model
+from app.planning.engine.diagnose import conflicting_families
+from app.planning.engine.explain import precheck
+from app.planning.engine.instance import PlanInstance
+from app.planning.engine.reasons import stop_reasons, stop_score
+from app.planning.engine.relaxation import solve_relaxation
 
 RESULT_FORMAT = "roadshow.plan-result/1"
 WORKERS = 2  # the deployment has two cores; see benchmarks/planning.py for the measurements

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from app.matching.greedy import Assignment
-from app.matching.instance import MatchInstance
+from app.matching.engine.greedy import Assignment
+from app.matching.engine.instance import MatchInstance
 
 
 def assign_tables(instance: MatchInstance, assignment: Assignment) -> dict[int, int]:

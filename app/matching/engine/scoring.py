@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
-from app.matching.instance import MatchInstance
+from app.matching.engine.instance import MatchInstance
 
 
 def idle_gaps(slots: Sequence[str], meetings: Iterable[Mapping[str, object]]) -> int:

@@ -23,8 +23,8 @@ from enum import Enum
 
 from ortools.sat.python import cp_model
 
-from app.planning.calendar import open_dates, weekday_dates
-from app.planning.instance import FixedStop, PlanInstance
+from app.planning.engine.instance import FixedStop, PlanInstance
+from app.planning.engine.open_days import open_dates, weekday_dates
 
 
 class Family(Enum):

@@ -14,13 +14,13 @@ import math
 import time
 from typing import Any
 
-from app.matching.explain import locked_conflicts, unscheduled_reasons
-from app.matching.greedy import Assignment, fill, greedy_schedule
-from app.matching.instance import MatchInstance
-from app.matching.model import MeetingModel
-from app.matching.scoring import assignment_gaps, idle_gaps, objective
-from app.matching.tables import assign_tables
-from app.matching.value_model import ValueModel
+from app.matching.engine.cp_model import MeetingModel
+from app.matching.engine.explain import locked_conflicts, unscheduled_reasons
+from app.matching.engine.greedy import Assignment, fill, greedy_schedule
+from app.matching.engine.instance import MatchInstance
+from app.matching.engine.scoring import assignment_gaps, idle_gaps, objective
+from app.matching.engine.tables import assign_tables
+from app.matching.engine.value_model import ValueModel
 
 OUTPUT_FORMAT = "roadshow.schedule/1"
 VALUE_SHARE = 0.7  # of the time limit, at most, for proving the weighted objective

@@ -12,8 +12,8 @@ import time
 
 from ortools.sat.python import cp_model
 
-from app.planning.instance import PlanInstance
-from app.planning.model import Family, build_model
+from app.planning.engine.cp_model import Family, build_model
+from app.planning.engine.instance import PlanInstance
 
 
 def conflicting_families(instance: PlanInstance, *, time_limit: float) -> list[str]:

@@ -9,10 +9,10 @@ from typing import Any
 
 from app.i18n import babel_locale
 from app.i18n import gettext as _
+from app.planning.engine.instance import load_instance
+from app.planning.engine.reasons import NoteKind, PassedOver, StopNote, stop_notes
 from app.planning.inputs import iso_date
-from app.planning.instance import load_instance
 from app.planning.models import PlanningScenario
-from app.planning.reasons import NoteKind, PassedOver, StopNote, stop_notes
 from app.planning.service import HOLD_CHANGED, HOLD_PINNED, stop_key
 from app.planning.sources import Reference
 from app.reference.models import Country, Sector, Territory

@@ -12,7 +12,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from app.planning.instance import PlanInstance
+from app.planning.engine.instance import PlanInstance
 
 
 class NoteKind(StrEnum):

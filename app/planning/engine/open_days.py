@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
-from app.planning.instance import PlanInstance
+from app.planning.engine.instance import PlanInstance
 
 
 def why_closed(instance: PlanInstance, day: date) -> str | None:

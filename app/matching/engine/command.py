@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 import sys
 
-from app.matching.instance import InvalidInstance, load_instance
-from app.matching.solver import Infeasible, solve
+from app.matching.engine.instance import InvalidInstance, load_instance
+from app.matching.engine.solver import Infeasible, solve
 
 INVALID = 2
 INFEASIBLE = 3

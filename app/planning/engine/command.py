@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import sys
 
-from app.planning.instance import InvalidInstance, load_instance
-from app.planning.solver import Infeasible, PlanningError, solve
+from app.planning.engine.instance import InvalidInstance, load_instance
+from app.planning.engine.solver import Infeasible, PlanningError, solve
 
 EXIT_OK, EXIT_NO_PLAN, EXIT_INVALID, EXIT_INFEASIBLE = 0, 1, 2, 3
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from app.planning.instance import PlanInstance
+from app.planning.engine.instance import PlanInstance
 
 
 @dataclass(frozen=True)

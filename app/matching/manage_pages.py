@@ -1,0 +1,246 @@
+"""B2B meeting pages of the organisers: a stop's requests, its B2B block, the scheduler's draft,
+moving, placing and locking meetings by hand, and publishing the schedule. Each POST redirects
+back with a short confirmation, or shows the page again with the error next to its form."""
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session
+
+from app.accounts.deps import OrganiserUser
+from app.db import SessionDep
+from app.matching import placement, publishing, requests, scheduling
+from app.matching.models import RequestPriority
+from app.matching.page_flow import attempt, done_message, load_stop
+from app.matching.view_models import manage_context
+from app.web import render
+
+router = APIRouter(tags=["pages"])
+
+
+def _manage_url(stop_id: int) -> str:
+    return f"/manage/stops/{stop_id}/meetings"
+
+
+def _manage_page(request: Request, db_session: Session, stop_id: int) -> Callable[..., Response]:
+    def page(extra: dict[str, Any], status: int = 200) -> Response:
+        stop = load_stop(stop_id, db_session)
+        context = manage_context(stop, db_session=db_session)
+        return render(request, "matching/manage/meetings.html", {**context, **extra}, status=status)
+
+    return page
+
+
+@router.get("/manage/stops/{stop_id}/meetings", response_class=HTMLResponse, name="manage_meetings")
+def manage_meetings(
+    stop_id: int,
+    request: Request,
+    db_session: SessionDep,
+    user: OrganiserUser,
+    done: Annotated[str | None, Query()] = None,
+) -> Response:
+    return _manage_page(request, db_session, stop_id)({"done": done_message(done)})
+
+
+def _manage_action(
+    request: Request,
+    db_session: Session,
+    stop_id: int,
+    action: Callable[[], object],
+    done: str,
+    form: str,
+    values: dict[str, str] | None = None,
+) -> Response:
+    page = _manage_page(request, db_session, stop_id)
+
+    def with_values(extra: dict[str, Any], status: int) -> Response:
+        return page({**extra, "values": values or {}}, status)
+
+    return attempt(request, db_session, action, _manage_url(stop_id), done, with_values, form)
+
+
+@router.post("/manage/stops/{stop_id}/meetings/requests", response_class=HTMLResponse)
+def manage_add_request(
+    stop_id: int,
+    request: Request,
+    db_session: SessionDep,
+    user: OrganiserUser,
+    registration_id: Annotated[str, Form()] = "",
+    invitation_id: Annotated[str, Form()] = "",
+    priority: Annotated[str, Form()] = RequestPriority.MEDIUM.value,
+    goal: Annotated[str, Form()] = "",
+) -> Response:
+    stop = load_stop(stop_id, db_session)
+
+    def add() -> None:
+        registration = requests.registration_of_stop(stop, registration_id, db_session=db_session)
+        requests.create(
+            stop,
+            registration,
+            invitation_id=invitation_id,
+            priority=priority,
+            goal=goal,
+            by_organiser=True,
+            db_session=db_session,
+        )
+
+    values = {
+        "registration_id": registration_id,
+        "invitation_id": invitation_id,
+        "priority": priority,
+        "goal": goal,
+    }
+    return _manage_action(request, db_session, stop_id, add, "request_added", "add_request", values)
+
+
+@router.post("/manage/stops/{stop_id}/meetings/requests/{request_id}/remove", response_class=HTMLResponse)
+def manage_remove_request(
+    stop_id: int, request_id: int, request: Request, db_session: SessionDep, user: OrganiserUser
+) -> Response:
+    stop = load_stop(stop_id, db_session)
+    return _manage_action(
+        request,
+        db_session,
+        stop_id,
+        lambda: requests.remove(stop, request_id, db_session=db_session),
+        "request_removed",
+        "requests",
+    )
+
+
+@router.post("/manage/stops/{stop_id}/meetings/block", response_class=HTMLResponse)
+def manage_block(
+    stop_id: int,
+    request: Request,
+    db_session: SessionDep,
+    user: OrganiserUser,
+    first_slot: Annotated[str, Form()] = "",
+    slot_minutes: Annotated[str, Form()] = "",
+    slot_count: Annotated[str, Form()] = "",
+    tables: Annotated[str, Form()] = "",
+) -> Response:
+    stop = load_stop(stop_id, db_session)
+    values = {
+        "first_slot": first_slot,
+        "slot_minutes": slot_minutes,
+        "slot_count": slot_count,
+        "tables": tables,
+    }
+    return _manage_action(
+        request,
+        db_session,
+        stop_id,
+        lambda: scheduling.set_block(stop, **values, db_session=db_session),
+        "block",
+        "block",
+        values,
+    )
+
+
+@router.post("/manage/stops/{stop_id}/meetings/schedule", response_class=HTMLResponse)
+def manage_schedule(stop_id: int, request: Request, db_session: SessionDep, user: OrganiserUser) -> Response:
+    stop = load_stop(stop_id, db_session)
+    time_limit = request.app.state.settings.scheduler_time_limit
+    return _manage_action(
+        request,
+        db_session,
+        stop_id,
+        lambda: scheduling.run(stop, time_limit=time_limit, user_id=user.id, db_session=db_session),
+        "scheduled",
+        "schedule",
+    )
+
+
+@router.post("/manage/stops/{stop_id}/meetings/place", response_class=HTMLResponse)
+def manage_place(
+    stop_id: int,
+    request: Request,
+    db_session: SessionDep,
+    user: OrganiserUser,
+    request_id: Annotated[str, Form()] = "",
+    slot: Annotated[str, Form()] = "",
+    table: Annotated[str, Form()] = "",
+) -> Response:
+    stop = load_stop(stop_id, db_session)
+    return _manage_action(
+        request,
+        db_session,
+        stop_id,
+        lambda: placement.place(stop, request_id, slot=slot, table=table, db_session=db_session),
+        "placed",
+        f"place-{request_id}",
+        {"slot": slot, "table": table},
+    )
+
+
+@router.post("/manage/stops/{stop_id}/meetings/{meeting_id}/move", response_class=HTMLResponse)
+def manage_move(
+    stop_id: int,
+    meeting_id: int,
+    request: Request,
+    db_session: SessionDep,
+    user: OrganiserUser,
+    slot: Annotated[str, Form()] = "",
+    table: Annotated[str, Form()] = "",
+) -> Response:
+    stop = load_stop(stop_id, db_session)
+    return _manage_action(
+        request,
+        db_session,
+        stop_id,
+        lambda: placement.move(stop, meeting_id, slot=slot, table=table, db_session=db_session),
+        "moved",
+        f"move-{meeting_id}",
+        {"slot": slot, "table": table},
+    )
+
+
+@router.post("/manage/stops/{stop_id}/meetings/{meeting_id}/lock", response_class=HTMLResponse)
+def manage_lock(
+    stop_id: int,
+    meeting_id: int,
+    request: Request,
+    db_session: SessionDep,
+    user: OrganiserUser,
+    locked: Annotated[bool, Form()] = True,
+) -> Response:
+    stop = load_stop(stop_id, db_session)
+    return _manage_action(
+        request,
+        db_session,
+        stop_id,
+        lambda: placement.set_locked(stop, meeting_id, locked=locked, db_session=db_session),
+        "locked" if locked else "unlocked",
+        f"move-{meeting_id}",
+    )
+
+
+@router.post("/manage/stops/{stop_id}/meetings/{meeting_id}/unschedule", response_class=HTMLResponse)
+def manage_unschedule(
+    stop_id: int, meeting_id: int, request: Request, db_session: SessionDep, user: OrganiserUser
+) -> Response:
+    stop = load_stop(stop_id, db_session)
+    return _manage_action(
+        request,
+        db_session,
+        stop_id,
+        lambda: placement.unschedule(stop, meeting_id, db_session=db_session),
+        "unscheduled",
+        f"move-{meeting_id}",
+    )
+
+
+@router.post("/manage/stops/{stop_id}/meetings/publish", response_class=HTMLResponse)
+def manage_publish(stop_id: int, request: Request, db_session: SessionDep, user: OrganiserUser) -> Response:
+    stop = load_stop(stop_id, db_session)
+    base_url = request.app.state.settings.base_url
+    return _manage_action(
+        request,
+        db_session,
+        stop_id,
+        lambda: publishing.publish(stop, base_url=base_url, db_session=db_session),
+        "published",
+        "publish",
+    )
