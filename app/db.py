@@ -1,8 +1,12 @@
 """Engine, naming convention and the one-transaction-per-request session.
 
-Every request gets one session. It is committed after the route returns and before the
-response is sent (``scope="function"``), and rolled back when anything raised. Services
-only ``flush()``.
+Every request gets one session, and the response decides what becomes of it: before the
+response is sent, ``TransactionRoute`` commits when its status is below 400 and rolls back
+otherwise, or when anything raised. So a route that catches a service's error and answers
+with a page of messages (422, 409...) writes nothing, whatever the service had flushed. The
+two exceptions are said at the line that needs them: ``keep_changes`` commits a failure that
+must stay written (a failed-login count, a spent link), ``discard_changes`` undoes a failure
+answered with a redirect. Services only ``flush()``.
 
 On SQLite, requests that may write (any method but GET/HEAD/OPTIONS) start their
 transaction with ``BEGIN IMMEDIATE``: writers queue on the database lock up front instead of
@@ -10,16 +14,18 @@ failing half-way when a reader upgrades, which is what keeps capacity checks exa
 On PostgreSQL the same checks lock the row they guard with ``SELECT ... FOR UPDATE``.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
+from fastapi.routing import APIRoute
 from sqlalchemy import DateTime, Engine, MetaData, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel, create_engine
+from starlette.concurrency import run_in_threadpool
 
 from app import clock
 
@@ -85,20 +91,72 @@ def session_scope(engine: Engine, *, write: bool = True) -> Iterator[Session]:
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    override = getattr(request.app.state, "session_factory", None)
-    write = request.method not in SAFE_METHODS
-    session = override() if override else open_session(request.app.state.engine, write=write)
+    """The request's session; tests override this dependency to bind it to their transaction."""
+    session = open_session(request.app.state.engine, write=request.method not in SAFE_METHODS)
     try:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     finally:
         session.close()
 
 
-SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+# What the route asked for, kept in the session's info until the response settles it.
+OUTCOME = "roadshow_outcome"
+KEEP, DISCARD = "keep", "discard"
+
+
+def _request_transaction(
+    request: Request, session: Annotated[Session, Depends(get_session)]
+) -> Iterator[Session]:
+    request.state.db_session = session
+    try:
+        yield session
+    except BaseException:
+        session.rollback()
+        raise
+
+
+SessionDep = Annotated[Session, Depends(_request_transaction, scope="function")]
+
+
+def keep_changes(db_session: Session) -> None:
+    """Commit this request although it answers with a failure: the failure must stay written."""
+    db_session.info[OUTCOME] = KEEP
+
+
+def discard_changes(db_session: Session) -> None:
+    """Undo what this request wrote, now (so that a page rendered next reads the database as
+    it was) and at the end, although the answer is a success status such as a redirect."""
+    db_session.rollback()
+    db_session.info[OUTCOME] = DISCARD
+
+
+def settle(db_session: Session, status_code: int) -> None:
+    """Commit or roll back the request's transaction for a response with this status."""
+    outcome = db_session.info.pop(OUTCOME, None)
+    if outcome == KEEP or (outcome != DISCARD and status_code < 400):
+        db_session.commit()
+    else:
+        db_session.rollback()
+
+
+class TransactionRoute(APIRoute):
+    """A route whose response settles the request's transaction before it is sent.
+
+    It runs inside the dependencies' exit stacks, so the session is still open here, and an
+    error on commit reaches the application's error handlers like any other.
+    """
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def settling_handler(request: Request) -> Response:
+            response = await handler(request)
+            db_session = getattr(request.state, "db_session", None)
+            if db_session is not None:
+                await run_in_threadpool(settle, db_session, response.status_code)
+            return response
+
+        return settling_handler
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -7,12 +7,12 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy import text
 
 from app.accounts.deps import Public
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute
 from app.errors import InvalidInput
 from app.i18n import LANGUAGE_COOKIE, LANGUAGES
 from app.i18n import gettext as _
 
-router = APIRouter()
+router = APIRouter(route_class=TransactionRoute)
 
 
 @router.get("/healthz", tags=["health"], summary="Liveness and database check", dependencies=[Public])

@@ -2,7 +2,9 @@
 
 Each engine gets a fresh database migrated with the real Alembic migrations and seeded once
 per session; every test then runs inside a transaction that is rolled back, and each request
-of the test client opens its own session on that transaction through a savepoint.
+of the test client opens its own session on that transaction through a savepoint: the app's
+``get_session`` dependency is overridden, and everything else (the route settling the
+transaction by its response) runs as in production.
 Under CI=true, PostgreSQL and the browser must be there: a skip would hide a red run.
 """
 
@@ -21,7 +23,7 @@ from sqlmodel import Session
 from app import clock
 from app import seed as seed_module
 from app.config import ROOT, Settings
-from app.db import make_engine, session_scope
+from app.db import get_session, make_engine, session_scope
 from app.main import create_app
 from app.migrate import upgrade
 
@@ -132,10 +134,14 @@ def settings(engine: Engine) -> Settings:
 def app(settings: Settings, connection: object) -> FastAPI:
     application = create_app(settings)
 
-    def session_on_test_transaction() -> Session:
-        return Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)  # type: ignore[arg-type]
+    def session_on_test_transaction() -> Iterator[Session]:
+        session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)  # type: ignore[arg-type]
+        try:
+            yield session
+        finally:
+            session.close()
 
-    application.state.session_factory = session_on_test_transaction
+    application.dependency_overrides[get_session] = session_on_test_transaction
     return application
 
 

@@ -18,7 +18,7 @@ def cached_client(app: FastAPI, settings: object) -> Iterator[TestClient]:
 
     assert isinstance(settings, Settings)
     cached = create_app(settings.model_copy(update={"public_cache_seconds": 60}))
-    cached.state.session_factory = app.state.session_factory
+    cached.dependency_overrides.update(app.dependency_overrides)
     with TestClient(cached) as client:
         yield client
 

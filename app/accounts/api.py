@@ -9,11 +9,11 @@ from pydantic import BaseModel
 
 from app.accounts import limits, service
 from app.accounts.deps import Limiter, Public, client_address, signer
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute, keep_changes
 from app.i18n import gettext as _
 from app.i18n import lazy
 
-router = APIRouter(prefix="/api/auth", tags=["auth"])
+router = APIRouter(prefix="/api/auth", tags=["auth"], route_class=TransactionRoute)
 
 WRONG_CREDENTIALS = lazy("Wrong email or password.")
 
@@ -44,8 +44,8 @@ def issue_token(
     limiter.check(checks, db_session=db_session)
     user = service.authenticate(form.username, form.password, db_session=db_session)
     if user is None or user.role not in service.STAFF_ROLES:
-        # Returned, not raised: the request's transaction commits the failure count.
         limiter.hit(checks, db_session=db_session)
+        keep_changes(db_session)  # the failure counts towards the limit
         return JSONResponse(
             {"detail": _(WRONG_CREDENTIALS)}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
         )

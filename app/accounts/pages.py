@@ -17,13 +17,32 @@ from app.accounts.deps import (
     signer,
 )
 from app.accounts.models import Role, User
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute, keep_changes
 from app.errors import Conflict, InvalidInput
+from app.forms import FormModel
 from app.i18n import gettext as _
 from app.pages import safe_next
 from app.web import SESSION_COOKIE, render
 
-router = APIRouter(tags=["pages"])
+
+class LoginForm(FormModel):
+    email: str = ""
+    password: str = ""
+    next: str = "/account"
+
+
+class SignInForm(FormModel):
+    email: str = ""
+    next: str = "/account"
+
+
+class OrganiserForm(FormModel):
+    email: str = ""
+    password: str = ""
+    language: str = "it"
+
+
+router = APIRouter(tags=["pages"], route_class=TransactionRoute)
 
 
 def _start_session(request: Request, user: User, next_path: str) -> RedirectResponse:
@@ -53,17 +72,15 @@ def login(
     request: Request,
     db_session: SessionDep,
     limiter: Limiter,
-    *,
-    email: Annotated[str, Form()] = "",
-    password: Annotated[str, Form()] = "",
-    next: Annotated[str, Form()] = "/account",
+    form: Annotated[LoginForm, Form()],
 ) -> Response:
+    email, password, next = form.email, form.password, form.next
     checks = limits.login_checks(client_address(request), email)
     limiter.check(checks, db_session=db_session)
     user = service.authenticate(email, password, db_session=db_session) if email and password else None
     if user is None or user.role not in service.STAFF_ROLES:
-        # Returned, not raised: the request's transaction commits the failure count.
         limiter.hit(checks, db_session=db_session)
+        keep_changes(db_session)  # the failure counts towards the limit
         context = {"next": safe_next(next), "email": email, "error": _(WRONG_CREDENTIALS)}
         return render(request, "accounts/public/login.html", context, status=401)
     return _start_session(request, user, next)
@@ -96,11 +113,9 @@ def request_sign_in_link(
     request: Request,
     db_session: SessionDep,
     limiter: Limiter,
-    *,
-    email: Annotated[str, Form()] = "",
-    next: Annotated[str, Form()] = "/account",
+    form: Annotated[SignInForm, Form()],
 ) -> HTMLResponse:
-    next_path = safe_next(next)
+    email, next_path = form.email, safe_next(form.next)
     try:
         address = service.normalise_email(email)
     except InvalidInput as exc:
@@ -133,6 +148,7 @@ def open_sign_in_link(token: str, request: Request, db_session: SessionDep) -> H
 def use_sign_in_link(token: str, request: Request, db_session: SessionDep) -> Response:
     used = service.use_link(token, db_session=db_session)
     if used is None:
+        keep_changes(db_session)  # a link that was still good is spent all the same
         return _dead_link(request)
     link, user = used
     return _start_session(request, user, link.next_path)
@@ -170,11 +186,9 @@ def create_organiser(
     request: Request,
     db_session: SessionDep,
     user: AdminUser,
-    *,
-    email: Annotated[str, Form()] = "",
-    password: Annotated[str, Form()] = "",
-    language: Annotated[str, Form()] = "it",
+    fields: Annotated[OrganiserForm, Form()],
 ) -> Response:
+    email, password, language = fields.email, fields.password, fields.language
     form = {"email": email, "language": language}
     if language not in ("it", "en"):
         errors = {"language": _("Choose Italian or English.")}

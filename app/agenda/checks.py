@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from app.agenda.models import AgendaItemKind
+from app.forms import Problems
 from app.i18n import gettext as _
 
 
@@ -49,28 +50,23 @@ def hhmm(moment: time) -> str:
     return moment.strftime("%H:%M")
 
 
-def _add(errors: dict[str, str], name: str, message: str) -> None:
-    errors[name] = f"{errors[name]} {message}" if name in errors else message
-
-
-def check_item(item: PlannedItem, others: list[PlannedItem], frame: StopFrame) -> dict[str, str]:
+def check_item(item: PlannedItem, others: list[PlannedItem], frame: StopFrame) -> Problems:
     """Messages per field for ``item`` placed among ``others`` (the rest of the agenda)."""
-    errors: dict[str, str] = {}
+    errors = Problems()
     if item.ends_at <= item.starts_at:
-        _add(errors, "ends_at", _("The end must come after the start."))
+        errors.add("ends_at", _("The end must come after the start."))
         return errors
     if item.starts_at < frame.start_time:
-        _add(errors, "starts_at", _("The stop opens at %s: start no earlier.") % hhmm(frame.start_time))
+        errors.add("starts_at", _("The stop opens at %s: start no earlier.") % hhmm(frame.start_time))
     if item.ends_at > frame.end_time:
-        _add(errors, "ends_at", _("The stop closes at %s: end no later.") % hhmm(frame.end_time))
+        errors.add("ends_at", _("The stop closes at %s: end no later.") % hhmm(frame.end_time))
     _check_b2b(item, frame, errors)
     for other in others:
         if (other.id is not None and other.id == item.id) or not item.overlaps(other):
             continue
         when = f"{hhmm(other.starts_at)}–{hhmm(other.ends_at)}"
         if item.room and other.room.strip().casefold() == item.room.strip().casefold():
-            _add(
-                errors,
+            errors.add(
                 "room",
                 _("Overlaps with “%(title)s” (%(when)s) in the same room.")
                 % {"title": other.title, "when": when},
@@ -81,8 +77,7 @@ def check_item(item: PlannedItem, others: list[PlannedItem], frame: StopFrame) -
         ]
         busy += sorted(item.speaker_names & other.speaker_names)
         for name in busy:
-            _add(
-                errors,
+            errors.add(
                 "speakers",
                 _("%(name)s already speaks at “%(title)s” (%(when)s).")
                 % {"name": name, "title": other.title, "when": when},
@@ -90,26 +85,24 @@ def check_item(item: PlannedItem, others: list[PlannedItem], frame: StopFrame) -
     if item.kind == AgendaItemKind.COUNTRY_PRESENTATION:
         for rep_id in sorted(item.representative_ids - frame.confirmed_representatives):
             name = frame.representative_names.get(rep_id, str(rep_id))
-            _add(errors, "speakers", _("%s has not confirmed attendance at this stop.") % name)
+            errors.add("speakers", _("%s has not confirmed attendance at this stop.") % name)
     return errors
 
 
-def _check_b2b(item: PlannedItem, frame: StopFrame, errors: dict[str, str]) -> None:
+def _check_b2b(item: PlannedItem, frame: StopFrame, errors: Problems) -> None:
     if item.kind != AgendaItemKind.B2B_BLOCK:
         return
     if frame.b2b_start is None or frame.b2b_end is None:
-        _add(errors, "kind", _("This stop has no B2B meeting slots yet: set them on the stop first."))
+        errors.add("kind", _("This stop has no B2B meeting slots yet: set them on the stop first."))
         return
     if item.starts_at != frame.b2b_start:
-        _add(
-            errors,
+        errors.add(
             "starts_at",
             _("The B2B meetings start at %(time)s (%(slots)s).")
             % {"time": hhmm(frame.b2b_start), "slots": frame.b2b_description},
         )
     if item.ends_at != frame.b2b_end:
-        _add(
-            errors,
+        errors.add(
             "ends_at",
             _("The B2B meetings end at %(time)s (%(slots)s).")
             % {"time": hhmm(frame.b2b_end), "slots": frame.b2b_description},

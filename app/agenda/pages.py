@@ -4,6 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import Field
 from sqlmodel import Session, col, select
 
 from app import ics
@@ -11,8 +12,9 @@ from app.accounts.deps import OrganiserUser, Public
 from app.agenda import copying, events, service
 from app.agenda.models import AgendaItem
 from app.agenda.schemas import ItemInput, NamedSpeaker
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute
 from app.errors import Conflict, InvalidInput, NotFound
+from app.forms import FormModel
 from app.i18n import gettext as _
 from app.i18n import lazy
 from app.stops import service as stops_service
@@ -20,7 +22,7 @@ from app.stops import slots
 from app.stops.models import PublicationStatus, Stop
 from app.web import render
 
-router = APIRouter(tags=["agenda"])
+router = APIRouter(tags=["agenda"], route_class=TransactionRoute)
 
 BLANK_SPEAKER_ROWS = 2
 NOTICES = {
@@ -33,30 +35,39 @@ NOTICES = {
 }
 
 
-async def _item_input(request: Request) -> ItemInput:
-    form = await request.form()
+class ItemForm(FormModel):
+    """The agenda item form; speakers come as parallel lists of names and affiliations."""
 
-    def text(name: str) -> str:
-        value = form.get(name)
-        return value if isinstance(value, str) else ""
+    kind: str = ""
+    starts_at: str = ""
+    ends_at: str = ""
+    title_it: str = ""
+    title_en: str = ""
+    description_it: str = ""
+    description_en: str = ""
+    room: str = ""
+    representative_id: list[str] = Field(default_factory=list)
+    speaker_name: list[str] = Field(default_factory=list)
+    speaker_affiliation: list[str] = Field(default_factory=list)
 
-    names = [v for v in form.getlist("speaker_name") if isinstance(v, str)]
-    affiliations = [v for v in form.getlist("speaker_affiliation") if isinstance(v, str)]
-    affiliations += [""] * (len(names) - len(affiliations))
-    return ItemInput(
-        kind=text("kind"),
-        starts_at=text("starts_at"),
-        ends_at=text("ends_at"),
-        title_it=text("title_it"),
-        title_en=text("title_en"),
-        description_it=text("description_it"),
-        description_en=text("description_en"),
-        room=text("room"),
-        representative_ids=[
-            int(v) for v in form.getlist("representative_id") if isinstance(v, str) and v.isdigit()
-        ],
-        named_speakers=[NamedSpeaker(n, a) for n, a in zip(names, affiliations, strict=False)],
-    )
+    def item_input(self) -> ItemInput:
+        names, affiliations = self.speaker_name, self.speaker_affiliation
+        affiliations = affiliations + [""] * (len(names) - len(affiliations))
+        return ItemInput(
+            kind=self.kind,
+            starts_at=self.starts_at,
+            ends_at=self.ends_at,
+            title_it=self.title_it,
+            title_en=self.title_en,
+            description_it=self.description_it,
+            description_en=self.description_en,
+            room=self.room,
+            representative_ids=[int(v) for v in self.representative_id if v.isdigit()],
+            named_speakers=[NamedSpeaker(n, a) for n, a in zip(names, affiliations, strict=False)],
+        )
+
+
+ItemFields = Annotated[ItemForm, Form()]
 
 
 def _copy_sources(stop: Stop, *, db_session: Session) -> list[Stop]:
@@ -121,8 +132,10 @@ def builder(
 
 
 @router.post("/manage/stops/{stop_id}/agenda/items", response_class=HTMLResponse)
-async def add_item(stop_id: int, request: Request, db_session: SessionDep, user: OrganiserUser) -> Response:
-    data = await _item_input(request)
+def add_item(
+    stop_id: int, request: Request, db_session: SessionDep, user: OrganiserUser, form: ItemFields
+) -> Response:
+    data = form.item_input()
     try:
         service.create_item(stop_id, data, actor=user, db_session=db_session)
     except InvalidInput as exc:
@@ -143,10 +156,15 @@ def edit_item_form(
 
 
 @router.post("/manage/stops/{stop_id}/agenda/items/{item_id}", response_class=HTMLResponse)
-async def edit_item(
-    stop_id: int, item_id: int, request: Request, db_session: SessionDep, user: OrganiserUser
+def edit_item(
+    stop_id: int,
+    item_id: int,
+    request: Request,
+    db_session: SessionDep,
+    user: OrganiserUser,
+    form: ItemFields,
 ) -> Response:
-    data = await _item_input(request)
+    data = form.item_input()
     try:
         service.update_item(stop_id, item_id, data, actor=user, db_session=db_session)
     except InvalidInput as exc:

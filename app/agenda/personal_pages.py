@@ -11,12 +11,12 @@ from app.accounts.models import Role, User
 from app.agenda import personal
 from app.agenda.personal import PersonalAgenda
 from app.checkin.service import checkin_qr_data_uri
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute
 from app.errors import Forbidden
 from app.i18n import gettext as _
 from app.web import render
 
-router = APIRouter(tags=["agenda"])
+router = APIRouter(tags=["agenda"], route_class=TransactionRoute)
 
 CompanyUser = Annotated[User, Depends(require_roles(Role.COMPANY))]
 ConsulUser = Annotated[User, Depends(require_roles(Role.CONSUL))]

@@ -15,6 +15,7 @@ from app.agenda.schemas import ItemInput, NamedSpeaker
 from app.audit import service as audit
 from app.consuls.models import Consulate, Invitation, InvitationStatus, Representative
 from app.errors import Conflict, InvalidInput, NotFound
+from app.forms import Problems
 from app.i18n import gettext as _
 from app.i18n import lazy, ngettext
 from app.stops import service as stops_service
@@ -169,10 +170,8 @@ def _parse_time(value: str, name: str, errors: dict[str, str]) -> time | None:
         return None
 
 
-def _validated(
-    data: ItemInput, invited: list[InvitedRepresentative]
-) -> tuple[dict[str, Any], dict[str, str]]:
-    errors: dict[str, str] = {}
+def _validated(data: ItemInput, invited: list[InvitedRepresentative]) -> tuple[dict[str, Any], Problems]:
+    errors = Problems()
     values: dict[str, Any] = {}
     try:
         values["kind"] = AgendaItemKind(data.kind)
@@ -221,8 +220,7 @@ def _check(
         )
         others = [entry.planned() for entry in entries if entry.item.id != item_id]
         errors = check_item(planned, others, frame_for(stop, invited))
-    if errors:
-        raise InvalidInput(errors)
+    errors.check()
     return values, entries
 
 

@@ -9,11 +9,11 @@ from fastapi.responses import HTMLResponse
 
 from app.accounts.deps import AdminUser
 from app.audit import service
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute
 from app.i18n import gettext as _
 from app.web import render
 
-router = APIRouter(prefix="/manage/audit", tags=["pages"])
+router = APIRouter(prefix="/manage/audit", tags=["pages"], route_class=TransactionRoute)
 
 PER_PAGE = 50
 

@@ -7,11 +7,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app.accounts.deps import OrganiserUser
 from app.checkin import service
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute
 from app.stops import service as stops_service
 from app.web import render
 
-router = APIRouter(tags=["checkin"])
+router = APIRouter(tags=["checkin"], route_class=TransactionRoute)
 
 
 @router.get("/manage/stops/{stop_id}/checkin", response_class=HTMLResponse, name="checkin_desk")

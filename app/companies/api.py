@@ -16,11 +16,12 @@ from app.companies.schemas import (
     RegistrationCreated,
     RegistrationListItem,
 )
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute
 from app.errors import InvalidInput
+from app.forms import Problems
 from app.stops import service as stops_service
 
-router = APIRouter(prefix="/api", tags=["registrations"])
+router = APIRouter(prefix="/api", tags=["registrations"], route_class=TransactionRoute)
 
 # Profile fields as the API names them under "company".
 COMPANY_FIELDS = {"name": "name", "vat_number": "vat_number", "contact_email": "email"}
@@ -50,7 +51,7 @@ def create_registration(
         else [AttendeeData(a.name, a.role, a.email) for a in body.attendees]
     )
     details = RegistrationData(attendees=attendees, countries=body.countries, note=body.note)
-    errors: dict[str, str] = {}
+    errors = Problems()
     try:
         clean = profiles.validate(company_data, db_session=db_session)
     except InvalidInput as exc:
@@ -59,8 +60,7 @@ def create_registration(
         registrations.check_details(details, stop, db_session=db_session)
     except InvalidInput as exc:
         errors |= exc.errors
-    if errors:
-        raise InvalidInput(errors)
+    errors.check()
     company, _created = profiles.find_or_create(clean, db_session=db_session)
     profiles.ensure_company_user(company, db_session=db_session)
     registration = registrations.register(company, stop_id, details, db_session=db_session, by=user)

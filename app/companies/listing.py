@@ -15,7 +15,7 @@ from app.companies.models import (
     RegistrationCountry,
     RegistrationStatus,
 )
-from app.errors import InvalidInput
+from app.forms import Problems
 from app.i18n import gettext as _
 from app.stops.models import Stop
 
@@ -39,13 +39,12 @@ class RegistrationFilters:
     descending: bool = False
 
     def check(self) -> "RegistrationFilters":
-        errors = {}
+        errors = Problems()
         if self.status and self.status not in {s.value for s in RegistrationStatus}:
             errors["status"] = _("Unknown status '%s'.") % self.status
         if self.sort not in SORTS:
             errors["sort"] = _("Sort by one of: %s.") % ", ".join(SORTS)
-        if errors:
-            raise InvalidInput(errors, location="query")
+        errors.check("query")
         return self
 
 

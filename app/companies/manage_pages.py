@@ -15,7 +15,7 @@ from app.companies.listing import RegistrationFilters
 from app.companies.models import ACTIVE_STATUSES, RegistrationStatus
 from app.companies.profiles import CompanyData
 from app.companies.registrations import AttendeeData, RegistrationData
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute, discard_changes
 from app.errors import Conflict, InvalidInput
 from app.i18n import gettext as _
 from app.reference.models import Country, Sector, Territory
@@ -24,7 +24,7 @@ from app.stops.models import Stop, StopStatus
 from app.stops.service import StopView
 from app.web import render
 
-router = APIRouter(prefix="/manage", tags=["manage"])
+router = APIRouter(prefix="/manage", tags=["manage"], route_class=TransactionRoute)
 FormDep = Annotated[FormData, Depends(forms.read_form)]
 IMPORT_SALT = "companies-import"
 
@@ -109,6 +109,7 @@ def capacity(stop_id: int, user: OrganiserUser, form: FormDep, db_session: Sessi
     try:
         promoted = registrations.set_capacity(stop_id, int(value), db_session=db_session, by=user)
     except InvalidInput as exc:
+        discard_changes(db_session)
         return _back(stop_id, next(iter(exc.errors.values())))
     return _back(
         stop_id,
@@ -124,6 +125,7 @@ def cancel(registration_id: int, user: OrganiserUser, db_session: SessionDep) ->
     try:
         registrations.cancel(registration_id, db_session=db_session, by=user)
     except Conflict as exc:
+        discard_changes(db_session)
         return _back(stop_id, exc.translated())
     return _back(stop_id, _("The registration has been cancelled."))
 
@@ -138,7 +140,7 @@ def move(registration_id: int, user: OrganiserUser, form: FormDep, db_session: S
     try:
         registrations.move(registration_id, int(target), db_session=db_session, by=user)
     except (Conflict, InvalidInput) as exc:
-        db_session.rollback()
+        discard_changes(db_session)
         message = next(iter(exc.errors.values())) if isinstance(exc, InvalidInput) else exc.translated()
         return _back(stop_id, message)
     return _back(stop_id, _("The registration has been moved."))
@@ -198,7 +200,7 @@ def new(
             status=422,
         )
     except Conflict as exc:
-        db_session.rollback()
+        discard_changes(db_session)  # the page counts the seats as they were
         return _new_page(
             request,
             stop_id,
@@ -274,7 +276,7 @@ def import_apply(
     try:
         result = imports.apply(rows, db_session=db_session, by=user, register_at_stop=register_at)
     except InvalidInput as exc:
-        db_session.rollback()
+        discard_changes(db_session)
         return _back(stop_id, next(iter(exc.errors.values())))
     message = _(
         "Imported: %(created)d new companies, %(known)d already known; registered %(registered)d, "

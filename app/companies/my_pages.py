@@ -14,13 +14,13 @@ from app.accounts.models import Role, User
 from app.companies import forms, listing, privacy, profiles, registrations, signup
 from app.companies.models import ACTIVE_STATUSES, Company
 from app.companies.registrations import AttendeeData, RegistrationData
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute
 from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import lazy
 from app.stops import service as stops_service
 from app.web import SESSION_COOKIE, localized, render
 
-router = APIRouter(prefix="/my", tags=["pages"])
+router = APIRouter(prefix="/my", tags=["pages"], route_class=TransactionRoute)
 CompanyUser = Annotated[User, Depends(require_roles(Role.COMPANY))]
 FormDep = Annotated[Any, Depends(forms.read_form)]
 

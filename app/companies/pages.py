@@ -15,12 +15,12 @@ from app.companies import forms, profiles, registrations, signup
 from app.companies.models import Company
 from app.companies.profiles import CompanyData
 from app.companies.registrations import PRIVACY_VERSION, AttendeeData, RegistrationData
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute, discard_changes, keep_changes
 from app.errors import Conflict, InvalidInput
 from app.stops import service as stops_service
 from app.web import SESSION_COOKIE, render
 
-router = APIRouter(tags=["pages"])
+router = APIRouter(tags=["pages"], route_class=TransactionRoute)
 FormDep = Annotated[FormData, Depends(forms.read_form)]
 
 
@@ -84,7 +84,7 @@ def register(
             status=422,
         )
     except Conflict as exc:
-        db_session.rollback()
+        discard_changes(db_session)  # the page counts the seats as they were
         return _form_page(
             request,
             stop_id,
@@ -118,7 +118,7 @@ def confirm(token: str, request: Request, db_session: SessionDep) -> Response:
     try:
         registration = registrations.confirm(token, db_session=db_session)
     except Conflict as exc:
-        # Returning (not raising) commits: the link stays used.
+        keep_changes(db_session)  # the link stays used
         return render(
             request, "companies/public/confirm.html", {"token": "", "problem": exc.translated()}, 409
         )

@@ -14,6 +14,7 @@ from app.accounts import service as accounts_service
 from app.accounts.models import Role, User
 from app.companies.models import Company, CompanyMarket, CompanySector, SizeClass
 from app.errors import InvalidInput
+from app.forms import Problems
 from app.i18n import gettext as _
 from app.reference.models import Country, Sector, Territory
 
@@ -124,7 +125,7 @@ def _codes(values: list[str], known: set[str], upper: bool, message: str) -> lis
 
 def validate(data: CompanyData, *, db_session: Session) -> CleanCompany:
     """Check every field; all problems are reported at once, one message per field."""
-    errors: dict[str, str] = {}
+    errors = Problems()
     clean: dict[str, object] = {}
 
     def check(name: str, parse: object) -> None:
@@ -161,8 +162,7 @@ def validate(data: CompanyData, *, db_session: Session) -> CleanCompany:
     ):
         if len(value.strip()) > limit:
             errors[key] = _("This is too long (%d characters at most).") % limit
-    if errors:
-        raise InvalidInput(errors)
+    errors.check()
     return CleanCompany(
         name=name,
         vat_number=str(clean["vat_number"]),

@@ -24,6 +24,7 @@ from app.companies.models import (
     RegistrationStatus,
 )
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.forms import Problems
 from app.i18n import gettext as _
 from app.i18n import lazy
 from app.reference.models import Country
@@ -131,7 +132,7 @@ def check_details(
     data: RegistrationData, stop: Stop, *, db_session: Session
 ) -> tuple[int, list[AttendeeData], list[str]]:
     """Attendees (1 to the stop's limit) and countries of interest among the stop's prospects."""
-    errors: dict[str, str] = {}
+    errors = Problems()
     limit = stop.attendees_per_company
     named: list[AttendeeData] = []
     if isinstance(data.attendees, int):
@@ -144,8 +145,7 @@ def check_details(
     countries = _check_countries(data.countries, stop, errors, db_session=db_session)
     if len(data.note) > 2000:
         errors["note"] = _("The note is too long (2000 characters at most).")
-    if errors:
-        raise InvalidInput(errors)
+    errors.check()
     return count, named, countries
 
 

@@ -13,6 +13,7 @@ from app.companies.models import Company, Registration
 from app.companies.profiles import CompanyData
 from app.companies.registrations import RegistrationData
 from app.errors import InvalidInput, NotFound
+from app.forms import Problems
 from app.i18n import current_language, lazy
 from app.i18n import gettext as _
 from app.stops.models import Stop
@@ -36,7 +37,7 @@ def sign_up(
     stop = db_session.get(Stop, stop_id)
     if stop is None:
         raise NotFound(lazy("This stop does not exist or is not published."))
-    errors: dict[str, str] = {}
+    errors = Problems()
     clean = None
     try:
         clean = profiles.validate(company_data, db_session=db_session)

@@ -14,6 +14,7 @@ from app.consuls import service as consuls_service
 from app.consuls.models import Consulate, Invitation, InvitationStatus, Representative
 from app.consuls.schemas import ConfirmationInput, DelegateInput
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.forms import Problems
 from app.i18n import gettext as _
 from app.i18n import lazy
 from app.notifications.service import queue_email
@@ -208,7 +209,7 @@ def _check_can_change(invitation: Invitation, *, db_session: Session) -> Stop:
 def confirm(invitation: Invitation, data: ConfirmationInput, *, db_session: Session) -> Invitation:
     stop = _check_can_change(invitation, db_session=db_session)
     slot_count = len(slot_times(stop))
-    errors: dict[str, str] = {}
+    errors = Problems()
     slots: set[int] = set()
     for value in data.slots:
         if not value.isdigit() or int(value) >= slot_count:
@@ -231,8 +232,7 @@ def confirm(invitation: Invitation, data: ConfirmationInput, *, db_session: Sess
     topics = data.topics.strip()
     if len(topics) > 500:
         errors["topics"] = _("Use at most %d characters.") % 500
-    if errors:
-        raise InvalidInput(errors)
+    errors.check()
     invitation.status = InvitationStatus.CONFIRMED
     invitation.available_slots = None if len(slots) == slot_count else sorted(slots)
     invitation.max_meetings = max_meetings
@@ -260,7 +260,7 @@ def delegate(
     """Hand the invitation to someone else, who gets an invitation and a link of their own."""
     _check_can_change(invitation, db_session=db_session)
     original = consuls_service.get_representative(invitation.representative_id, db_session=db_session)
-    errors: dict[str, str] = {}
+    errors = Problems()
     name, title = data.name.strip(), data.title.strip()
     if not name:
         errors["delegate_name"] = _("Enter your delegate's name.")
@@ -281,8 +281,7 @@ def delegate(
         errors["delegate_email"] = _("Name someone other than yourself.")
     elif person is not None and _invitation_of(person, invitation.stop_id, db_session=db_session):
         errors["delegate_email"] = _("This person is already invited to this stop.")
-    if errors:
-        raise InvalidInput(errors)
+    errors.check()
     if person is None:
         person = Representative(
             consulate_id=original.consulate_id,

@@ -9,14 +9,14 @@ from app.accounts.deps import OrganiserUser
 from app.consuls import corps_import, follow_up, invitations, service
 from app.consuls.models import ConsulateKind
 from app.consuls.schemas import ConsulateInput, RepresentativeInput
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute
 from app.errors import InvalidInput
 from app.reference import service as reference_service
 from app.stops import service as stops_service
 from app.stops import slots
 from app.web import localized, render
 
-router = APIRouter(prefix="/manage", tags=["pages"])
+router = APIRouter(prefix="/manage", tags=["pages"], route_class=TransactionRoute)
 
 
 def _choices(db_session: SessionDep) -> dict[str, Any]:
@@ -49,14 +49,8 @@ def create_consulate(
     request: Request,
     db_session: SessionDep,
     user: OrganiserUser,
-    country_code: Annotated[str, Form()] = "",
-    kind: Annotated[str, Form()] = "",
-    name_it: Annotated[str, Form()] = "",
-    name_en: Annotated[str, Form()] = "",
-    address: Annotated[str, Form()] = "",
-    website: Annotated[str, Form()] = "",
+    data: Annotated[ConsulateInput, Form()],
 ) -> Response:
-    data = ConsulateInput(country_code, kind, name_it, name_en, address, website)
     try:
         consulate = service.create(data, db_session=db_session, actor=user)
     except InvalidInput as exc:
@@ -93,12 +87,12 @@ def _consulate_page(
     values = {
         "view": view,
         "form": ConsulateInput(
-            consulate.country_code,
-            consulate.kind,
-            consulate.name_it,
-            consulate.name_en,
-            consulate.address,
-            consulate.website or "",
+            country_code=consulate.country_code,
+            kind=consulate.kind,
+            name_it=consulate.name_it,
+            name_en=consulate.name_en,
+            address=consulate.address,
+            website=consulate.website or "",
         ),
         "errors": {},
         "person_form": RepresentativeInput(),
@@ -124,14 +118,8 @@ def update_consulate(
     request: Request,
     db_session: SessionDep,
     user: OrganiserUser,
-    country_code: Annotated[str, Form()] = "",
-    kind: Annotated[str, Form()] = "",
-    name_it: Annotated[str, Form()] = "",
-    name_en: Annotated[str, Form()] = "",
-    address: Annotated[str, Form()] = "",
-    website: Annotated[str, Form()] = "",
+    data: Annotated[ConsulateInput, Form()],
 ) -> Response:
-    data = ConsulateInput(country_code, kind, name_it, name_en, address, website)
     consulate = service.get(consulate_id, db_session=db_session)
     try:
         service.update(consulate, data, db_session=db_session, actor=user)
@@ -156,13 +144,8 @@ def add_representative(
     request: Request,
     db_session: SessionDep,
     user: OrganiserUser,
-    name: Annotated[str, Form()] = "",
-    title: Annotated[str, Form()] = "",
-    email: Annotated[str, Form()] = "",
-    languages: Annotated[str, Form()] = "",
-    preferred_language: Annotated[str, Form()] = "en",
+    data: Annotated[RepresentativeInput, Form()],
 ) -> Response:
-    data = RepresentativeInput(name, title, email, languages, preferred_language)
     consulate = service.get(consulate_id, db_session=db_session)
     try:
         service.add_representative(consulate, data, db_session=db_session, actor=user)
@@ -181,7 +164,11 @@ def _representative_page(
         "person": person,
         "consulate": service.get(person.consulate_id, db_session=db_session),
         "form": RepresentativeInput(
-            person.name, person.title, person.email, ", ".join(person.languages), person.preferred_language
+            name=person.name,
+            title=person.title,
+            email=person.email,
+            languages=", ".join(person.languages),
+            preferred_language=person.preferred_language,
         ),
         "errors": {},
         "saved": request.query_params.get("saved") == "1",
@@ -204,13 +191,8 @@ def update_representative(
     request: Request,
     db_session: SessionDep,
     user: OrganiserUser,
-    name: Annotated[str, Form()] = "",
-    title: Annotated[str, Form()] = "",
-    email: Annotated[str, Form()] = "",
-    languages: Annotated[str, Form()] = "",
-    preferred_language: Annotated[str, Form()] = "en",
+    data: Annotated[RepresentativeInput, Form()],
 ) -> Response:
-    data = RepresentativeInput(name, title, email, languages, preferred_language)
     person = service.get_representative(representative_id, db_session=db_session)
     try:
         service.update_representative(person, data, db_session=db_session, actor=user)

@@ -17,7 +17,7 @@ from app.consuls import invitations, links, portal
 from app.consuls import service as consuls_service
 from app.consuls.models import Invitation
 from app.consuls.schemas import ConfirmationInput, DelegateInput
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute
 from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import LANGUAGE_COOKIE, set_language
 from app.i18n import gettext as _
@@ -27,7 +27,7 @@ from app.stops.models import Stop
 from app.stops.slots import slot_times
 from app.web import SESSION_COOKIE, render
 
-router = APIRouter(prefix="/consul", tags=["pages"])
+router = APIRouter(prefix="/consul", tags=["pages"], route_class=TransactionRoute)
 
 ConsulUser = Annotated[User, Depends(require_roles(Role.CONSUL))]
 
@@ -154,13 +154,9 @@ def confirm(
     token: str,
     request: Request,
     db_session: SessionDep,
-    slots: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies form defaults)
-    max_meetings: Annotated[str, Form()] = "",
-    sectors: Annotated[list[str], Form()] = [],  # noqa: B006
-    topics: Annotated[str, Form()] = "",
+    data: Annotated[ConfirmationInput, Form()],
 ) -> Response:
     invitation = invitations.get_by_token(token, db_session=db_session, settings=request.app.state.settings)
-    data = ConfirmationInput(slots=slots, max_meetings=max_meetings, sectors=sectors, topics=topics)
     try:
         invitations.confirm(invitation, data, db_session=db_session)
     except InvalidInput as exc:
@@ -201,14 +197,10 @@ def delegate(
     token: str,
     request: Request,
     db_session: SessionDep,
-    delegate_name: Annotated[str, Form()] = "",
-    delegate_title: Annotated[str, Form()] = "",
-    delegate_email: Annotated[str, Form()] = "",
-    delegate_language: Annotated[str, Form()] = "en",
+    data: Annotated[DelegateInput, Form()],
 ) -> Response:
     settings = request.app.state.settings
     invitation = invitations.get_by_token(token, db_session=db_session, settings=settings)
-    data = DelegateInput(delegate_name, delegate_title, delegate_email, delegate_language)
     try:
         invitations.delegate(invitation, data, db_session=db_session, settings=settings)
     except InvalidInput as exc:

@@ -1,10 +1,14 @@
-"""What organisers and representatives send: raw form values, checked by the services."""
+"""What organisers and representatives send: raw form values, checked by the services.
 
-from dataclasses import dataclass, field
+Each is the form model its page reads (``Annotated[ConsulateInput, Form()]``).
+"""
+
+from pydantic import ConfigDict, Field
+
+from app.forms import FormModel
 
 
-@dataclass
-class ConsulateInput:
+class ConsulateInput(FormModel):
     country_code: str = ""
     kind: str = ""
     name_it: str = ""
@@ -13,8 +17,7 @@ class ConsulateInput:
     website: str = ""
 
 
-@dataclass
-class RepresentativeInput:
+class RepresentativeInput(FormModel):
     name: str = ""
     title: str = ""
     email: str = ""
@@ -23,19 +26,21 @@ class RepresentativeInput:
     preferred_language: str = "en"
 
 
-@dataclass
-class ConfirmationInput:
+class ConfirmationInput(FormModel):
     """A representative's confirmation with their B2B availability for the stop."""
 
-    slots: list[str] = field(default_factory=list)
+    slots: list[str] = Field(default_factory=list)
     max_meetings: str = ""
-    sectors: list[str] = field(default_factory=list)
+    sectors: list[str] = Field(default_factory=list)
     topics: str = ""
 
 
-@dataclass
-class DelegateInput:
-    name: str = ""
-    title: str = ""
-    email: str = ""
-    preferred_language: str = "en"
+class DelegateInput(FormModel):
+    """The colleague named in one's place; the form's fields carry a ``delegate_`` prefix."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    name: str = Field("", alias="delegate_name")
+    title: str = Field("", alias="delegate_title")
+    email: str = Field("", alias="delegate_email")
+    preferred_language: str = Field("en", alias="delegate_language")

@@ -12,6 +12,7 @@ from app.audit import service as audit_service
 from app.consuls.models import Consulate, ConsulateKind, Representative
 from app.consuls.schemas import ConsulateInput, RepresentativeInput
 from app.errors import InvalidInput, NotFound
+from app.forms import Problems
 from app.i18n import gettext as _
 from app.i18n import lazy
 from app.reference.models import Country
@@ -73,7 +74,7 @@ def get_representative_by_email(email: str, *, db_session: Session) -> Represent
 
 def check_consulate(data: ConsulateInput, *, db_session: Session) -> dict[str, str | None]:
     """Normalised values of a representation; raises InvalidInput naming each bad field."""
-    errors: dict[str, str] = {}
+    errors = Problems()
     code = data.country_code.strip().upper()
     if db_session.get(Country, code) is None:
         errors["country_code"] = _("Unknown country '%s': use an ISO 3166 alpha-2 code.") % code
@@ -91,8 +92,7 @@ def check_consulate(data: ConsulateInput, *, db_session: Session) -> dict[str, s
         errors["address"] = _("Use at most %d characters.") % 300
     if website and (not website.startswith(("https://", "http://")) or len(website) > 200):
         errors["website"] = _("Enter a web address starting with https://.")
-    if errors:
-        raise InvalidInput(errors)
+    errors.check()
     return {
         "country_code": code,
         "kind": ConsulateKind(kind),
@@ -105,7 +105,7 @@ def check_consulate(data: ConsulateInput, *, db_session: Session) -> dict[str, s
 def check_representative(
     data: RepresentativeInput, *, db_session: Session, current: Representative | None = None
 ) -> dict[str, object]:
-    errors: dict[str, str] = {}
+    errors = Problems()
     name, title = data.name.strip(), data.title.strip()
     if not name:
         errors["name"] = _("Enter the representative's name.")
@@ -130,8 +130,7 @@ def check_representative(
     preferred = data.preferred_language.strip().lower()
     if preferred not in MESSAGE_LANGUAGES:
         errors["preferred_language"] = _("Choose English (en) or Italian (it).")
-    if errors:
-        raise InvalidInput(errors)
+    errors.check()
     return {
         "name": name,
         "title": title,

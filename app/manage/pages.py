@@ -4,11 +4,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from app.accounts.deps import OrganiserUser
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute
 from app.manage import dashboard
 from app.web import render
 
-router = APIRouter(prefix="/manage", tags=["back office"])
+router = APIRouter(prefix="/manage", tags=["back office"], route_class=TransactionRoute)
 
 
 @router.get("", response_class=HTMLResponse, name="manage_dashboard")

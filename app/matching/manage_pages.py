@@ -10,14 +10,13 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from app.accounts.deps import OrganiserUser
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute
 from app.matching import placement, publishing, requests, scheduling
-from app.matching.models import RequestPriority
-from app.matching.page_flow import attempt, done_message, load_stop
+from app.matching.page_flow import BlockForm, PlaceForm, RequestForm, attempt, done_message, load_stop
 from app.matching.view_models import manage_context
 from app.web import render
 
-router = APIRouter(tags=["pages"])
+router = APIRouter(tags=["pages"], route_class=TransactionRoute)
 
 
 def _manage_url(stop_id: int) -> str:
@@ -67,32 +66,23 @@ def manage_add_request(
     request: Request,
     db_session: SessionDep,
     user: OrganiserUser,
-    registration_id: Annotated[str, Form()] = "",
-    invitation_id: Annotated[str, Form()] = "",
-    priority: Annotated[str, Form()] = RequestPriority.MEDIUM.value,
-    goal: Annotated[str, Form()] = "",
+    form: Annotated[RequestForm, Form()],
 ) -> Response:
     stop = load_stop(stop_id, db_session)
 
     def add() -> None:
-        registration = requests.registration_of_stop(stop, registration_id, db_session=db_session)
+        registration = requests.registration_of_stop(stop, form.registration_id, db_session=db_session)
         requests.create(
             stop,
             registration,
-            invitation_id=invitation_id,
-            priority=priority,
-            goal=goal,
+            invitation_id=form.invitation_id,
+            priority=form.priority,
+            goal=form.goal,
             by_organiser=True,
             db_session=db_session,
         )
 
-    values = {
-        "registration_id": registration_id,
-        "invitation_id": invitation_id,
-        "priority": priority,
-        "goal": goal,
-    }
-    return _manage_action(request, db_session, stop_id, add, "request_added", "add_request", values)
+    return _manage_action(request, db_session, stop_id, add, "request_added", "add_request", form.values())
 
 
 @router.post("/manage/stops/{stop_id}/meetings/requests/{request_id}/remove", response_class=HTMLResponse)
@@ -116,18 +106,10 @@ def manage_block(
     request: Request,
     db_session: SessionDep,
     user: OrganiserUser,
-    first_slot: Annotated[str, Form()] = "",
-    slot_minutes: Annotated[str, Form()] = "",
-    slot_count: Annotated[str, Form()] = "",
-    tables: Annotated[str, Form()] = "",
+    form: Annotated[BlockForm, Form()],
 ) -> Response:
     stop = load_stop(stop_id, db_session)
-    values = {
-        "first_slot": first_slot,
-        "slot_minutes": slot_minutes,
-        "slot_count": slot_count,
-        "tables": tables,
-    }
+    values = form.values()
     return _manage_action(
         request,
         db_session,
@@ -159,11 +141,10 @@ def manage_place(
     request: Request,
     db_session: SessionDep,
     user: OrganiserUser,
-    request_id: Annotated[str, Form()] = "",
-    slot: Annotated[str, Form()] = "",
-    table: Annotated[str, Form()] = "",
+    form: Annotated[PlaceForm, Form()],
 ) -> Response:
     stop = load_stop(stop_id, db_session)
+    request_id, slot, table = form.request_id, form.slot, form.table
     return _manage_action(
         request,
         db_session,
@@ -182,10 +163,10 @@ def manage_move(
     request: Request,
     db_session: SessionDep,
     user: OrganiserUser,
-    slot: Annotated[str, Form()] = "",
-    table: Annotated[str, Form()] = "",
+    form: Annotated[PlaceForm, Form()],
 ) -> Response:
     stop = load_stop(stop_id, db_session)
+    slot, table = form.slot, form.table
     return _manage_action(
         request,
         db_session,

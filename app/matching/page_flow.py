@@ -8,11 +8,36 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
+from app.db import discard_changes
 from app.errors import AppError, InvalidInput
+from app.forms import FormModel
 from app.i18n import gettext as _
 from app.i18n import lazy
+from app.matching.models import RequestPriority
 from app.stops import service as stops_service
 from app.stops.models import Stop
+
+class RequestForm(FormModel):
+    """A meeting request: the company asks, or an organiser adds one for a registration."""
+
+    registration_id: str = ""
+    invitation_id: str = ""
+    priority: str = RequestPriority.MEDIUM.value
+    goal: str = ""
+
+
+class BlockForm(FormModel):
+    first_slot: str = ""
+    slot_minutes: str = ""
+    slot_count: str = ""
+    tables: str = ""
+
+
+class PlaceForm(FormModel):
+    request_id: str = ""
+    slot: str = ""
+    table: str = ""
+
 
 DONE = {
     "requested": lazy("Your request has been sent."),
@@ -50,12 +75,12 @@ def attempt(
     try:
         action()
     except InvalidInput as exc:
-        db_session.rollback()
+        discard_changes(db_session)  # the page shows the schedule as it was
         return page({"form": form, "errors": exc.errors}, 422)
     except AppError as exc:
         if exc.status_code not in (409,):
             raise
-        db_session.rollback()
+        discard_changes(db_session)
         return page({"form": form, "alert": exc.translated()}, exc.status_code)
     return RedirectResponse(f"{redirect_to}?done={done}", status_code=303)
 

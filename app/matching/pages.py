@@ -12,18 +12,17 @@ from sqlmodel import Session
 from app import ics
 from app.accounts.deps import require_roles
 from app.accounts.models import Role, User
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute
 from app.errors import InvalidInput
 from app.i18n import gettext as _
 from app.matching import data as stop_data
 from app.matching import publishing, requests
-from app.matching.models import RequestPriority
-from app.matching.page_flow import attempt, done_message, load_stop
+from app.matching.page_flow import RequestForm, attempt, done_message, load_stop
 from app.matching.view_models import company_context, consul_context
 from app.stops.models import Stop
 from app.web import render
 
-router = APIRouter(tags=["pages"])
+router = APIRouter(tags=["pages"], route_class=TransactionRoute)
 
 CompanyUser = Annotated[User, Depends(require_roles(Role.COMPANY))]
 ConsulUser = Annotated[User, Depends(require_roles(Role.CONSUL))]
@@ -59,14 +58,13 @@ def company_request(
     request: Request,
     db_session: SessionDep,
     user: CompanyUser,
-    invitation_id: Annotated[str, Form()] = "",
-    priority: Annotated[str, Form()] = RequestPriority.MEDIUM.value,
-    goal: Annotated[str, Form()] = "",
+    form: Annotated[RequestForm, Form()],
 ) -> Response:
     stop = load_stop(stop_id, db_session)
     registration = requests.company_registration(stop, user, db_session=db_session)
     page = _company_page(request, db_session, stop_id, user)
-    values = {"invitation_id": invitation_id, "priority": priority, "goal": goal}
+    values = form.values(exclude={"registration_id"})
+    invitation_id, priority, goal = form.invitation_id, form.priority, form.goal
 
     def with_values(extra: dict[str, Any], status: int) -> Response:
         return page({**extra, "values": values}, status)

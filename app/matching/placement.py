@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from app import clock
 from app.errors import Conflict, InvalidInput, NotFound
+from app.forms import Problems
 from app.i18n import gettext as _
 from app.i18n import lazy
 from app.matching import data as stop_data
@@ -26,7 +27,7 @@ def _meeting(stop: Stop, meeting_id: int, *, db_session: Session) -> Meeting:
 
 
 def _position(stop: Stop, slot: str, table: str) -> tuple[int, int]:
-    errors: dict[str, str] = {}
+    errors = Problems()
     labels = slot_labels(stop)
     slot_index = labels.index(slot) if slot in labels else None
     if slot_index is None:
@@ -37,8 +38,7 @@ def _position(stop: Stop, slot: str, table: str) -> tuple[int, int]:
         table_number = None
     if table_number is None or not 1 <= table_number <= stop.b2b_tables:
         errors["table"] = _("Choose a table from 1 to %d.") % stop.b2b_tables
-    if errors:
-        raise InvalidInput(errors)
+    errors.check()
     assert slot_index is not None and table_number is not None
     return slot_index, table_number
 

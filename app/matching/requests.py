@@ -12,6 +12,7 @@ from app.accounts.models import User
 from app.companies.models import Registration, RegistrationStatus
 from app.consuls.models import Invitation, InvitationStatus
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.forms import Problems
 from app.i18n import gettext as _
 from app.i18n import lazy
 from app.matching import seating
@@ -80,7 +81,7 @@ def create(
     db_session: Session,
 ) -> MeetingRequest:
     """A company's request (or one an organiser adds for it, accepted at once)."""
-    errors: dict[str, str] = {}
+    errors = Problems()
     invitation = _confirmed_invitation(stop, invitation_id, db_session=db_session)
     if invitation is None:
         errors["invitation_id"] = _("Choose a country whose representative has confirmed for this stop.")
@@ -93,8 +94,7 @@ def create(
         errors["goal"] = _("Keep the note within %d characters.") % GOAL_MAX_LENGTH
     if registration.status != RegistrationStatus.CONFIRMED:
         errors["registration_id"] = _("Choose a company whose registration is confirmed.")
-    if errors:
-        raise InvalidInput(errors)
+    errors.check()
     assert invitation is not None
     if stop.status == StopStatus.CANCELLED or stop.stop_date < clock.today():
         raise Conflict(lazy("This stop is no longer taking meeting requests."))

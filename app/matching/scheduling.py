@@ -12,7 +12,8 @@ from typing import Any
 from sqlmodel import Session, select
 
 from app import clock
-from app.errors import Conflict, InvalidInput
+from app.errors import Conflict
+from app.forms import Problems
 from app.i18n import gettext as _
 from app.i18n import lazy
 from app.matching import data as stop_data
@@ -56,7 +57,7 @@ def set_block(
     """Set the B2B block from the organiser's form, checking each field."""
     if stop.schedule_status == PublicationStatus.PUBLISHED:
         raise Conflict(lazy("The schedule is published: its block of slots can no longer change."))
-    errors: dict[str, str] = {}
+    errors = Problems()
     start = _parse_time(first_slot)
     if start is None:
         errors["first_slot"] = _("Enter the first slot's time as HH:MM.")
@@ -84,8 +85,7 @@ def set_block(
                 "end": end.strftime("%H:%M") if end.date() == closes.date() else "24:00+",
                 "close": stop.end_time.strftime("%H:%M"),
             }
-    if errors:
-        raise InvalidInput(errors)
+    errors.check()
     assert start is not None and minutes is not None and count is not None and table_count is not None
     stop.b2b_first_slot, stop.b2b_slot_minutes = start, minutes
     stop.b2b_slot_count, stop.b2b_tables = count, table_count

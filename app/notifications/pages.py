@@ -12,14 +12,14 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
 
 from app.accounts.deps import OrganiserUser
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute
 from app.errors import InvalidInput
 from app.i18n import gettext as _
 from app.notifications import service
 from app.notifications.models import OutboxStatus
 from app.web import render
 
-router = APIRouter(prefix="/manage/outbox", tags=["pages"])
+router = APIRouter(prefix="/manage/outbox", tags=["pages"], route_class=TransactionRoute)
 
 PER_PAGE = 50
 URL = re.compile(r"https?://[^\s<>\"']+")

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from app.errors import InvalidInput
+from app.forms import Problems
 from app.i18n import gettext as _
 from app.planning.engine.instance import WEEKDAYS
 
@@ -125,8 +125,7 @@ def parse(
             )
         inputs.country_min[code], inputs.country_max[code] = least_stops, most_stops
         inputs.country_unavailable[code] = reader.dates(f"country_unavailable.{code}")
-    if reader.errors:
-        raise InvalidInput(reader.errors, location="form")
+    reader.errors.check("form")
     return inputs
 
 
@@ -135,7 +134,7 @@ class _Reader:
 
     def __init__(self, form: Mapping[str, str]) -> None:
         self.form = form
-        self.errors: dict[str, str] = {}
+        self.errors = Problems()
 
     def fail(self, name: str, message: str) -> None:
         self.errors.setdefault(name, message)

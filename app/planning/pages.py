@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from app import clock
 from app.accounts.deps import OrganiserUser
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute
 from app.errors import InvalidInput
 from app.planning import service, view_models
 from app.planning.inputs import Form
@@ -16,7 +16,7 @@ from app.planning.models import PlanningScenario, ScenarioStatus
 from app.planning.sources import default_form, italian_holidays, load_reference, patron_days
 from app.web import render
 
-router = APIRouter(prefix="/manage/planning", tags=["pages"])
+router = APIRouter(prefix="/manage/planning", tags=["pages"], route_class=TransactionRoute)
 MULTIPLE = ("weekdays", "countries")
 
 

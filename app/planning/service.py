@@ -11,6 +11,7 @@ from app import clock
 from app.accounts.models import User
 from app.audit import service as audit_service
 from app.errors import Conflict, InvalidInput, NotFound
+from app.forms import Problems
 from app.i18n import gettext as _
 from app.i18n import lazy
 from app.planning import inputs as planner_inputs
@@ -20,7 +21,7 @@ from app.planning.inputs import Form, iso_date
 from app.planning.models import PlanningScenario, ScenarioStatus
 from app.planning.sources import Reference, build_instance, existing_stops, load_reference
 from app.reference.models import Territory
-from app.stops import manage as stops_manage
+from app.stops import changes as stop_changes
 from app.stops.models import Stop, StopStatus
 
 HOLD_PINNED, HOLD_CHANGED = "pinned", "changed"
@@ -142,7 +143,7 @@ def accept(scenario: PlanningScenario, *, db_session: Session, user: User) -> li
             "status": StopStatus.DRAFT,
         }
         origin = {"planning_scenario": scenario.id}
-        stop = stops_manage.create(raw, actor=user, db_session=db_session, origin=origin)
+        stop = stop_changes.create(raw, actor=user, db_session=db_session, origin=origin)
         created.append(stop)
     scenario.status = ScenarioStatus.ACCEPTED
     scenario.accepted_at = clock.now()
@@ -179,7 +180,7 @@ def _plan(
 
 
 def _changed_stop(form: Form, reference: Reference) -> dict[str, Any]:
-    errors = {}
+    errors = Problems()
     codes = reference.codes
     sector, territory = form.get("sector", ""), form.get("territory", "")
     if sector not in codes["sectors"]:

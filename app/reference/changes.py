@@ -8,7 +8,8 @@ from sqlmodel import Session, select
 
 from app.accounts.models import User
 from app.audit import service as audit_service
-from app.errors import InvalidInput, NotFound
+from app.errors import NotFound
+from app.forms import Problems
 from app.i18n import gettext as _
 from app.i18n import lazy
 from app.reference import service as reference_service
@@ -39,15 +40,14 @@ def _score(raw: Mapping[str, Any], name: str, errors: dict[str, str]) -> int:
 def update_sectors(raw: Mapping[str, Any], *, actor: User | None, db_session: Session) -> int:
     """Italian and English names of every sector (fields ``name_it-<slug>``, ``name_en-<slug>``)."""
     sectors = reference_service.get_all_sectors(db_session=db_session)
-    errors: dict[str, str] = {}
+    errors = Problems()
     names = {}
     for sector in sectors:
         names[sector.slug] = {
             language: _text(raw, f"name_{language}-{sector.slug}", errors, max_length=80, required=True)
             for language in ("it", "en")
         }
-    if errors:
-        raise InvalidInput(errors)
+    errors.check()
     changed = 0
     for sector in sectors:
         before = audit_service.snapshot(sector)
@@ -89,7 +89,7 @@ def update_territory(
     territory = db_session.get(Territory, code.upper())
     if territory is None:
         raise NotFound(lazy("This province does not exist."))
-    errors: dict[str, str] = {}
+    errors = Problems()
     association = _text(raw, "association", errors, max_length=120, required=True)
     url = _text(raw, "association_url", errors, max_length=200, required=False)
     if url and not url.startswith(("https://", "http://")):
@@ -97,8 +97,7 @@ def update_territory(
     sectors = reference_service.get_all_sectors(db_session=db_session)
     affinity = {s.slug: _score(raw, f"affinity-{s.slug}", errors) for s in sectors}
     strengths = {s.slug for s in sectors if str(raw.get(f"strength-{s.slug}") or "") in ("on", "true", "1")}
-    if errors:
-        raise InvalidInput(errors)
+    errors.check()
     scores = territory_scores(territory.code, db_session=db_session)
     before = _territory_snapshot(territory, scores)
     territory.association, territory.association_url = association, url or None
@@ -129,12 +128,11 @@ def update_interest(raw: Mapping[str, Any], *, actor: User | None, db_session: S
     """The sector x country grid of survey interest (fields ``score-<sector>-<country>``)."""
     sectors = reference_service.get_all_sectors(db_session=db_session)
     countries = reference_service.get_all_countries(db_session=db_session)
-    errors: dict[str, str] = {}
+    errors = Problems()
     grid = {
         (s.slug, c.code): _score(raw, f"score-{s.slug}-{c.code}", errors) for s in sectors for c in countries
     }
-    if errors:
-        raise InvalidInput(errors)
+    errors.check()
     rows = {(r.sector_slug, r.country_code): r for r in db_session.exec(select(SectorInterest))}
     before: dict[str, int] = {}
     after: dict[str, int] = {}

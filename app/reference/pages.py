@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from app.accounts.deps import OrganiserUser
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute
 from app.errors import InvalidInput, NotFound
 from app.i18n import gettext as _
 from app.i18n import lazy
@@ -16,7 +16,7 @@ from app.reference import service as reference_service
 from app.reference.models import Territory
 from app.web import render
 
-router = APIRouter(prefix="/manage/reference", tags=["back office"])
+router = APIRouter(prefix="/manage/reference", tags=["back office"], route_class=TransactionRoute)
 
 SAVED = lazy("Your changes have been saved.")
 

@@ -4,14 +4,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.accounts.deps import OrganiserUser
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute
 from app.errors import NotFound
 from app.i18n import gettext as _
 from app.i18n import lazy
 from app.results import charts, export, service
 from app.web import render
 
-router = APIRouter(tags=["results"])
+router = APIRouter(tags=["results"], route_class=TransactionRoute)
 
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", export.to_csv),

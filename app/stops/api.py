@@ -6,14 +6,14 @@ from fastapi import APIRouter, Body, Query, Request
 from pydantic import BaseModel, Field
 
 from app.accounts.deps import OrganiserUser, Public
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute
 from app.i18n import current_language
 from app.stops import changes, service
 from app.stops.schemas import StopPublic, StopWrite
 from app.stops.service import StopFilters, StopView
 from app.web import localized
 
-router = APIRouter(prefix="/api/stops", tags=["stops"])
+router = APIRouter(prefix="/api/stops", tags=["stops"], route_class=TransactionRoute)
 
 
 def to_public(view: StopView, request: Request) -> StopPublic:

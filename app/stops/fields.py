@@ -12,6 +12,7 @@ from typing import Any
 from babel import Locale
 
 from app.clock import ROME
+from app.forms import Problems
 from app.i18n import gettext as _
 
 # Codes Babel knows that are regions or placeholders rather than countries.
@@ -35,7 +36,7 @@ class FieldReader:
     def __init__(self, raw: Mapping[str, Any]) -> None:
         self.raw = raw
         self.values: dict[str, Any] = {}
-        self.errors: dict[str, str] = {}
+        self.errors = Problems()
 
     def given(self, name: str) -> bool:
         return name in self.raw

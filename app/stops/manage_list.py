@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, or_, select
 
 from app import clock
-from app.errors import InvalidInput
+from app.forms import Problems
 from app.i18n import gettext as _
 from app.stops import service as stops_service
 from app.stops.models import Stop, StopStatus
@@ -30,13 +30,12 @@ def list_for_manage(filters: ManageFilters, *, db_session: Session) -> tuple[Man
     )
     status = (filters.status or "").strip().lower() or None
     when = (filters.when or "").strip().lower() or "upcoming"
-    errors = {}
+    errors = Problems()
     if status is not None and status not in {s.value for s in StopStatus}:
         errors["status"] = _("Unknown status '%s'.") % status
     if when not in PERIODS:
         errors["when"] = _("Choose upcoming, past or all.")
-    if errors:
-        raise InvalidInput(errors, location="query")
+    errors.check("query")
     normalised = ManageFilters(
         status=status,
         sector=checked.sector,

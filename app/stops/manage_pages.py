@@ -3,8 +3,9 @@
 from datetime import datetime, time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import Field
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -12,8 +13,9 @@ from app.accounts.deps import OrganiserUser
 from app.audit.models import AuditEvent
 from app.clock import ROME
 from app.companies.models import Registration
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute, discard_changes
 from app.errors import AppError, InvalidInput
+from app.forms import FormModel
 from app.i18n import gettext as _
 from app.i18n import lazy
 from app.manage import stop_tools
@@ -24,7 +26,7 @@ from app.stops.manage_list import ManageFilters, list_for_manage
 from app.stops.models import Stop, StopStatus
 from app.web import localized, render
 
-router = APIRouter(prefix="/manage/stops", tags=["back office"])
+router = APIRouter(prefix="/manage/stops", tags=["back office"], route_class=TransactionRoute)
 
 # What a redirect after a change says on the next page (?done=...).
 NOTICES = {
@@ -36,43 +38,39 @@ NOTICES = {
     "close": lazy("Registrations are closed: the stop stays on the calendar."),
     "cancel": lazy("The stop is cancelled: the people concerned have been told by email."),
 }
-FORM_FIELDS = (
-    "title_it",
-    "title_en",
-    "description_it",
-    "description_en",
-    "sector",
-    "territory",
-    "city",
-    "venue",
-    "venue_address",
-    "date",
-    "start_time",
-    "end_time",
-    "capacity",
-    "attendees_per_company",
-    "registration_opens_at",
-    "registration_closes_at",
-    "hold_hours",
-    "meeting_request_quota",
-    "b2b_first_slot",
-    "b2b_slot_minutes",
-    "b2b_slot_count",
-    "b2b_tables",
-    "other_countries",
-)
 
 
-async def stop_form(request: Request) -> dict[str, Any]:
+class StopFields(FormModel):
     """The stop form's fields; an unticked checkbox is sent as nothing, so it is read as no."""
-    form = await request.form()
-    values: dict[str, Any] = {name: form.get(name, "") for name in FORM_FIELDS}
-    values["countries"] = [str(code) for code in form.getlist("countries")]
-    values["auto_accept_requests"] = form.get("auto_accept_requests")
-    return values
+
+    title_it: str = ""
+    title_en: str = ""
+    description_it: str = ""
+    description_en: str = ""
+    sector: str = ""
+    territory: str = ""
+    city: str = ""
+    venue: str = ""
+    venue_address: str = ""
+    date: str = ""
+    start_time: str = ""
+    end_time: str = ""
+    capacity: str = ""
+    attendees_per_company: str = ""
+    registration_opens_at: str = ""
+    registration_closes_at: str = ""
+    hold_hours: str = ""
+    meeting_request_quota: str = ""
+    b2b_first_slot: str = ""
+    b2b_slot_minutes: str = ""
+    b2b_slot_count: str = ""
+    b2b_tables: str = ""
+    other_countries: str = ""
+    countries: list[str] = Field(default_factory=list)
+    auto_accept_requests: str | None = None
 
 
-StopForm = Annotated[dict[str, Any], Depends(stop_form)]
+StopForm = Annotated[StopFields, Form()]
 
 
 def _local(moment: datetime | None) -> str:
@@ -84,7 +82,8 @@ def _hhmm(value: time | None) -> str:
 
 
 def form_values(stop: Stop, countries: list[str]) -> dict[str, Any]:
-    values: dict[str, Any] = {name: getattr(stop, name, "") for name in FORM_FIELDS if hasattr(stop, name)}
+    names = StopFields.model_fields
+    values: dict[str, Any] = {name: getattr(stop, name) for name in names if hasattr(stop, name)}
     values.update(
         sector=stop.sector_slug,
         territory=stop.territory_code,
@@ -177,10 +176,11 @@ def new_stop(request: Request, db_session: SessionDep, user: OrganiserUser) -> H
 
 @router.post("/new", response_class=HTMLResponse)
 def create_stop(request: Request, db_session: SessionDep, user: OrganiserUser, form: StopForm) -> Response:
+    values = form.values()
     try:
-        stop = changes.create(form, actor=user, db_session=db_session)
+        stop = changes.create(values, actor=user, db_session=db_session)
     except InvalidInput as exc:
-        return _form_page(request, db_session, values=form, errors=exc.errors, stop=None, status=422)
+        return _form_page(request, db_session, values=values, errors=exc.errors, stop=None, status=422)
     return RedirectResponse(f"/manage/stops/{stop.id}?done=created", status_code=303)
 
 
@@ -252,12 +252,13 @@ def edit_stop(
 def save_stop(
     stop_id: int, request: Request, db_session: SessionDep, user: OrganiserUser, form: StopForm
 ) -> Response:
+    values = form.values()
     try:
-        changes.update(stop_id, form, actor=user, db_session=db_session)
+        changes.update(stop_id, values, actor=user, db_session=db_session)
     except InvalidInput as exc:
-        db_session.rollback()
+        discard_changes(db_session)  # the page shows the stop as it was
         stop = stops_service.get(stop_id, db_session=db_session)
-        return _form_page(request, db_session, values=form, errors=exc.errors, stop=stop, status=422)
+        return _form_page(request, db_session, values=values, errors=exc.errors, stop=stop, status=422)
     return RedirectResponse(f"/manage/stops/{stop_id}?done=saved", status_code=303)
 
 
@@ -302,7 +303,7 @@ def _status_route(action: str) -> Any:
         except AppError as exc:
             if exc.status_code == 404:
                 raise
-            db_session.rollback()
+            discard_changes(db_session)  # the page shows the stop as it was
             return _detail_page(request, db_session, stop_id, error=exc.translated(), status=exc.status_code)
         return RedirectResponse(f"/manage/stops/{stop_id}?done={action}", status_code=303)
 

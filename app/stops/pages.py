@@ -9,14 +9,14 @@ from fastapi.responses import HTMLResponse
 
 from app.accounts.deps import Public
 from app.agenda import service as agenda_service
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute
 from app.errors import InvalidInput
 from app.reference import service as reference_service
 from app.stops import service
 from app.stops.service import StopFilters, StopView
 from app.web import localized, render
 
-router = APIRouter(tags=["pages"])
+router = APIRouter(tags=["pages"], route_class=TransactionRoute)
 
 
 def _by_month(views: list[StopView]) -> list[tuple[date, list[StopView]]]:

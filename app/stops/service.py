@@ -10,7 +10,8 @@ from sqlmodel import Session, col, select
 from app import clock
 from app.companies.models import Registration, RegistrationStatus
 from app.db import utcnow
-from app.errors import InvalidInput, NotFound
+from app.errors import NotFound
+from app.forms import Problems
 from app.i18n import gettext as _
 from app.i18n import lazy
 from app.reference.models import Country, Sector, Territory
@@ -66,7 +67,7 @@ class StopView:
 def check_filters(filters: StopFilters, *, db_session: Session) -> StopFilters:
     """Normalise the filters; an unknown code is an error naming the filter and the value."""
     filters = filters.normalised()
-    errors: dict[str, str] = {}
+    errors = Problems()
     checks = (
         ("sector", filters.sector, Sector, _("Unknown sector '%s'.")),
         ("country", filters.country, Country, _("Unknown country '%s': use an ISO 3166 alpha-2 code.")),
@@ -75,8 +76,7 @@ def check_filters(filters: StopFilters, *, db_session: Session) -> StopFilters:
     for name, value, model, message in checks:
         if value is not None and db_session.get(model, value) is None:
             errors[name] = message % value
-    if errors:
-        raise InvalidInput(errors, location="query")
+    errors.check("query")
     return filters
 
 

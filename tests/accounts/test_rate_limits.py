@@ -92,7 +92,7 @@ def test_counts_are_shared_by_every_process_serving_the_app(
 ) -> None:
     """A second app instance (another worker process) sees the failures counted by the first."""
     other = create_app(settings)  # type: ignore[arg-type]
-    other.state.session_factory = app.state.session_factory
+    other.dependency_overrides.update(app.dependency_overrides)
     for _ in range(3):
         _fail_token(client, "shared@example.org")
     with TestClient(other) as second:
@@ -148,7 +148,7 @@ def test_the_redis_store_limits_alike_across_limiter_instances(redis_url: str, d
 def test_the_app_uses_redis_when_configured(redis_url: str, settings: object, app: FastAPI) -> None:
     redis_settings = settings.model_copy(update={"redis_url": redis_url})  # type: ignore[attr-defined]
     redis_app = create_app(redis_settings)
-    redis_app.state.session_factory = app.state.session_factory
+    redis_app.dependency_overrides.update(app.dependency_overrides)
     email = f"redis{time.monotonic_ns()}@example.org"
     with TestClient(redis_app) as redis_client:
         assert [_fail_token(redis_client, email) for _ in range(6)] == [401] * 5 + [429]
