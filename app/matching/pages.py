@@ -19,7 +19,6 @@ from app.matching import data as stop_data
 from app.matching import publishing, requests
 from app.matching.page_flow import RequestForm, attempt, done_message, load_stop
 from app.matching.view_models import company_context, consul_context
-from app.stops.models import Stop
 from app.web import render
 
 router = APIRouter(tags=["pages"], route_class=TransactionRoute)
@@ -112,7 +111,6 @@ def company_ics(stop_id: int, db_session: SessionDep, user: CompanyUser) -> Resp
     info = stop_data.load(stop, db_session=db_session)
     agenda = publishing.published_entries(info, registration_id=registration.id)
     return ics.response(publishing.calendar(stop, agenda, for_company=True), f"meetings-{stop.slug}.ics")
-
 
 
 # The consul --------------------------------------------------------------------------------

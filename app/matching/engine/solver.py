@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from typing import Any
 
 from app.matching.engine.cp_model import MeetingModel
@@ -38,8 +39,22 @@ class Infeasible(Exception):
         self.reasons = reasons
 
 
-def solve(instance: MatchInstance, *, time_limit: float = 10.0) -> dict[str, Any]:
-    """Best schedule found within `time_limit` seconds, in `roadshow.schedule/1`."""
+Progress = Callable[[dict[str, Any]], None]
+
+
+def solve(
+    instance: MatchInstance, *, time_limit: float = 10.0, progress: Progress | None = None
+) -> dict[str, Any]:
+    """Best schedule found within `time_limit` seconds, in `roadshow.schedule/1`.
+
+    `progress`, if given, hears the best schedule so far after each phase, as
+    ``{"objective", "bound", "idle_gaps", "meetings"}``."""
+
+    def report(best: Assignment, bound: int) -> None:
+        if progress is not None:
+            value, gaps = objective(instance, best), assignment_gaps(instance, best)
+            progress({"objective": value, "bound": bound, "idle_gaps": gaps, "meetings": len(best)})
+
     started = time.monotonic()
     deadline = started + max(0.0, time_limit) - SAFETY
     conflicts = locked_conflicts(instance)
@@ -52,6 +67,7 @@ def solve(instance: MatchInstance, *, time_limit: float = 10.0) -> dict[str, Any
     build_cost = columns * SECONDS_PER_COLUMN
     value_proven = False
     meeting_model: MeetingModel | None = None
+    report(best, bound)
 
     value_deadline = started + time_limit * VALUE_SHARE
     if value_deadline - time.monotonic() > 2 * build_cost:
@@ -72,6 +88,7 @@ def solve(instance: MatchInstance, *, time_limit: float = 10.0) -> dict[str, Any
                 best = _better(instance, best, search.assignment)
 
     best = fill(instance, best)
+    report(best, bound)
     gap_deadline = min(deadline, time.monotonic() + max(1.0, GAP_SHARE * time_limit))
     if assignment_gaps(instance, best) > 0:
         best = _fewer_gaps(instance, best, meeting_model, columns, gap_deadline)
