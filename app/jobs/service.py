@@ -73,10 +73,18 @@ def enqueue(
     scenario_id: int | None = None,
     params: dict[str, Any] | None = None,
     user_id: int | None = None,
+    refuse_while_active: bool = True,
 ) -> Job:
-    """Queue a job, unless one of the same kind is already queued or running for the same thing."""
-    if active(kind, stop_id=stop_id, scenario_id=scenario_id, db_session=db_session) is not None:
+    """Queue a job for a stop or a scenario. While one of the same kind is queued or running for
+    it, refuse (``refuse_while_active``), or else reuse the queued one: it reads its input when
+    it starts, so it already plans the latest; a running one is outdone by the one queued now."""
+    current = active(kind, stop_id=stop_id, scenario_id=scenario_id, db_session=db_session)
+    if current is not None and refuse_while_active:
         raise Conflict(lazy("A run is already in progress: wait for it to finish."))
+    if current is not None and current.status == JobStatus.QUEUED:
+        current.params = params or {}
+        db_session.add(current)
+        return current
     job = Job(
         kind=kind, stop_id=stop_id, scenario_id=scenario_id, params=params or {}, created_by_user_id=user_id
     )

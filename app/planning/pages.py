@@ -10,6 +10,8 @@ from app import clock
 from app.accounts.deps import OrganiserUser
 from app.db import SessionDep, TransactionRoute
 from app.errors import InvalidInput
+from app.jobs import service as jobs
+from app.jobs.runner import wake_runner
 from app.planning import service, view_models
 from app.planning.inputs import Form
 from app.planning.models import PlanningScenario, ScenarioStatus
@@ -59,8 +61,17 @@ def _page(
         "recent": service.get_recent(db_session=db_session) if scenario is None else [],
         "closed": _closed_dates(form),
         "patron_days": _patron_days(form, reference),
+        "plan_seconds": _plan_seconds(scenario, db_session),
     }
     return render(request, "planning/manage/planner.html", context, status=status)
+
+
+def _plan_seconds(scenario: PlanningScenario | None, db_session: Session) -> int | None:
+    """How long the scenario's plan has been waiting or solving, while it is."""
+    if scenario is None or scenario.status != ScenarioStatus.PLANNING:
+        return None
+    job = jobs.active(service.PLAN_KIND, scenario_id=scenario.id, db_session=db_session)
+    return jobs.elapsed_seconds(job) if job is not None else 0
 
 
 def _years(form: Form) -> range:
@@ -93,6 +104,7 @@ def create_scenario(
         scenario = service.create(form, db_session=db_session, user=user, time_limit=_time_limit(request))
     except InvalidInput as invalid:
         return _page(request, db_session, form=form, errors=invalid.errors, status=422)
+    wake_runner(request)
     return RedirectResponse(f"/manage/planning/{scenario.id}", status_code=303)
 
 
@@ -113,6 +125,7 @@ def update_inputs(
         service.update_inputs(scenario, form, db_session=db_session, time_limit=_time_limit(request))
     except InvalidInput as invalid:
         return _page(request, db_session, form=form, scenario=scenario, errors=invalid.errors, status=422)
+    wake_runner(request)
     return _back(scenario)
 
 
@@ -120,6 +133,7 @@ def update_inputs(
 def replan(scenario_id: int, request: Request, db_session: SessionDep, user: OrganiserUser) -> Response:
     scenario = service.get(scenario_id, db_session=db_session)
     service.replan(scenario, db_session=db_session, time_limit=_time_limit(request))
+    wake_runner(request)
     return _back(scenario)
 
 
@@ -161,6 +175,7 @@ def change(
         service.change(scenario, key, form, db_session=db_session, time_limit=_time_limit(request))
     except InvalidInput as invalid:
         return _change_page(request, db_session, scenario, key, form, invalid.errors, status=422)
+    wake_runner(request)
     return _back(scenario)
 
 
@@ -192,5 +207,7 @@ def _change_page(
 
 
 def _back(scenario: PlanningScenario) -> RedirectResponse:
-    anchor = "#proposal" if scenario.status == ScenarioStatus.PLANNED else "#explanation"
+    anchor = {ScenarioStatus.PLANNED: "#proposal", ScenarioStatus.PLANNING: "#planning"}.get(
+        scenario.status, "#explanation"
+    )
     return RedirectResponse(f"/manage/planning/{scenario.id}{anchor}", status_code=303)
