@@ -8,7 +8,7 @@ from sqlmodel import Session
 from app.jobs import service as jobs
 
 
-def test_sessions(connection: object) -> jobs.Sessions:
+def unit_sessions(connection: object) -> jobs.Sessions:
     """Units of work on the test's connection: each commits a savepoint, seen by the others."""
 
     @contextmanager
@@ -28,4 +28,4 @@ def test_sessions(connection: object) -> jobs.Sessions:
 
 def run_pending(connection: object) -> int:
     """Run every queued job now; how many ran."""
-    return jobs.run_pending(sessions=test_sessions(connection), runner="test-runner")
+    return jobs.run_pending(sessions=unit_sessions(connection), runner="test-runner")
