@@ -61,17 +61,19 @@ def _page(
         "recent": service.get_recent(db_session=db_session) if scenario is None else [],
         "closed": _closed_dates(form),
         "patron_days": _patron_days(form, reference),
-        "plan_seconds": _plan_seconds(scenario, db_session),
+        "plan_job": _plan_job(scenario, db_session),
     }
     return render(request, "planning/manage/planner.html", context, status=status)
 
 
-def _plan_seconds(scenario: PlanningScenario | None, db_session: Session) -> int | None:
-    """How long the scenario's plan has been waiting or solving, while it is."""
+def _plan_job(scenario: PlanningScenario | None, db_session: Session) -> dict[str, Any] | None:
+    """While the scenario waits for its plan: how long so far, or why its job failed."""
     if scenario is None or scenario.status != ScenarioStatus.PLANNING:
         return None
-    job = jobs.active(service.PLAN_KIND, scenario_id=scenario.id, db_session=db_session)
-    return jobs.elapsed_seconds(job) if job is not None else 0
+    job = jobs.latest(service.PLAN_KIND, scenario_id=scenario.id, db_session=db_session)
+    if job is None:
+        return {"seconds": 0, "error": None}
+    return {"seconds": jobs.elapsed_seconds(job), "error": jobs.error_text(job)}
 
 
 def _years(form: Form) -> range:
