@@ -44,18 +44,14 @@ class JobRunner:
         logger.info("Job runner %s started", runner)
         while not self._stop.is_set():
             try:
-                service.run_pending(sessions=self.sessions, runner=runner, limit=1)
-                ran = True
+                ran = service.run_pending(sessions=self.sessions, runner=runner, limit=1)
             except Exception:  # a lost database connection, say: wait and try again
                 logger.exception("Job runner cycle failed")
-                ran = False
-            if not ran or not self._has_more():
+                ran = 0
+            if not ran:  # nothing was waiting: sleep until woken or the next poll
                 self._wake.wait(self.poll_seconds)
                 self._wake.clear()
         logger.info("Job runner %s stopped", runner)
-
-    def _has_more(self) -> bool:
-        return False  # one claim per cycle: a poll costs one short query
 
 
 def wake_runner(request: Request) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, delete
 from sqlmodel import Session, col, select
 
 from app import clock
+from app.config import Settings
 from app.db import session_scope
 from app.errors import Conflict
 from app.jobs import service as jobs
@@ -249,3 +250,12 @@ def test_two_runners_on_postgresql_never_take_the_same_job(engine: Engine) -> No
         release.set()
         with session_scope(engine) as db_session:
             db_session.exec(delete(Job).where(col(Job.id).in_(ids)))  # type: ignore[call-overload]
+
+
+def test_jobs_run_in_the_app_on_sqlite_and_in_workers_on_postgresql() -> None:
+    assert Settings(database_url="sqlite:///./roadshow.db").runs_jobs_in_process
+    assert not Settings(database_url="postgresql+psycopg://db/roadshow").runs_jobs_in_process
+    assert Settings(
+        database_url="postgresql+psycopg://db/roadshow", jobs_in_process=True
+    ).runs_jobs_in_process
+    assert not Settings(database_url="sqlite:///./roadshow.db", jobs_in_process=False).runs_jobs_in_process
