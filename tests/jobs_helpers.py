@@ -12,7 +12,7 @@ def unit_sessions(connection: object) -> jobs.Sessions:
     """Units of work on the test's connection: each commits a savepoint, seen by the others."""
 
     @contextmanager
-    def unit() -> Iterator[Session]:
+    def unit(*, write: bool = True) -> Iterator[Session]:
         session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)  # type: ignore[arg-type]
         try:
             yield session

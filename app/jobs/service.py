@@ -18,7 +18,7 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, and_, or_
 from sqlmodel import Session, col, select
 
 from app import clock
@@ -34,7 +34,12 @@ HEARTBEAT_SECONDS = 5.0
 STALE_AFTER = timedelta(seconds=60)  # a running job silent this long lost its runner
 PROGRESS_SECONDS = 1.0  # the engine's progress is written at most this often
 
-Sessions = Callable[[], AbstractContextManager[Session]]
+
+class Sessions(Protocol):
+    """Opens one short unit of work; it commits when its block ends. ``write=False`` is a read,
+    which on SQLite leaves the write lock to others."""
+
+    def __call__(self, *, write: bool = True) -> AbstractContextManager[Session]: ...
 
 
 class Progress(Protocol):
@@ -59,7 +64,11 @@ def register_kind(kind: str) -> Callable[[JobWork], JobWork]:
 
 def engine_sessions(engine: Engine) -> Sessions:
     """Units of work on ``engine``: each commits when its block ends."""
-    return lambda: session_scope(engine, write=True)
+
+    def unit(*, write: bool = True) -> AbstractContextManager[Session]:
+        return session_scope(engine, write=write)
+
+    return unit
 
 
 # Queueing and reading (inside a request's transaction) -------------------------------------
@@ -135,6 +144,13 @@ def runner_name() -> str:
 def claim(*, sessions: Sessions, runner: str) -> int | None:
     """Take the oldest queued job (or one whose runner died) for ``runner`` alone; its id."""
     now = clock.now()
+    waiting = or_(
+        Job.status == JobStatus.QUEUED,
+        and_(Job.status == JobStatus.RUNNING, col(Job.heartbeat_at) < now - STALE_AFTER),
+    )
+    with sessions(write=False) as db_session:  # an idle poll takes no write lock
+        if db_session.exec(select(Job.id).where(waiting).limit(1)).first() is None:
+            return None
     with sessions() as db_session:
         stale = db_session.exec(
             select(Job)

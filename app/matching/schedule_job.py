@@ -31,7 +31,7 @@ def start(stop: Stop, *, time_limit: float, user_id: int | None, db_session: Ses
 @jobs.register_kind(KIND)
 def run_job(job: Job, *, sessions: jobs.Sessions, progress: jobs.Progress) -> dict[str, Any]:
     assert job.stop_id is not None
-    with sessions() as db_session:
+    with sessions(write=False) as db_session:
         stop = stops_service.get(job.stop_id, db_session=db_session)
         prepared = scheduling.prepare(stop, db_session=db_session)
     schedule = scheduling.solve_prepared(

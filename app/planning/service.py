@@ -200,7 +200,7 @@ def solve_instance(instance: dict[str, Any], *, time_limit: float) -> dict[str, 
 def run_plan_job(job: Job, *, sessions: jobs.Sessions, progress: jobs.Progress) -> dict[str, Any]:
     """Solve with no session open; write the plan only if the scenario still waits for this one."""
     assert job.scenario_id is not None
-    with sessions() as db_session:
+    with sessions(write=False) as db_session:
         instance = get(job.scenario_id, db_session=db_session).instance
     if instance is None:
         return {"superseded": True}

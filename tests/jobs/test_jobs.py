@@ -224,13 +224,14 @@ def test_two_runners_on_postgresql_never_take_the_same_job(engine: Engine) -> No
     holding, release = threading.Event(), threading.Event()
 
     @contextmanager
-    def slow_sessions() -> Iterator[Session]:
+    def slow_sessions(*, write: bool = True) -> Iterator[Session]:
         """Runner A's claim keeps its transaction (and its row lock) open until released."""
-        with session_scope(engine) as db_session:
+        with session_scope(engine, write=write) as db_session:
             yield db_session
-            db_session.flush()
-            holding.set()
-            release.wait(10)
+            if write:
+                db_session.flush()
+                holding.set()
+                release.wait(10)
 
     try:
         runner_a = threading.Thread(
