@@ -145,8 +145,8 @@ def claim(*, sessions: Sessions, runner: str) -> int | None:
     """Take the oldest queued job (or one whose runner died) for ``runner`` alone; its id."""
     now = clock.now()
     waiting = or_(
-        Job.status == JobStatus.QUEUED,
-        and_(Job.status == JobStatus.RUNNING, col(Job.heartbeat_at) < now - STALE_AFTER),
+        col(Job.status) == JobStatus.QUEUED,
+        and_(col(Job.status) == JobStatus.RUNNING, col(Job.heartbeat_at) < now - STALE_AFTER),
     )
     with sessions(write=False) as db_session:  # an idle poll takes no write lock
         if db_session.exec(select(Job.id).where(waiting).limit(1)).first() is None:
