@@ -6,7 +6,8 @@ otherwise, or when anything raised. So a route that catches a service's error an
 with a page of messages (422, 409...) writes nothing, whatever the service had flushed. The
 two exceptions are said at the line that needs them: ``keep_changes`` commits a failure that
 must stay written (a failed-login count, a spent link), ``discard_changes`` undoes a failure
-answered with a redirect. Services only ``flush()``.
+answered with a redirect. Every router is built with ``route_class=TransactionRoute`` (a test
+checks each route of the app). Services only ``flush()``.
 
 On SQLite, requests that may write (any method but GET/HEAD/OPTIONS) start their
 transaction with ``BEGIN IMMEDIATE``: writers queue on the database lock up front instead of
