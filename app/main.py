@@ -28,7 +28,7 @@ from app.csrf import CsrfCookieMiddleware, verify_csrf
 from app.db import make_engine
 from app.errors import install_error_handlers
 from app.i18n import LocaleMiddleware
-from app.jobs.runner import JobRunner
+from app.jobs.runner import JobProcess
 from app.manage import pages as manage_pages
 from app.matching import manage_pages as matching_manage_pages
 from app.matching import pages as matching_pages
@@ -53,7 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.runs_jobs_in_process:
-            app.state.job_runner = JobRunner(app.state.engine).start()
+            app.state.job_runner = JobProcess(settings.database_url).start()
         yield
         if app.state.job_runner is not None:
             await run_in_threadpool(app.state.job_runner.stop, JOB_STOP_SECONDS)
