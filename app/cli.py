@@ -139,6 +139,7 @@ def worker(
 
     import app.main  # noqa: F401  (every area loaded, so that its periodic jobs are registered)
     from app.db import make_engine
+    from app.jobs import service as jobs_service
     from app.notifications import worker as outbox_worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -148,7 +149,8 @@ def worker(
         if once:
             handled = outbox_worker.run_once(engine=engine, settings=settings)
             ran = outbox_worker.run_due_jobs(engine=engine)
-            typer.echo(f"Handled {handled} messages; ran {len(ran)} periodic jobs.")
+            solved = jobs_service.run_pending(sessions=jobs_service.engine_sessions(engine))
+            typer.echo(f"Handled {handled} messages; ran {len(ran)} periodic jobs and {solved} queued runs.")
             return
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())

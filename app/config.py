@@ -27,8 +27,12 @@ class Settings(BaseSettings):
     public_cache_seconds: float = Field(default=2.0, ge=0, le=60)
     # Seconds the B2B meeting scheduler may search before returning its best schedule.
     scheduler_time_limit: float = Field(default=10.0, gt=0, le=600)
-    # Seconds the calendar planner may spend solving in a request.
+    # Seconds the calendar planner may spend solving for one plan.
     planner_time_limit: float = Field(default=10.0, gt=0, le=600)
+    # Who runs the scheduler's and the planner's jobs: a thread of the app itself (true), or
+    # ``roadshow worker`` processes (false). Unset: the app itself on SQLite (``make run`` needs
+    # nothing else), the workers on PostgreSQL.
+    jobs_in_process: bool | None = None
 
     smtp_host: str | None = None
     smtp_port: int = 25
@@ -65,6 +69,10 @@ class Settings(BaseSettings):
     def absolute_url(self, path: str) -> str:
         """``path`` (``/stops/3``) as a link people can open from an email or a calendar."""
         return f"{self.base_url}/{path.lstrip('/')}"
+
+    @property
+    def runs_jobs_in_process(self) -> bool:
+        return self.is_sqlite if self.jobs_in_process is None else self.jobs_in_process
 
     @property
     def secure_cookies(self) -> bool:

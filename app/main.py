@@ -6,6 +6,7 @@ from pathlib import Path
 
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 
 from app import pages
 from app.accounts import api as accounts_api
@@ -27,6 +28,7 @@ from app.csrf import CsrfCookieMiddleware, verify_csrf
 from app.db import make_engine
 from app.errors import install_error_handlers
 from app.i18n import LocaleMiddleware
+from app.jobs.runner import JobProcess
 from app.manage import pages as manage_pages
 from app.matching import manage_pages as matching_manage_pages
 from app.matching import pages as matching_pages
@@ -40,6 +42,9 @@ from app.stops import manage_pages as stops_manage_pages
 from app.stops import pages as stops_pages
 
 STATIC_DIR = Path(__file__).parent / "static"
+# How long shutting down waits for a job in hand (its time limit is at most 600 s; it is
+# queued again once its heartbeat goes stale, should the process exit first).
+JOB_STOP_SECONDS = 15
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -47,7 +52,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.runs_jobs_in_process:
+            app.state.job_runner = JobProcess(settings.database_url).start()
         yield
+        if app.state.job_runner is not None:
+            await run_in_threadpool(app.state.job_runner.stop, JOB_STOP_SECONDS)
         app.state.engine.dispose()
 
     app = FastAPI(
@@ -59,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
+    app.state.job_runner = None
     install_error_handlers(app)
     app.add_middleware(PublicPageCache, seconds=settings.public_cache_seconds)
     app.add_middleware(LocaleMiddleware, default_language=settings.default_language)

@@ -12,6 +12,7 @@ from app.companies.models import (
     RegistrationCountry,
 )
 from app.consuls.models import Consulate, Invitation, Representative
+from app.jobs.models import Job
 from app.matching.models import Meeting, MeetingRequest, ScheduleRun
 from app.notifications.models import OutboxAttachment, OutboxMessage
 from app.planning.models import PlanningScenario
@@ -29,6 +30,7 @@ __all__ = [
     "Consulate",
     "Country",
     "Invitation",
+    "Job",
     "Meeting",
     "MeetingRequest",
     "OutboxAttachment",

@@ -127,6 +127,7 @@ def settings(engine: Engine) -> Settings:
         database_url=engine.url.render_as_string(hide_password=False),
         environment="test",
         public_cache_seconds=0,
+        jobs_in_process=False,  # tests run queued jobs themselves (tests/jobs_helpers.py)
     )
 
 

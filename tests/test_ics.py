@@ -12,7 +12,7 @@ from app.consuls import links
 from app.consuls.models import Representative
 from app.matching import placement, publishing
 from app.matching.models import Meeting
-from app.stops import changes as stops_manage
+from app.stops import changes as stop_changes
 from app.stops.models import PublicationStatus
 from tests.factories import create_agenda_item, create_meeting_request, create_user, sign_in_as
 from tests.ics_checks import events_by_uid, strict_calendar
@@ -123,7 +123,7 @@ def test_a_cancelled_stop_stays_in_the_feeds_marked_cancelled(
     later = clock.now() + timedelta(hours=1)
     clock.set_source(lambda: later)
     organiser = create_user(db_session, role="organiser")
-    stops_manage.transition(day.b2b.stop.id or 0, "cancel", actor=organiser, db_session=db_session)
+    stop_changes.transition(day.b2b.stop.id or 0, "cancel", actor=organiser, db_session=db_session)
     db_session.commit()
     sign_in_as(client, day.company)
     url = f"/my/registrations/{day.b2b.registrations[0].id}/calendar.ics"

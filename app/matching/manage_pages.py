@@ -11,7 +11,8 @@ from sqlmodel import Session
 
 from app.accounts.deps import OrganiserUser
 from app.db import SessionDep, TransactionRoute
-from app.matching import placement, publishing, requests, scheduling
+from app.jobs.runner import wake_runner
+from app.matching import placement, publishing, requests, schedule_job, scheduling
 from app.matching.page_flow import BlockForm, PlaceForm, RequestForm, attempt, done_message, load_stop
 from app.matching.view_models import manage_context
 from app.web import render
@@ -27,6 +28,7 @@ def _manage_page(request: Request, db_session: Session, stop_id: int) -> Callabl
     def page(extra: dict[str, Any], status: int = 200) -> Response:
         stop = load_stop(stop_id, db_session)
         context = manage_context(stop, db_session=db_session)
+        context["run_job"] = schedule_job.view(stop, db_session=db_session)
         return render(request, "matching/manage/meetings.html", {**context, **extra}, status=status)
 
     return page
@@ -123,16 +125,19 @@ def manage_block(
 
 @router.post("/manage/stops/{stop_id}/meetings/schedule", response_class=HTMLResponse)
 def manage_schedule(stop_id: int, request: Request, db_session: SessionDep, user: OrganiserUser) -> Response:
+    """Queue a run and return at once: the page follows it while it runs."""
     stop = load_stop(stop_id, db_session)
     time_limit = request.app.state.settings.scheduler_time_limit
-    return _manage_action(
+    response = _manage_action(
         request,
         db_session,
         stop_id,
-        lambda: scheduling.run(stop, time_limit=time_limit, user_id=user.id, db_session=db_session),
-        "scheduled",
+        lambda: schedule_job.start(stop, time_limit=time_limit, user_id=user.id, db_session=db_session),
+        "scheduling",
         "schedule",
     )
+    wake_runner(request)
+    return response
 
 
 @router.post("/manage/stops/{stop_id}/meetings/place", response_class=HTMLResponse)
@@ -143,8 +148,8 @@ def manage_place(
     user: OrganiserUser,
     form: Annotated[PlaceForm, Form()],
 ) -> Response:
-    request_id, slot, table = form.request_id, form.slot, form.table
     stop = load_stop(stop_id, db_session)
+    request_id, slot, table = form.request_id, form.slot, form.table
     return _manage_action(
         request,
         db_session,
@@ -165,8 +170,8 @@ def manage_move(
     user: OrganiserUser,
     form: Annotated[PlaceForm, Form()],
 ) -> Response:
-    slot, table = form.slot, form.table
     stop = load_stop(stop_id, db_session)
+    slot, table = form.slot, form.table
     return _manage_action(
         request,
         db_session,

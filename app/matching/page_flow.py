@@ -49,6 +49,9 @@ DONE = {
     "request_removed": lazy("The request has been removed."),
     "block": lazy("The B2B block has been saved."),
     "scheduled": lazy("The scheduler has run: the new draft schedule is below."),
+    "scheduling": lazy(
+        "The scheduler is running: this page follows it and shows the new draft when it is done."
+    ),
     "moved": lazy("The meeting has been moved."),
     "placed": lazy("The meeting has been added to the schedule."),
     "locked": lazy("The meeting is locked: it keeps its slot when the scheduler runs again."),

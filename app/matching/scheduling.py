@@ -20,8 +20,9 @@ from app.matching import data as stop_data
 from app.matching.data import StopData
 from app.matching.engine.instance import FORMAT, load_instance
 from app.matching.engine.scoring import idle_gaps
-from app.matching.engine.solver import OUTPUT_FORMAT, Infeasible, solve
+from app.matching.engine.solver import OUTPUT_FORMAT, Infeasible, Progress, solve
 from app.matching.models import Meeting, MeetingRequest, ScheduleRun
+from app.matching.storing import store
 from app.stops.models import PublicationStatus, Stop
 from app.stops.slots import slot_labels
 
@@ -173,8 +174,18 @@ def build_instance(info: StopData, *, lock_all: bool = False) -> StopInstance:
     return result
 
 
-def run(stop: Stop, *, time_limit: float, user_id: int | None, db_session: Session) -> ScheduleRun:
-    """Solve the stop's instance and store its meetings, keeping locked (and published) ones."""
+@dataclass
+class Prepared:
+    """What a run read before solving: the instance, and what must not change meanwhile."""
+
+    stop_id: int
+    built: StopInstance
+    was_published: bool
+    block: tuple[Any, ...]
+
+
+def prepare(stop: Stop, *, db_session: Session) -> Prepared:
+    """Read the stop and build its instance (a short read, before any solving)."""
     if not block_is_set(stop):
         raise Conflict(
             lazy("Set the B2B block (first slot, slot length, slots and tables) before scheduling.")
@@ -184,74 +195,32 @@ def run(stop: Stop, *, time_limit: float, user_id: int | None, db_session: Sessi
     built = build_instance(info, lock_all=was_published)
     if not built.data["requests"]:
         raise Conflict(lazy("There are no accepted requests to schedule yet."))
+    return Prepared(stop.id or 0, built, was_published, _block(stop))
+
+
+def _block(stop: Stop) -> tuple[Any, ...]:
+    return (stop.b2b_first_slot, stop.b2b_slot_minutes, stop.b2b_slot_count, stop.b2b_tables)
+
+
+def solve_prepared(
+    prepared: Prepared, *, time_limit: float, progress: Progress | None = None
+) -> dict[str, Any]:
+    """Solve with no session open; the engine's answer in ``roadshow.schedule/1``."""
+    built = prepared.built
     try:
-        schedule = solve(load_instance(built.data), time_limit=time_limit)
+        return solve(load_instance(built.data), time_limit=time_limit, progress=progress)
     except Infeasible as infeasible:
         reasons = "; ".join(_with_names(reason, built.names) for reason in infeasible.reasons)
         raise Conflict(
             lazy("The locked meetings cannot all hold: %(reasons)s"), reasons=reasons
         ) from infeasible
-    kept = {
-        q.id: meeting
-        for q in built.requests.values()
-        if (meeting := info.meetings.get(q.id or 0)) is not None and (meeting.locked or was_published)
-    }
-    for meeting in info.meetings.values():
-        db_session.delete(meeting)
-    db_session.flush()
-    labels = built.data["slots"]
-    renumber = _table_renumbering(schedule["meetings"], built, kept, stop.b2b_tables)
-    for item in schedule["meetings"]:
-        q = built.requests[(item["company"], item["representative"])]
-        db_session.add(
-            Meeting(
-                stop_id=stop.id or 0,
-                request_id=q.id or 0,
-                slot_index=labels.index(item["slot"]),
-                table_number=renumber[item["table"]],
-                locked=q.id in kept,
-            )
-        )
-    summary = ScheduleRun(
-        stop_id=stop.id or 0,
-        objective=schedule["objective"],
-        upper_bound=schedule["upper_bound"],
-        optimal=schedule["optimal"],
-        idle_gaps=schedule["idle_gaps"],
-        seconds=schedule["seconds"],
-        meeting_count=len(schedule["meetings"]),
-        unscheduled=[
-            {"request_id": built.requests[(u["company"], u["representative"])].id, "reason": u["reason"]}
-            for u in schedule["unscheduled"]
-        ],
-        created_by_user_id=user_id,
-    )
-    stop.schedule_status = PublicationStatus.DRAFT
-    db_session.add(summary)
-    db_session.add(stop)
-    db_session.flush()
-    return summary
 
 
-def _table_renumbering(
-    meetings: list[dict[str, Any]], built: StopInstance, kept: dict[int | None, Meeting], tables: int
-) -> dict[int, int]:
-    """Swap table numbers so that meetings kept in place also keep their table when they can.
-
-    Any permutation of the table numbers keeps every rule, so this costs nothing."""
-    mapping: dict[int, int] = {}
-    for item in meetings:
-        q = built.requests[(item["company"], item["representative"])]
-        old = kept.get(q.id)
-        if old is None or item["table"] in mapping or old.table_number in mapping.values():
-            continue
-        if old.table_number <= tables:
-            mapping[item["table"]] = old.table_number
-    free = iter(t for t in range(1, tables + 1) if t not in mapping.values())
-    for table in range(1, tables + 1):
-        if table not in mapping:
-            mapping[table] = next(free)
-    return mapping
+def run(stop: Stop, *, time_limit: float, user_id: int | None, db_session: Session) -> ScheduleRun:
+    """Solve the stop's instance and store its meetings in one go (the command line, tests)."""
+    prepared = prepare(stop, db_session=db_session)
+    schedule = solve_prepared(prepared, time_limit=time_limit)
+    return store(prepared, schedule, user_id=user_id, db_session=db_session).run
 
 
 def _with_names(reason: str, names: dict[str, str]) -> str:

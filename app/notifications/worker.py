@@ -8,6 +8,9 @@ worker therefore never picks a claimed message up unless the claimant died mid-l
 outcome (sent, or retried later with exponential backoff, or failed after the last attempt)
 is written in a second short transaction. No transaction is held open during SMTP.
 
+Alongside, a thread runs the scheduler's and the planner's queued jobs (``app.jobs``), claimed the
+same way (``FOR UPDATE SKIP LOCKED``), so that two workers never run the same job.
+
 Without an SMTP host (the embedded default), messages are written to the log and marked
 ``logged``; organisers read them at ``/manage/outbox``.
 """
@@ -29,6 +32,7 @@ from sqlmodel import Session, col, select
 from app import clock
 from app.config import Settings
 from app.db import session_scope
+from app.jobs.runner import JobRunner
 from app.notifications.models import OutboxAttachment, OutboxMessage, OutboxStatus
 from app.notifications.service import attachments_of
 
@@ -225,6 +229,7 @@ def run_forever(
 ) -> None:
     """Deliver and run jobs until ``stop`` is set (SIGTERM/SIGINT in ``roadshow worker``)."""
     logger.info("Worker started (%s)", f"SMTP {settings.smtp_host}" if settings.smtp_host else "log only")
+    jobs = JobRunner(engine).start()
     while not stop.is_set():
         try:
             run_once(engine=engine, settings=settings)
@@ -233,4 +238,5 @@ def run_forever(
             # A lost database connection, say: wait and try again rather than exit.
             logger.exception("Worker cycle failed")
         stop.wait(poll_interval)
+    jobs.stop()
     logger.info("Worker stopped")

@@ -11,6 +11,7 @@ from app.db import UTCDateTime, utcnow
 
 
 class ScenarioStatus(StrEnum):
+    PLANNING = "planning"  # a job is solving its instance (``app.planning.plan_job``)
     PLANNED = "planned"
     INFEASIBLE = "infeasible"
     NO_PLAN = "no_plan"

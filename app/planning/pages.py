@@ -10,6 +10,8 @@ from app import clock
 from app.accounts.deps import OrganiserUser
 from app.db import SessionDep, TransactionRoute
 from app.errors import InvalidInput
+from app.jobs import service as jobs
+from app.jobs.runner import wake_runner
 from app.planning import service, view_models
 from app.planning.inputs import Form
 from app.planning.models import PlanningScenario, ScenarioStatus
@@ -59,8 +61,19 @@ def _page(
         "recent": service.get_recent(db_session=db_session) if scenario is None else [],
         "closed": _closed_dates(form),
         "patron_days": _patron_days(form, reference),
+        "plan_job": _plan_job(scenario, db_session),
     }
     return render(request, "planning/manage/planner.html", context, status=status)
+
+
+def _plan_job(scenario: PlanningScenario | None, db_session: Session) -> dict[str, Any] | None:
+    """While the scenario waits for its plan: how long so far, or why its job failed."""
+    if scenario is None or scenario.status != ScenarioStatus.PLANNING:
+        return None
+    job = jobs.latest(service.PLAN_KIND, scenario_id=scenario.id, db_session=db_session)
+    if job is None:
+        return {"seconds": 0, "error": None}
+    return {"seconds": jobs.elapsed_seconds(job), "error": jobs.error_text(job)}
 
 
 def _years(form: Form) -> range:
@@ -93,6 +106,7 @@ def create_scenario(
         scenario = service.create(form, db_session=db_session, user=user, time_limit=_time_limit(request))
     except InvalidInput as invalid:
         return _page(request, db_session, form=form, errors=invalid.errors, status=422)
+    wake_runner(request)
     return RedirectResponse(f"/manage/planning/{scenario.id}", status_code=303)
 
 
@@ -113,6 +127,7 @@ def update_inputs(
         service.update_inputs(scenario, form, db_session=db_session, time_limit=_time_limit(request))
     except InvalidInput as invalid:
         return _page(request, db_session, form=form, scenario=scenario, errors=invalid.errors, status=422)
+    wake_runner(request)
     return _back(scenario)
 
 
@@ -120,6 +135,7 @@ def update_inputs(
 def replan(scenario_id: int, request: Request, db_session: SessionDep, user: OrganiserUser) -> Response:
     scenario = service.get(scenario_id, db_session=db_session)
     service.replan(scenario, db_session=db_session, time_limit=_time_limit(request))
+    wake_runner(request)
     return _back(scenario)
 
 
@@ -161,6 +177,7 @@ def change(
         service.change(scenario, key, form, db_session=db_session, time_limit=_time_limit(request))
     except InvalidInput as invalid:
         return _change_page(request, db_session, scenario, key, form, invalid.errors, status=422)
+    wake_runner(request)
     return _back(scenario)
 
 
@@ -192,5 +209,7 @@ def _change_page(
 
 
 def _back(scenario: PlanningScenario) -> RedirectResponse:
-    anchor = "#proposal" if scenario.status == ScenarioStatus.PLANNED else "#explanation"
+    anchor = {ScenarioStatus.PLANNED: "#proposal", ScenarioStatus.PLANNING: "#planning"}.get(
+        scenario.status, "#explanation"
+    )
     return RedirectResponse(f"/manage/planning/{scenario.id}{anchor}", status_code=303)

@@ -14,6 +14,8 @@ from app.errors import Conflict, InvalidInput, NotFound
 from app.forms import Problems
 from app.i18n import gettext as _
 from app.i18n import lazy
+from app.jobs import service as jobs
+from app.jobs.models import Job
 from app.planning import inputs as planner_inputs
 from app.planning.engine.instance import InvalidInstance, load_instance
 from app.planning.engine.solver import Infeasible, PlanningError, solve
@@ -21,10 +23,11 @@ from app.planning.inputs import Form, iso_date
 from app.planning.models import PlanningScenario, ScenarioStatus
 from app.planning.sources import Reference, build_instance, existing_stops, load_reference
 from app.reference.models import Territory
-from app.stops import changes as stops_manage
+from app.stops import changes as stop_changes
 from app.stops.models import Stop, StopStatus
 
 HOLD_PINNED, HOLD_CHANGED = "pinned", "changed"
+PLAN_KIND = "plan"
 DRAFT_CAPACITY = 80
 DRAFT_VENUE = "Sede da confermare / Venue to be confirmed"
 
@@ -143,7 +146,7 @@ def accept(scenario: PlanningScenario, *, db_session: Session, user: User) -> li
             "status": StopStatus.DRAFT,
         }
         origin = {"planning_scenario": scenario.id}
-        stop = stops_manage.create(raw, actor=user, db_session=db_session, origin=origin)
+        stop = stop_changes.create(raw, actor=user, db_session=db_session, origin=origin)
         created.append(stop)
     scenario.status = ScenarioStatus.ACCEPTED
     scenario.accepted_at = clock.now()
@@ -162,21 +165,54 @@ def accept(scenario: PlanningScenario, *, db_session: Session, user: User) -> li
 def _plan(
     scenario: PlanningScenario, reference: Reference, *, db_session: Session, time_limit: float
 ) -> None:
+    """Build the instance now and queue its solving: a job plans it off the request path."""
     inputs = planner_inputs.parse(scenario.inputs, **reference.codes)
     existing = existing_stops(inputs.start, inputs.end, db_session=db_session)
     held = [stop for stop in scenario.held if stop_key(stop) not in {stop_key(e) for e in existing}]
     scenario.instance = build_instance(inputs, reference, existing, held)
     scenario.result, scenario.explanation = None, None
-    try:
-        scenario.result = solve(load_instance(scenario.instance), time_limit=time_limit)
-        scenario.status = ScenarioStatus.PLANNED
-    except InvalidInstance as invalid:
-        scenario.explanation, scenario.status = invalid.problems, ScenarioStatus.INFEASIBLE
-    except Infeasible as infeasible:
-        scenario.explanation, scenario.status = infeasible.reasons, ScenarioStatus.INFEASIBLE
-    except PlanningError as error:
-        scenario.explanation, scenario.status = error.reasons, ScenarioStatus.NO_PLAN
+    scenario.status = ScenarioStatus.PLANNING
     _touch(scenario, db_session=db_session)
+    jobs.enqueue(
+        PLAN_KIND,
+        scenario_id=scenario.id,
+        params={"time_limit": time_limit},
+        user_id=scenario.created_by,
+        refuse_while_active=False,
+        db_session=db_session,
+    )
+
+
+def solve_instance(instance: dict[str, Any], *, time_limit: float) -> dict[str, Any]:
+    """The planner's answer to an instance: the new status, the plan or the explanation."""
+    try:
+        result = solve(load_instance(instance), time_limit=time_limit)
+    except InvalidInstance as invalid:
+        return {"status": ScenarioStatus.INFEASIBLE, "explanation": invalid.problems}
+    except Infeasible as infeasible:
+        return {"status": ScenarioStatus.INFEASIBLE, "explanation": infeasible.reasons}
+    except PlanningError as error:
+        return {"status": ScenarioStatus.NO_PLAN, "explanation": error.reasons}
+    return {"status": ScenarioStatus.PLANNED, "result": result}
+
+
+@jobs.register_kind(PLAN_KIND)
+def run_plan_job(job: Job, *, sessions: jobs.Sessions, progress: jobs.Progress) -> dict[str, Any]:
+    """Solve with no session open; write the plan only if the scenario still waits for this one."""
+    assert job.scenario_id is not None
+    with sessions(write=False) as db_session:
+        instance = get(job.scenario_id, db_session=db_session).instance
+    if instance is None:
+        return {"superseded": True}
+    outcome = solve_instance(instance, time_limit=float(job.params["time_limit"]))
+    with sessions() as db_session:
+        scenario = db_session.get(PlanningScenario, job.scenario_id, with_for_update=True)
+        if scenario is None or scenario.status != ScenarioStatus.PLANNING or scenario.instance != instance:
+            return {"superseded": True}  # changed meanwhile: a newer job plans it
+        scenario.status = outcome["status"]
+        scenario.result, scenario.explanation = outcome.get("result"), outcome.get("explanation")
+        _touch(scenario, db_session=db_session)
+    return {"status": str(outcome["status"])}
 
 
 def _changed_stop(form: Form, reference: Reference) -> dict[str, Any]:

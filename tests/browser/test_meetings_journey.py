@@ -99,7 +99,8 @@ def _rows(db_session: Session) -> Journey:
 def _act_as(page: Page, live_server: LiveServer, user_id: int) -> None:
     """Sign in as a company or consul, as the emailed sign-in link would."""
     secret = live_server.env.get("ROADSHOW_SECRET_KEY", DEVELOPMENT_SECRET)
-    cookie = Signer(secret).session_cookie(type("U", (), {"id": user_id})())  # type: ignore[arg-type]
+    holder = type("U", (), {"id": user_id, "credential_version": 0})()  # as created: never revoked
+    cookie = Signer(secret).session_cookie(holder)  # type: ignore[arg-type]
     page.context.clear_cookies()
     page.context.add_cookies([{"name": SESSION_COOKIE, "value": cookie, "url": live_server.url}])
 
@@ -159,9 +160,21 @@ def test_companies_request_consuls_accept_organiser_schedules_and_company_sees_i
     page.get_by_role("button", name="Salva il blocco").click()
     expect(page.get_by_role("status")).to_have_text("Il blocco B2B è stato salvato.")
     page.get_by_role("button", name="Calcola la pianificazione").click()
-    expect(page.get_by_role("status")).to_contain_text("La pianificazione è stata calcolata")
+    # The POST only queues the run: the page says so and refreshes itself until the draft is there.
+    expect(
+        page.get_by_text("Il pianificatore degli incontri è in corso: questa pagina lo segue")
+    ).to_be_visible()
     grid = page.locator("table.meeting-grid")
+    watched = 0
+    while grid.count() == 0:
+        expect(page.locator("#run-status")).to_contain_text("Questa pagina si aggiorna da sola")
+        assert page.locator('meta[http-equiv="refresh"]').count() == 1
+        page.wait_for_load_state()
+        page.wait_for_timeout(500)
+        watched += 1
+        assert watched < 60, "the run never finished"
     expect(grid.locator("td.meeting-cell")).to_have_count(3)
+    assert page.locator('meta[http-equiv="refresh"]').count() == 0
     expect(grid).to_contain_text("Avio Componenti S.p.A.")
     expect(page.locator(".run-summary")).to_contain_text("ottimo dimostrato")
     page.screenshot(path=str(artifacts / "meetings-organiser-grid.png"), full_page=True)

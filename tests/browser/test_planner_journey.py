@@ -13,6 +13,7 @@ from tests.browser.conftest import LiveServer
 
 SECTORS = ("mechanics", "aerospace", "energy")
 PASSWORD = "planner journey password"
+PLANNING_TIMEOUT = 40_000  # ms: the planner's time limit, the runner's poll and a refresh
 
 
 def test_organiser_plans_pins_plans_again_and_accepts(
@@ -35,7 +36,8 @@ def test_organiser_plans_pins_plans_again_and_accepts(
         slug = (field.get_attribute("name") or "").removeprefix("sector_stops.")
         field.fill("1" if slug in SECTORS else "0")
     page.get_by_role("button", name="Pianifica il calendario").click()
-
+    # A job plans it: the page refreshes itself until the plan is there.
+    expect(page.locator("#planning")).to_have_count(0, timeout=PLANNING_TIMEOUT)
     expect(page.get_by_role("heading", name="Calendario proposto")).to_be_visible()
     table = page.locator("table.plan-table")
     expect(table.locator("tbody tr.is-proposed")).to_have_count(3)
@@ -51,6 +53,7 @@ def test_organiser_plans_pins_plans_again_and_accepts(
     expect(pinned_row.locator("th")).to_have_text(pinned_date)
 
     page.get_by_role("button", name="Ripianifica attorno alle tappe fissate").click()
+    expect(page.locator("#planning")).to_have_count(0, timeout=PLANNING_TIMEOUT)
     expect(table.locator("tbody tr.is-pinned")).to_have_count(1)
     expect(table.locator("tbody tr.is-pinned th")).to_have_text(pinned_date)
     expect(table.locator("tbody tr.is-pinned td").nth(1)).to_have_text(pinned_place)

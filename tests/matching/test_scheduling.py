@@ -22,6 +22,7 @@ from tests.factories import (
     create_user,
     sign_in_as,
 )
+from tests.jobs_helpers import run_pending
 from tests.matching.b2b_helpers import B2BStop, b2b_stop, in_english, post_form
 
 pytestmark = pytest.mark.usefixtures(in_english.__name__)
@@ -162,7 +163,7 @@ def test_block_checks_each_field_and_the_stop_hours(db_session: Session) -> None
 
 
 def test_organiser_page_shows_the_grid_the_bound_and_the_requests_left_out(
-    client: TestClient, db_session: Session
+    client: TestClient, db_session: Session, connection: object
 ) -> None:
     b2b = _busy_stop(db_session)
     organiser = create_user(db_session)
@@ -172,7 +173,11 @@ def test_organiser_page_shows_the_grid_the_bound_and_the_requests_left_out(
     ran = post_form(client, f"/manage/stops/{b2b.stop.id}/meetings/schedule")
     assert ran.status_code == 303
     page = client.get(ran.headers["location"])
-    assert "The scheduler has run" in page.text
+    assert "The scheduler is running" in page.text and "about to start" in page.text
+    assert '<meta http-equiv="refresh" content="2;' in page.text
+    assert run_pending(connection) == 1
+    page = client.get(ran.headers["location"])
+    assert 'http-equiv="refresh"' not in page.text
     assert 'class="meeting-grid"' in page.text and "Table 3" in page.text
     assert "Proven bound" in page.text and "Accepted requests left out" in page.text
     assert "representative fully booked" in page.text or "left out for a better overall schedule" in page.text

@@ -11,6 +11,7 @@ from app.planning.models import PlanningScenario, ScenarioStatus
 from app.stops.models import Stop, StopCountry, StopStatus
 from tests.contract import assert_plan_valid
 from tests.factories import create_user, csrf_token, sign_in_as
+from tests.jobs_helpers import run_pending
 from tests.planning.planner_helpers import as_post, fix_today, signed_in_organiser, small_form
 
 
@@ -24,6 +25,10 @@ def plan(client: TestClient, db_session: Session, token: str, **changes: str) ->
         "/manage/planning", data=as_post(small_form(db_session, **changes), token), follow_redirects=False
     )
     assert response.status_code == 303, response.text
+    waiting = client.get(response.headers["location"])
+    assert "The planner is working" in waiting.text or "Il pianificatore sta lavorando" in waiting.text
+    assert '<meta http-equiv="refresh" content="2;' in waiting.text
+    assert run_pending(db_session.connection()) == 1
     scenario_id = int(response.headers["location"].rsplit("/", 1)[1])
     scenario = db_session.get(PlanningScenario, scenario_id)
     assert scenario is not None
@@ -87,6 +92,7 @@ def test_a_pinned_stop_is_kept_when_planning_again(client: TestClient, db_sessio
         f"/manage/planning/{scenario.id}", data=as_post(form, token), follow_redirects=False
     )
     assert response.status_code == 303
+    assert run_pending(db_session.connection()) == 1
     db_session.refresh(scenario)
     assert scenario.status == ScenarioStatus.PLANNED
     assert scenario.held == [
@@ -123,6 +129,7 @@ def test_a_changed_stop_is_kept_as_set_and_the_rest_planned_around_it(
         ).status_code
         == 303
     )
+    assert run_pending(db_session.connection()) == 1
     db_session.refresh(scenario)
     stop = {"sector": "fashion", "territory": "CO", "date": "2027-05-12", "countries": ["FR", "CN"]}
     assert stop in [{k: s[k] for k in stop} for s in scenario.result["stops"]]

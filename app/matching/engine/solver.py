@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from typing import Any
 
 from app.matching.engine.aggregate import choose_meetings
@@ -50,13 +51,29 @@ class Infeasible(Exception):
         self.reasons = reasons
 
 
-def solve(instance: MatchInstance, *, time_limit: float = 10.0) -> dict[str, Any]:
-    """Best schedule found within `time_limit` seconds, in `roadshow.schedule/1`."""
-    return solve_with_gap_bound(instance, time_limit=time_limit)[0]
+Progress = Callable[[dict[str, Any]], None]
 
 
-def solve_with_gap_bound(instance: MatchInstance, *, time_limit: float = 10.0) -> tuple[dict[str, Any], int]:
+def solve(
+    instance: MatchInstance, *, time_limit: float = 10.0, progress: Progress | None = None
+) -> dict[str, Any]:
+    """Best schedule found within `time_limit` seconds, in `roadshow.schedule/1`.
+
+    `progress`, if given, hears the best schedule so far after each phase, as
+    ``{"objective", "bound", "idle_gaps", "meetings"}``."""
+    return solve_with_gap_bound(instance, time_limit=time_limit, progress=progress)[0]
+
+
+def solve_with_gap_bound(
+    instance: MatchInstance, *, time_limit: float = 10.0, progress: Progress | None = None
+) -> tuple[dict[str, Any], int]:
     """The schedule and a lower bound on the idle gaps of its set of meetings."""
+
+    def report(best: Assignment, bound: int) -> None:
+        if progress is not None:
+            value, gaps = objective(instance, best), assignment_gaps(instance, best)
+            progress({"objective": value, "bound": bound, "idle_gaps": gaps, "meetings": len(best)})
+
     started = time.monotonic()
     deadline = started + max(0.0, time_limit) - SAFETY
     conflicts = locked_conflicts(instance)
@@ -69,6 +86,7 @@ def solve_with_gap_bound(instance: MatchInstance, *, time_limit: float = 10.0) -
     build_cost = columns * SECONDS_PER_COLUMN
     value_proven = False
     meeting_model: MeetingModel | None = None
+    report(best, bound)
 
     value_deadline = started + time_limit * VALUE_SHARE
     if value_deadline - time.monotonic() > 2 * build_cost:
@@ -93,6 +111,7 @@ def solve_with_gap_bound(instance: MatchInstance, *, time_limit: float = 10.0) -
 
     best = fill(instance, best)
     gap_bound = 0
+    report(best, bound)
     if assignment_gaps(instance, best) > 0:
         full = columns <= FULL_GAP_MODEL_COLUMNS
         slotting_end = time.monotonic() + (deadline - time.monotonic()) * (SLOTTING_SHARE if full else 1.0)
