@@ -209,10 +209,10 @@ def test_a_job_whose_runner_died_is_queued_again_and_taken_by_the_next_claim(
     assert job.status == JobStatus.RUNNING and job.claimed_by == "runner-b"
 
 
+# SQLite serialises claims with BEGIN IMMEDIATE: there is no row lock to skip there.
 @pytest.mark.postgres
+@pytest.mark.parametrize("engine", ["postgresql"], indirect=True)
 def test_two_runners_on_postgresql_never_take_the_same_job(engine: Engine) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite serialises claims with BEGIN IMMEDIATE: there is no row lock to skip")
     with session_scope(engine) as db_session:
         ids = []
         for _ in range(5):
