@@ -1,5 +1,4 @@
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ from app.accounts.limits import RateLimiter, RedisStore, Rule
 from app.errors import TooManyRequests
 from app.main import create_app
 from tests.factories import create_user, csrf_token
+from tests.live_server import free_port
 
 
 def _fail_token(client: TestClient, email: str, password: str = "wrong password!") -> int:
@@ -102,18 +102,12 @@ def test_counts_are_shared_by_every_process_serving_the_app(
     assert _fail_token(client, "shared@example.org") == 429
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def redis_url() -> Iterator[str]:
     server = shutil.which("redis-server")
     if server is None:
         pytest.skip("redis-server not installed: the Redis store is optional")
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         stdout=subprocess.DEVNULL,

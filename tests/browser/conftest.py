@@ -1,18 +1,16 @@
 """A real server (``roadshow serve``) on a fresh database, and headless Debian Chromium."""
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.conftest import migrated_and_seeded, skip_or_fail
+from tests.live_server import free_port, wait_until_serving
 
 CHROMIUM = Path(os.environ.get("ROADSHOW_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -26,12 +24,6 @@ CHROMIUM_ARGS = [
 ]
 
 pytestmark = pytest.mark.browser
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class LiveServer:
@@ -62,16 +54,7 @@ def live_server(
         [sys.executable, "-m", "app.cli", "serve", "--port", str(port)], env=env, stdout=log, stderr=log
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail(f"server did not start; see {log.name}")
+    wait_until_serving(url, [process], Path(log.name))
     yield LiveServer(url, database_url, env)
     process.terminate()
     process.wait(timeout=10)

@@ -7,11 +7,9 @@ exactly the capacity, number the waiting list 1..N and refuse each repeat once w
 
 import os
 import random
-import socket
 import subprocess
 import sys
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -25,6 +23,7 @@ from app.companies.models import Registration
 from app.db import make_engine, session_scope
 from tests.conftest import migrated_and_seeded
 from tests.factories import create_stop, create_user, vat_number
+from tests.live_server import free_port, wait_until_serving
 
 SEATS = 25
 COMPANIES = 400
@@ -34,12 +33,6 @@ ROUNDS = 3
 # that waits past its busy timeout (30 s on a loaded machine) fails.
 THREADS = 8
 PASSWORD = "correct horse battery"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(params=[pytest.param("postgresql", marks=pytest.mark.postgres), "sqlite"])
@@ -56,7 +49,7 @@ def database_url(
 @pytest.fixture
 def server(database_url: str, tmp_path: Path) -> Iterator[str]:
     """``roadshow serve --workers 2`` on the given database."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "ROADSHOW_DATABASE_URL": database_url, "ROADSHOW_ENVIRONMENT": "test"}
     log = (tmp_path / "server.log").open("w")
     process = subprocess.Popen(
@@ -66,16 +59,7 @@ def server(database_url: str, tmp_path: Path) -> Iterator[str]:
         stderr=log,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail(f"server did not start; see {log.name}")
+    wait_until_serving(url, [process], Path(log.name))
     yield url
     process.terminate()
     process.wait(timeout=20)

@@ -3,7 +3,6 @@
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +13,7 @@ import pytest
 from app.db import session_scope
 from tests.conftest import migrated_and_seeded
 from tests.factories import create_stop, create_user
+from tests.live_server import free_port, wait_until_serving
 
 SECRET_KEY = "hardening-tests-secret-key-" + "k" * 16
 PASSWORD = "correct horse battery"
@@ -38,8 +38,6 @@ class LiveApp:
 def start_server(
     database_url: str, log_path: Path, *, workers: int = 1
 ) -> tuple[subprocess.Popen[bytes], str]:
-    from tests.browser.conftest import free_port
-
     port = free_port()
     env = {
         **os.environ,
@@ -54,15 +52,8 @@ def start_server(
     command = [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--workers", str(workers)]
     process = subprocess.Popen(command, env=env, stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return process, url
-        except httpx.TransportError:
-            time.sleep(0.2)
-    process.kill()
-    pytest.fail(f"server did not start; see {log_path}")
+    wait_until_serving(url, [process], log_path)
+    return process, url
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,6 @@ from app.config import DEVELOPMENT_SECRET
 from app.db import make_engine, session_scope
 from app.jobs.models import Job, JobStatus
 from app.web import SESSION_COOKIE
-from tests.companies.test_concurrency import _free_port
 from tests.conftest import migrated_and_seeded
 from tests.factories import (
     create_invitation,
@@ -36,6 +35,7 @@ from tests.factories import (
     create_user,
     vat_number,
 )
+from tests.live_server import free_port, wait_until_serving
 
 TIME_LIMIT = 8
 COMPANIES, REPRESENTATIVES, WISHES, SLOTS = 90, 30, 8, 16
@@ -63,7 +63,7 @@ def _start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[
 def server(database_url: str, tmp_path: Path) -> Iterator[str]:
     """``roadshow serve`` (one process: on SQLite the job runs in it), plus ``roadshow worker``
     on PostgreSQL, where the app leaves jobs to the workers."""
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "ROADSHOW_DATABASE_URL": database_url,
@@ -75,17 +75,7 @@ def server(database_url: str, tmp_path: Path) -> Iterator[str]:
     if not database_url.startswith("sqlite"):
         processes.append(_start(["worker", "--poll-interval", "1"], env, tmp_path / "worker.log"))
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.2)
-    else:
-        for process in processes:
-            process.kill()
-        pytest.fail(f"server did not start; see {tmp_path}")
+    wait_until_serving(url, processes, tmp_path)
     yield url
     for process in processes:
         process.terminate()
