@@ -92,6 +92,7 @@ LABELS: dict[str, dict[str, Message]] = {
         OutboxStatus.FAILED: ("email", lazy_p("email", "Failed")),
     },
     "scenario": {
+        ScenarioStatus.PLANNING: ("scenario", lazy_p("scenario", "Planning")),
         ScenarioStatus.PLANNED: ("scenario", lazy_p("scenario", "Planned")),
         ScenarioStatus.INFEASIBLE: ("scenario", lazy_p("scenario", "Infeasible")),
         ScenarioStatus.NO_PLAN: ("scenario", lazy_p("scenario", "No plan found")),
