@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     # Invitations of consuls without an answer get one reminder per this many days.
     invitation_reminder_days: int = Field(default=5, ge=1)
 
+    # Named on every consul page, so that a representative always knows whom to write or call.
+    organiser_email: str = "roadshow@example.org"
+    organiser_phone: str = "+39 02 0000 0000"
+
     seed_dir: Path = ROOT / "seed_data"
     templates_dir: Path = ROOT / "templates"
 

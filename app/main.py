@@ -30,6 +30,8 @@ from app.errors import install_error_handlers
 from app.i18n import LocaleMiddleware
 from app.jobs.runner import JobProcess
 from app.manage import pages as manage_pages
+from app.matching import answer_pages as matching_answer_pages
+from app.matching import expiry as _request_expiry  # noqa: F401  (registers its periodic job)
 from app.matching import manage_pages as matching_manage_pages
 from app.matching import pages as matching_pages
 from app.notifications import pages as notifications_pages
@@ -90,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(consuls_manage_pages.router)
     app.include_router(consuls_pages.router)
     app.include_router(matching_pages.router)
+    app.include_router(matching_answer_pages.router)
     app.include_router(matching_manage_pages.router)
     app.include_router(agenda_pages.router)
     app.include_router(agenda_personal_pages.router)

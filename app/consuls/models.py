@@ -72,3 +72,8 @@ class Invitation(SQLModel, table=True):
     answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_reminder_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     attended: bool | None = None
+    # The daily digest of new meeting requests and the reminder before requests close.
+    request_digest_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    request_reminder_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Set when the representative confirmed after the meeting schedule was published.
+    confirmed_late_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -20,6 +20,7 @@ class RequestStatus(StrEnum):
     PENDING = "pending"
     ACCEPTED = "accepted"
     DECLINED = "declined"
+    EXPIRED = "expired"
 
 
 class MeetingRequest(SQLModel, table=True):
@@ -35,6 +36,8 @@ class MeetingRequest(SQLModel, table=True):
     status: RequestStatus = Field(default=RequestStatus.PENDING, sa_type=String(10))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # When the representative's daily digest listed it (``consuls.request_mail``).
+    digested_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Meeting(SQLModel, table=True):

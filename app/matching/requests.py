@@ -4,6 +4,8 @@ Who owns what is checked here: a company only reaches the requests of its own re
 a representative only those addressed to their own invitation.
 """
 
+from datetime import date, timedelta
+
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
@@ -24,6 +26,22 @@ GOAL_MAX_LENGTH = 500
 SCHEDULE_PUBLISHED = lazy(
     "The meeting schedule is already published: please ask the organisers for any change."
 )
+REQUESTS_CLOSED = lazy("The deadline for meeting requests at this stop has passed.")
+# Requests that neither count against the company's quota nor go to the scheduler.
+CLOSED_STATUSES = (RequestStatus.DECLINED, RequestStatus.EXPIRED)
+
+
+def requests_closed(stop: Stop) -> bool:
+    """From the stop's request deadline (or after its day) requests can no longer be answered."""
+    today = clock.today()
+    return today > stop.stop_date or (stop.requests_close_on is not None and today >= stop.requests_close_on)
+
+
+def last_answer_day(stop: Stop) -> date:
+    """The last day on which representatives can accept a request."""
+    if stop.requests_close_on is not None:
+        return stop.requests_close_on - timedelta(days=1)
+    return stop.stop_date
 
 
 def company_registration(stop: Stop, user: User, *, db_session: Session) -> Registration:
@@ -61,12 +79,12 @@ def consul_invitation(stop: Stop, user: User, *, db_session: Session) -> Invitat
 
 
 def count_active(registration: Registration, *, db_session: Session) -> int:
-    """Requests that count against the quota: a declined request frees its place."""
+    """Requests that count against the quota: a declined or expired request frees its place."""
     return db_session.exec(
         select(func.count())
         .select_from(MeetingRequest)
         .where(MeetingRequest.registration_id == registration.id)
-        .where(MeetingRequest.status != RequestStatus.DECLINED)
+        .where(col(MeetingRequest.status).not_in(CLOSED_STATUSES))
     ).one()
 
 
@@ -101,6 +119,8 @@ def create(
     if not by_organiser:
         if stop.schedule_status == PublicationStatus.PUBLISHED:
             raise Conflict(SCHEDULE_PUBLISHED)
+        if requests_closed(stop):
+            raise Conflict(REQUESTS_CLOSED)
         # Lock the registration's row so two requests sent at once cannot both take the last place.
         db_session.exec(
             select(Registration).where(Registration.id == registration.id).with_for_update()
@@ -172,6 +192,10 @@ def answer(stop: Stop, invitation: Invitation, request_id: int, *, accept: bool,
         raise NotFound(lazy("This meeting request does not exist."))
     if stop.schedule_status == PublicationStatus.PUBLISHED:
         raise Conflict(SCHEDULE_PUBLISHED)
+    if request.status == RequestStatus.EXPIRED or (
+        accept and request.status == RequestStatus.PENDING and requests_closed(stop)
+    ):
+        raise Conflict(lazy("This request expired when the deadline for answers passed."))
     request.status = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
     request.answered_at = clock.now()
     db_session.add(request)

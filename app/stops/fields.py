@@ -78,8 +78,11 @@ class FieldReader:
         else:
             self.values[column or name] = number
 
-    def day(self, name: str, *, column: str | None = None) -> None:
+    def day(self, name: str, *, column: str | None = None, optional: bool = False) -> None:
         value = self.raw.get(name)
+        if optional and (value is None or not str(value).strip()):
+            self.values[column or name] = None
+            return
         try:
             parsed = value if isinstance(value, date) else date.fromisoformat(str(value or "").strip())
         except ValueError:

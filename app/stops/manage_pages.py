@@ -69,6 +69,7 @@ class StopFields(FormModel):
     other_countries: str = ""
     countries: list[str] = Field(default_factory=list)
     auto_accept_requests: str | None = None
+    requests_close_on: str = ""
 
 
 StopForm = Annotated[StopFields, Form()]
@@ -95,6 +96,7 @@ def form_values(stop: Stop, countries: list[str]) -> dict[str, Any]:
         registration_opens_at=_local(stop.registration_opens_at),
         registration_closes_at=_local(stop.registration_closes_at),
         auto_accept_requests=stop.auto_accept_requests,
+        requests_close_on=stop.requests_close_on.isoformat() if stop.requests_close_on else "",
         countries=countries,
         other_countries="",
     )

@@ -54,6 +54,8 @@ class Stop(SQLModel, table=True):
     # B2B meetings block.
     meeting_request_quota: int = 3
     auto_accept_requests: bool = False
+    # From this day requests still unanswered expire; null: they stay open until the stop.
+    requests_close_on: date | None = None
     b2b_first_slot: time | None = None
     b2b_slot_minutes: int = 20
     b2b_slot_count: int = 0

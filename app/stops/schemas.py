@@ -17,6 +17,10 @@ LocalTime = Annotated[
 ]
 
 
+# The field ``date`` of StopWrite shadows the type inside its class.
+Day = date
+
+
 class StopPublic(BaseModel):
     id: int
     slug: str
@@ -73,6 +77,7 @@ class StopWrite(BaseModel):
     hold_hours: int | None = None
     meeting_request_quota: int | None = None
     auto_accept_requests: bool | None = None
+    requests_close_on: Day | None = Field(None, description="From this day unanswered requests expire")
     b2b_first_slot: time | None = None
     b2b_slot_minutes: int | None = None
     b2b_slot_count: int | None = None

@@ -32,6 +32,7 @@ DEFAULTS: dict[str, Any] = {
     "hold_hours": 48,
     "meeting_request_quota": 3,
     "auto_accept_requests": False,
+    "requests_close_on": None,
     "b2b_first_slot": None,
     "b2b_slot_minutes": 20,
     "b2b_slot_count": 0,
@@ -104,6 +105,8 @@ def _read(
             read.moment(name)
         elif name == "date":
             read.day(name, column="stop_date")
+        elif name == "requests_close_on":
+            read.day(name, optional=True)
         elif name == "auto_accept_requests":
             read.flag(name)
     _read_reference(read, wanted, db_session=db_session)
@@ -175,6 +178,11 @@ def _check_together(
         )
     if day is not None and opens and opens.astimezone(clock.ROME).date() > day:
         errors.setdefault("registration_opens_at", _("Registrations must open before the day of the stop."))
+    requests_close = merged("requests_close_on")
+    if day is not None and requests_close is not None and requests_close > day:
+        errors.setdefault(
+            "requests_close_on", _("Meeting requests must close no later than the day of the stop.")
+        )
     _check_b2b_block(merged, errors)
     capacity = values.get("capacity")
     if stop is not None and capacity is not None:
