@@ -2,9 +2,9 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from app import clock
 from app.accounts.models import User
@@ -14,6 +14,7 @@ from app.consuls.invitations import AWAITING, send_invitation_email
 from app.consuls.models import Consulate, Invitation, InvitationStatus, Representative
 from app.errors import Conflict
 from app.i18n import lazy, lazy_p
+from app.matching.models import ScheduleRun
 from app.notifications.worker import register_periodic_job
 from app.reference.models import Country
 from app.stops.models import PublicationStatus, Stop, StopCountry, StopStatus
@@ -215,3 +216,35 @@ def mark_attendance(stop: Stop, attended_ids: set[int], *, db_session: Session, 
         after={str(i.id): i.attended for i in invitations},
     )
     return sum(1 for i in invitations if i.attended)
+
+
+def late_confirmations(stop_ids: list[int], *, db_session: Session) -> dict[int, list[str]]:
+    """Per stop, who confirmed after the meeting schedule was published and has not been through
+    a scheduler run since (the organisers decide whether to run it around the published meetings);
+    two queries, however many stops."""
+    if not stop_ids:
+        return {}
+    last_runs = dict(
+        db_session.exec(
+            select(ScheduleRun.stop_id, func.max(ScheduleRun.created_at))
+            .where(col(ScheduleRun.stop_id).in_(stop_ids))
+            .group_by(col(ScheduleRun.stop_id))
+        ).all()
+    )
+    rows = db_session.exec(
+        select(Invitation, Representative.name)
+        .join(Representative, col(Representative.id) == col(Invitation.representative_id))
+        .where(col(Invitation.stop_id).in_(stop_ids), Invitation.status == InvitationStatus.CONFIRMED)
+        .where(col(Invitation.confirmed_late_at).is_not(None))
+        .order_by(col(Invitation.confirmed_late_at))
+    ).all()
+    late: dict[int, list[str]] = defaultdict(list)
+    for invitation, name in rows:
+        last_run = last_runs.get(invitation.stop_id)
+        assert invitation.confirmed_late_at is not None
+        # max() keeps the column's type, but SQLite may hand back a naive UTC time.
+        if last_run is not None and last_run.tzinfo is None:
+            last_run = last_run.replace(tzinfo=UTC)
+        if last_run is None or last_run < invitation.confirmed_late_at:
+            late[invitation.stop_id].append(name)
+    return dict(late)

@@ -24,6 +24,8 @@ from app.stops.slots import slot_times
 
 ANSWERED = (InvitationStatus.CONFIRMED, InvitationStatus.DECLINED, InvitationStatus.DELEGATED)
 AWAITING = (InvitationStatus.INVITED, InvitationStatus.OPENED)
+# Who may still confirm once the meeting schedule is published (never confirmed so far).
+LATE_CONFIRMABLE = (*AWAITING, InvitationStatus.DECLINED)
 SCHEDULE_PUBLISHED = lazy(
     "The meeting schedule of this stop is published: your answer can no longer be changed. "
     "Please write to the organisers if something has changed."
@@ -187,6 +189,15 @@ def open_invitation(invitation: Invitation, *, db_session: Session) -> User | No
     return user if user.is_active else None
 
 
+def can_confirm_late(invitation: Invitation, stop: Stop) -> bool:
+    """After publication, who never confirmed may still do so; the organisers then decide."""
+    return (
+        stop.schedule_status == PublicationStatus.PUBLISHED
+        and invitation.status in LATE_CONFIRMABLE
+        and stop.status != StopStatus.CANCELLED
+    )
+
+
 def can_change(invitation: Invitation, stop: Stop) -> bool:
     return (
         stop.schedule_status != PublicationStatus.PUBLISHED
@@ -194,11 +205,12 @@ def can_change(invitation: Invitation, stop: Stop) -> bool:
     )
 
 
-def _check_can_change(invitation: Invitation, *, db_session: Session) -> Stop:
+def _check_can_change(invitation: Invitation, *, db_session: Session, confirming: bool = False) -> Stop:
     stop = db_session.get(Stop, invitation.stop_id)
     if stop is None:
         raise NotFound()
-    if stop.schedule_status == PublicationStatus.PUBLISHED:
+    published = stop.schedule_status == PublicationStatus.PUBLISHED
+    if published and not (confirming and can_confirm_late(invitation, stop)):
         raise Conflict(SCHEDULE_PUBLISHED)
     if invitation.status == InvitationStatus.DELEGATED:
         raise Conflict(lazy("You named a delegate for this stop: the answer is now theirs to give."))
@@ -208,7 +220,8 @@ def _check_can_change(invitation: Invitation, *, db_session: Session) -> Stop:
 
 
 def confirm(invitation: Invitation, data: ConfirmationInput, *, db_session: Session) -> Invitation:
-    stop = _check_can_change(invitation, db_session=db_session)
+    stop = _check_can_change(invitation, db_session=db_session, confirming=True)
+    late = can_confirm_late(invitation, stop)
     slot_count = len(slot_times(stop))
     errors = Problems()
     slots: set[int] = set()
@@ -240,6 +253,8 @@ def confirm(invitation: Invitation, data: ConfirmationInput, *, db_session: Sess
     invitation.sector_interests = sectors
     invitation.topics = topics
     invitation.decline_reason = ""
+    if late:
+        invitation.confirmed_late_at = clock.now()
     return _answered(invitation, db_session=db_session)
 
 

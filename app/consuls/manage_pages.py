@@ -237,6 +237,7 @@ def stop_consuls(
         if follow_up.within_missing_window(stop)
         else [],
         "attendance_open": follow_up.attendance_open(stop),
+        "late": follow_up.late_confirmations([stop.id or 0], db_session=db_session).get(stop.id or 0, []),
         "slot_times": slots.slot_times(stop),
         "reminder_days": settings.invitation_reminder_days,
         "sector_names": {

@@ -94,6 +94,7 @@ def _answer_page(
         "chosen_slots": chosen,
         "sectors": reference_service.get_all_sectors(db_session=db_session),
         "can_change": invitations.can_change(invitation, stop),
+        "can_confirm_late": invitations.can_confirm_late(invitation, stop),
         "schedule_published_message": _(invitations.SCHEDULE_PUBLISHED),
         "saved": request.query_params.get("saved") == "1",
         "errors": {},

@@ -123,6 +123,7 @@ def build(*, db_session: Session) -> Dashboard:
         item.stop.id: item.countries
         for item in follow_up.stops_missing_confirmed_consuls(db_session=db_session)
     }
+    late = follow_up.late_confirmations(ids, db_session=db_session)
     rows = []
     attention: list[Attention] = []
     for view in views:
@@ -135,6 +136,10 @@ def build(*, db_session: Session) -> Dashboard:
         ]
         rows.append(row)
         attention += _needs(row, unanswered.get(stop_id, []), missing.get(stop_id, []), now=now)
+        if late.get(stop_id):
+            names = late[stop_id]
+            link = f"/manage/stops/{stop_id}/consuls"
+            attention.append(Attention("late", stop, link, count=len(names), person=", ".join(names)))
     attention.sort(key=lambda item: (item.stop.stop_date, item.kind))
     return Dashboard(rows=rows, attention=attention)
 

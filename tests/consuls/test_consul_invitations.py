@@ -238,18 +238,35 @@ def test_delegating_to_oneself_or_without_a_name_is_refused(client: TestClient, 
     assert "Choose English (en) or Italian (it)." in response.text
 
 
-def test_answer_is_read_only_once_the_schedule_is_published(client: TestClient, db_session: Session) -> None:
+def test_once_the_schedule_is_published_a_representative_can_only_confirm_late(
+    client: TestClient, db_session: Session
+) -> None:
     _person, stop, invitation, token = _answer(client, db_session)
     stop.schedule_status = PublicationStatus.PUBLISHED
     db_session.add(stop)
     db_session.commit()
     page = client.get(f"/consul/invitations/{token}")
-    assert "The meeting schedule of this stop is published" in page.text
-    assert "/confirm" not in page.text
+    assert "you can still confirm your attendance" in page.text
+    assert "/confirm" in page.text and "/decline" not in page.text and "/delegate" not in page.text
     refused = client.post(f"/consul/invitations/{token}/decline", data={"csrf_token": csrf_token(client)})
     assert refused.status_code == 409
     db_session.refresh(invitation)
     assert invitation.status == InvitationStatus.OPENED
+
+
+def test_a_confirmed_answer_is_read_only_once_the_schedule_is_published(
+    client: TestClient, db_session: Session
+) -> None:
+    _person, stop, invitation, token = _answer(client, db_session)
+    invitation.status = InvitationStatus.CONFIRMED
+    stop.schedule_status = PublicationStatus.PUBLISHED
+    db_session.add_all([stop, invitation])
+    db_session.commit()
+    page = client.get(f"/consul/invitations/{token}")
+    assert "The meeting schedule of this stop is published" in page.text
+    assert "/confirm" not in page.text
+    refused = client.post(f"/consul/invitations/{token}/confirm", data={"csrf_token": csrf_token(client)})
+    assert refused.status_code == 409
 
 
 def test_a_cancelled_or_past_stop_cannot_be_invited(client: TestClient, db_session: Session) -> None:
