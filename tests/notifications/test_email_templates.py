@@ -7,7 +7,7 @@ language with inline (``cid:``) images, and links that open in the app for that 
 
 import re
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import UTC, date, datetime, time
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from html.parser import HTMLParser
@@ -17,6 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
+from app import clock
 from app.accounts import service as accounts_service
 from app.accounts.models import User
 from app.companies import emails as company_emails
@@ -25,7 +26,7 @@ from app.companies.models import RegistrationStatus
 from app.config import ROOT, Settings, get_settings
 from app.consuls import invitations
 from app.consuls.models import Representative
-from app.matching import publishing
+from app.matching import expiry, publishing, request_mail
 from app.notifications.models import OutboxMessage
 from app.notifications.service import attachments_of
 from app.notifications.worker import build_email
@@ -141,6 +142,35 @@ def send_every_email(db_session: Session, settings: Settings, language: str) -> 
     create_meeting(
         db_session, create_meeting_request(db_session, registration_2, us), slot_index=1, table_number=1
     )
+    # Requests waiting for the representative: the digest, the reminder, then the expiry.
+    waiting_stop = create_stop(
+        db_session,
+        b2b_first_slot=time(14, 0),
+        b2b_slot_count=4,
+        b2b_tables=4,
+        requests_close_on=date(2027, 5, 1),
+        stop_date=date(2027, 5, 12),
+    )
+    waiting_us = create_invitation(
+        db_session, waiting_stop, representative=delegate_of, status="confirmed", language=language
+    )
+    waiting_registration = create_registration(
+        db_session, waiting_stop, company, status="confirmed", attendees=("Anna Rossi",)
+    )
+    create_meeting_request(db_session, waiting_registration, waiting_us, status="pending")
+    closing_stop = create_stop(db_session, requests_close_on=date(2027, 4, 28))
+    closing_us = create_invitation(db_session, closing_stop, country="US", status="confirmed")
+    closing_registration = create_registration(
+        db_session, closing_stop, company, status="confirmed", attendees=("Anna Rossi",)
+    )
+    create_meeting_request(db_session, closing_registration, closing_us, status="pending")
+    clock.set_source(lambda: datetime(2027, 4, 28, 9, 0, tzinfo=UTC))
+    try:
+        expiry.expire_requests(db_session=db_session, settings=settings)
+        request_mail.send_request_digests(db_session=db_session, settings=settings)
+        request_mail.send_request_reminders(db_session=db_session, settings=settings)
+    finally:
+        clock.set_source(None)
     publishing.publish(stop, base_url=settings.base_url, db_session=db_session)
 
     # The stop changes; another is cancelled.
