@@ -29,6 +29,7 @@ from tests.factories import (
     csrf_token,
     sign_in_as,
 )
+from tests.stops.test_capacity_promotes import edit_form
 
 DEADLINE = date(2027, 5, 1)
 LINK = re.compile(r"^http://\S+/consul/requests/(accept|decline)/\S+$", re.MULTILINE)
@@ -258,3 +259,30 @@ def test_no_digest_once_the_schedule_is_published(db_session: Session, settings:
     _request(db_session, stop, invitation, "Alfa Meccanica")
     stop.schedule_status = PublicationStatus.PUBLISHED
     assert request_mail.send_request_digests(db_session=db_session, settings=settings) == 0
+
+
+def test_the_organiser_sets_the_request_deadline_on_the_stop_form_but_not_after_the_stop(
+    client: TestClient, db_session: Session
+) -> None:
+    stop = create_stop(db_session, stop_date=date(2027, 5, 12))
+    sign_in_as(client, create_user(db_session, role="organiser"))
+    db_session.commit()
+    form = {**edit_form(stop), "csrf_token": csrf_token(client)}
+    late = client.post(
+        f"/manage/stops/{stop.id}/edit",
+        data={**form, "requests_close_on": "2027-05-13"},
+        headers={"Accept-Language": "en"},
+    )
+    assert late.status_code == 422
+    assert "Meeting requests must close no later than the day of the stop." in late.text
+    db_session.refresh(stop)
+    assert stop.requests_close_on is None
+    saved = client.post(
+        f"/manage/stops/{stop.id}/edit",
+        data={**form, "requests_close_on": "2027-05-05"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303, saved.text
+    db_session.refresh(stop)
+    assert stop.requests_close_on == date(2027, 5, 5)
+    assert 'value="2027-05-05"' in client.get(f"/manage/stops/{stop.id}/edit").text
