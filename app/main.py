@@ -33,6 +33,7 @@ from app.manage import pages as manage_pages
 from app.matching import manage_pages as matching_manage_pages
 from app.matching import pages as matching_pages
 from app.notifications import pages as notifications_pages
+from app.outcomes import pages as outcomes_pages
 from app.planning import pages as planning_pages
 from app.reference import pages as reference_pages
 from app.results import pages as results_pages
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(agenda_personal_pages.router)
     app.include_router(checkin_pages.router)
     app.include_router(results_pages.router)
+    app.include_router(outcomes_pages.router)
     app.include_router(planning_pages.router)
     app.include_router(companies_api.router)
     app.include_router(companies_pages.router)

@@ -7,6 +7,7 @@ can be changed back at any time after the stop's day has begun.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from babel.dates import format_date
 from sqlmodel import Session, col, select
@@ -56,14 +57,13 @@ def checked_in_registrations(stop_ids: list[int], *, db_session: Session) -> set
     """Registrations of these stops with at least one attendee checked in."""
     if not stop_ids:
         return set()
-    return set(
-        db_session.exec(
-            select(Registration.id)
-            .join(Attendee, col(Attendee.registration_id) == Registration.id)
-            .where(col(Registration.stop_id).in_(stop_ids), col(Attendee.checked_in_at).is_not(None))
-            .group_by(col(Registration.id))
-        ).all()
-    ) - {None}  # type: ignore[arg-type]
+    rows = db_session.exec(
+        select(Attendee.registration_id)
+        .join(Registration, col(Registration.id) == Attendee.registration_id)
+        .where(col(Registration.stop_id).in_(stop_ids), col(Attendee.checked_in_at).is_not(None))
+        .group_by(col(Attendee.registration_id))
+    )
+    return set(rows)
 
 
 @dataclass
@@ -91,9 +91,10 @@ class AttendanceView:
 
 def view(stop: Stop, *, db_session: Session) -> AttendanceView:
     """Every meeting of the stop with what it counts as, in slot and table order."""
+    # Six entities: more than sqlmodel's typed select() takes, so the query is typed loosely.
+    query: Any = select(Meeting, Registration, Company, Invitation).add_columns(Representative, Country)
     rows = db_session.exec(
-        select(Meeting, Registration, Company, Invitation, Representative, Country)
-        .join(MeetingRequest, col(MeetingRequest.id) == Meeting.request_id)
+        query.join(MeetingRequest, col(MeetingRequest.id) == Meeting.request_id)
         .join(Registration, col(Registration.id) == MeetingRequest.registration_id)
         .join(Company, col(Company.id) == Registration.company_id)
         .join(Invitation, col(Invitation.id) == MeetingRequest.invitation_id)
