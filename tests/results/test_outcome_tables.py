@@ -168,3 +168,21 @@ def test_outcome_tables_download_as_csv_for_italian_excel_and_as_typed_xlsx(
     assert values[0][:3] == ["Tappa", "Data", "Risposte"]
     assert values[1][1:] == ["2027-05-12", 2, 0, 0, 1, 1, 50.0]
     assert sheet.cell(row=2, column=8).data_type == "n"
+
+
+def test_outcome_tables_take_the_same_few_queries_whatever_the_data(db_session: Session) -> None:
+    from tests.results.test_results_dashboard import counting
+
+    roadshow(db_session)
+    with counting(db_session) as small:
+        outcomes.build(db_session=db_session)
+    for number in range(3):
+        stop = _stop(db_session, date(2027, 4, 10 + number), "Monza", "mechanics")
+        registration = create_registration(db_session, stop, status="confirmed", attendees=("Ugo",))
+        _meet(
+            db_session, registration, create_invitation(db_session, stop, country="US", status="confirmed"), 0
+        )
+    with counting(db_session) as large:
+        tables = outcomes.build(db_session=db_session)
+    assert len(small) == len(large) <= 6
+    assert rows(tables["attendance-by-country"])["Totale"][0] == 8
