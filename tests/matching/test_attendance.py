@@ -6,7 +6,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app import clock
-from app.matching.models import Meeting, MeetingAttendance
+from app.consuls.models import Invitation
+from app.matching.models import Meeting, MeetingAttendance, MeetingRequest
 from app.outcomes import attendance
 from app.stops.models import PublicationStatus, Stop
 from tests.factories import (
@@ -104,3 +105,16 @@ def test_an_unknown_mark_is_shown_again_with_its_message(client: TestClient, db_
     other = create_stop(db_session)
     db_session.commit()
     assert post_mark(client, other, first, "held").status_code == 404  # type: ignore[attr-defined]
+
+
+def test_a_representative_marked_absent_on_the_consuls_list_makes_the_meeting_a_no_show(
+    db_session: Session,
+) -> None:
+    stop, first, _second = day_with_two_meetings(db_session)
+    invitation = db_session.get(Invitation, db_session.get(MeetingRequest, first.request_id).invitation_id)  # type: ignore[union-attr]
+    assert invitation is not None
+    invitation.attended = False
+    db_session.add(invitation)
+    rows = {row.meeting.id: row for row in attendance.view(stop, db_session=db_session).rows}
+    assert rows[first.id].value == MeetingAttendance.REPRESENTATIVE_ABSENT
+    assert rows[first.id].value_label == "Rappresentante assente"
