@@ -8,6 +8,7 @@ is not found, whoever's it is.
 from dataclasses import dataclass, field
 from datetime import date
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app import clock
@@ -163,18 +164,35 @@ def _checked(access: Access, form: RatingForm) -> dict[str, object]:
     return values
 
 
-def answer(access: Access, meeting_id: int, form: RatingForm, *, db_session: Session) -> MeetingRating:
-    """Store the party's answer about one of its meetings, replacing an earlier one."""
-    access.entry(meeting_id)
-    values = _checked(access, form)
-    rating = access.answers.get(meeting_id) or MeetingRating(
-        meeting_id=meeting_id, party=access.party, stage=access.stage
-    )
+def _fill(rating: MeetingRating, values: dict[str, object]) -> MeetingRating:
     rating.took_place = values.get("took_place")  # type: ignore[assignment]
     rating.interest = values.get("interest")  # type: ignore[assignment]
     rating.outcome = values.get("outcome")  # type: ignore[assignment]
     rating.comment = str(values["comment"])
     rating.answered_at = clock.now()
-    db_session.add(rating)
-    db_session.flush()
     return rating
+
+
+def answer(access: Access, meeting_id: int, form: RatingForm, *, db_session: Session) -> MeetingRating:
+    """Store the party's answer about one of its meetings, replacing an earlier one."""
+    access.entry(meeting_id)
+    values = _checked(access, form)
+    existing = access.answers.get(meeting_id)
+    if existing is None:
+        rating = _fill(MeetingRating(meeting_id=meeting_id, party=access.party, stage=access.stage), values)
+        try:
+            # Two answers sent at once (a double click): the second finds the first and replaces it.
+            with db_session.begin_nested():
+                db_session.add(rating)
+            return rating
+        except IntegrityError:
+            existing = db_session.exec(
+                select(MeetingRating).where(
+                    MeetingRating.meeting_id == meeting_id,
+                    MeetingRating.party == access.party,
+                    MeetingRating.stage == access.stage,
+                )
+            ).one()
+    db_session.add(_fill(existing, values))
+    db_session.flush()
+    return existing

@@ -235,3 +235,25 @@ def test_a_stop_long_past_is_not_asked_about(db_session: Session, settings: Sett
     day = held_stop(db_session)
     on(day.stop.stop_date + timedelta(days=45))
     assert asking.ask_for_ratings(db_session=db_session, settings=settings) == 0
+
+
+def test_two_answers_sent_at_once_leave_one_rating(db_session: Session, settings: Settings) -> None:
+    from app.outcomes import rating
+
+    day = held_stop(db_session)
+    on(day.stop.stop_date + timedelta(days=1))
+    asking.ask_for_ratings(db_session=db_session, settings=settings)
+    path = link_to(db_session, day.alfa.contact_email, RATE)
+    _, _, stage, party, token = path.split("/")
+    first, second = (
+        rating.open_link(stage, party, token, settings=settings, db_session=db_session) for _ in range(2)
+    )
+    rating.answer(first, day.alfa_us.id or 0, rating.RatingForm(took_place="no"), db_session=db_session)
+    rating.answer(
+        second,
+        day.alfa_us.id or 0,
+        rating.RatingForm(took_place="yes", interest="informative"),
+        db_session=db_session,
+    )
+    [stored] = ratings(db_session)
+    assert (stored.took_place, stored.interest) == (True, "informative")
