@@ -43,6 +43,8 @@ class Settings(BaseSettings):
 
     # Invitations of consuls without an answer get one reminder per this many days.
     invitation_reminder_days: int = Field(default=5, ge=1)
+    # Days after a stop when each party is asked again where each meeting led (about six months).
+    outcome_follow_up_days: int = Field(default=182, ge=7, le=1000)
 
     # Named on every consul page, so that a representative always knows whom to write or call.
     organiser_email: str = "roadshow@example.org"

@@ -11,8 +11,9 @@ from app.agenda.models import AgendaItemKind
 from app.companies.models import RegistrationStatus, SizeClass
 from app.consuls.models import ConsulateKind, InvitationStatus
 from app.i18n import gettext, lazy, lazy_p, pgettext
-from app.matching.models import RequestPriority, RequestStatus
+from app.matching.models import MeetingAttendance, RequestPriority, RequestStatus
 from app.notifications.models import OutboxStatus
+from app.outcomes.models import FollowUpOutcome, Interest, Party, RatingStage
 from app.planning.models import ScenarioStatus
 from app.stops.models import PublicationStatus, StopStatus
 
@@ -65,6 +66,30 @@ LABELS: dict[str, dict[str, Message]] = {
         RequestPriority.MEDIUM: lazy("Medium"),
         RequestPriority.LOW: lazy("Low"),
     },
+    "attendance": {
+        MeetingAttendance.HELD: ("meeting", lazy_p("meeting", "Held")),
+        MeetingAttendance.COMPANY_ABSENT: lazy("Company absent"),
+        MeetingAttendance.REPRESENTATIVE_ABSENT: lazy("Representative absent"),
+    },
+    "party": {
+        Party.COMPANY: ("party", lazy_p("party", "Company")),
+        Party.REPRESENTATIVE: ("party", lazy_p("party", "Representative")),
+    },
+    "rating_stage": {
+        RatingStage.AFTER_STOP: lazy("After the stop"),
+        RatingStage.FOLLOW_UP: lazy("Follow-up"),
+    },
+    "interest": {
+        Interest.NO_INTEREST: lazy("No interest"),
+        Interest.INFORMATIVE: lazy("Informative"),
+        Interest.COOPERATION_POSSIBLE: lazy("Cooperation possible"),
+    },
+    "follow_up": {
+        FollowUpOutcome.NO_FURTHER_CONTACT: lazy("No further contact"),
+        FollowUpOutcome.IN_CONTACT: lazy("In contact"),
+        FollowUpOutcome.NEGOTIATION_STARTED: lazy("Negotiation started"),
+        FollowUpOutcome.AGREEMENT_REACHED: lazy("Agreement reached"),
+    },
     "agenda_item": {
         AgendaItemKind.WELCOME: lazy("Welcome and institutional greetings"),
         AgendaItemKind.KEYNOTE: lazy("Keynote"),
@@ -106,6 +131,7 @@ LABELS: dict[str, dict[str, Message]] = {
         "attendee": lazy("Attendee"),
         "consular_corps": lazy("Consular corps"),
         "consulate": lazy("Consular representation"),
+        "meeting": lazy("B2B meeting"),
         "planning_scenario": lazy("Planning scenario"),
         "registration": lazy("Registration"),
         "representative": lazy("Representative"),

@@ -35,6 +35,7 @@ from app.matching import expiry as _request_expiry  # noqa: F401  (registers its
 from app.matching import manage_pages as matching_manage_pages
 from app.matching import pages as matching_pages
 from app.notifications import pages as notifications_pages
+from app.outcomes import pages as outcomes_pages
 from app.planning import pages as planning_pages
 from app.reference import pages as reference_pages
 from app.results import pages as results_pages
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(agenda_personal_pages.router)
     app.include_router(checkin_pages.router)
     app.include_router(results_pages.router)
+    app.include_router(outcomes_pages.router)
     app.include_router(planning_pages.router)
     app.include_router(companies_api.router)
     app.include_router(companies_pages.router)

@@ -15,6 +15,7 @@ from app.consuls.models import Consulate, Invitation, Representative
 from app.jobs.models import Job
 from app.matching.models import Meeting, MeetingRequest, ScheduleRun
 from app.notifications.models import OutboxAttachment, OutboxMessage
+from app.outcomes.models import MeetingRating
 from app.planning.models import PlanningScenario
 from app.reference.models import Country, Sector, SectorInterest, Territory, TerritorySector
 from app.stops.models import Stop, StopCountry
@@ -32,6 +33,7 @@ __all__ = [
     "Invitation",
     "Job",
     "Meeting",
+    "MeetingRating",
     "MeetingRequest",
     "OutboxAttachment",
     "OutboxMessage",

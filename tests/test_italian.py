@@ -21,8 +21,9 @@ from app.agenda.models import AgendaItemKind
 from app.companies.models import RegistrationStatus, SizeClass
 from app.consuls.models import ConsulateKind, InvitationStatus
 from app.labels import LABELS, label
-from app.matching.models import RequestPriority, RequestStatus
+from app.matching.models import MeetingAttendance, RequestPriority, RequestStatus
 from app.notifications.models import OutboxStatus
+from app.outcomes.models import FollowUpOutcome, Interest, Party, RatingStage
 from app.planning.models import ScenarioStatus
 from app.reference.country_names import italian_name
 from app.reference.models import Sector
@@ -50,6 +51,11 @@ ENUMS: list[type[StrEnum]] = [
     Role,
     OutboxStatus,
     ScenarioStatus,
+    MeetingAttendance,
+    Party,
+    RatingStage,
+    Interest,
+    FollowUpOutcome,
 ]
 
 
@@ -107,6 +113,11 @@ def test_every_enum_value_has_a_label() -> None:
         Role: "role",
         OutboxStatus: "outbox",
         ScenarioStatus: "scenario",
+        MeetingAttendance: "attendance",
+        Party: "party",
+        RatingStage: "rating_stage",
+        Interest: "interest",
+        FollowUpOutcome: "follow_up",
     }
     assert set(kinds) == set(ENUMS)
     missing = [

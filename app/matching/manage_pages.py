@@ -15,6 +15,7 @@ from app.jobs.runner import wake_runner
 from app.matching import placement, publishing, requests, schedule_job, scheduling
 from app.matching.page_flow import BlockForm, PlaceForm, RequestForm, attempt, done_message, load_stop
 from app.matching.view_models import manage_context
+from app.outcomes import attendance
 from app.web import render
 
 router = APIRouter(tags=["pages"], route_class=TransactionRoute)
@@ -29,6 +30,7 @@ def _manage_page(request: Request, db_session: Session, stop_id: int) -> Callabl
         stop = load_stop(stop_id, db_session)
         context = manage_context(stop, db_session=db_session)
         context["run_job"] = schedule_job.view(stop, db_session=db_session)
+        context["attendance"] = attendance.view(stop, db_session=db_session)
         return render(request, "matching/manage/meetings.html", {**context, **extra}, status=status)
 
     return page
@@ -215,6 +217,28 @@ def manage_unschedule(
         lambda: placement.unschedule(stop, meeting_id, db_session=db_session),
         "unscheduled",
         f"move-{meeting_id}",
+    )
+
+
+@router.post("/manage/stops/{stop_id}/meetings/{meeting_id}/attendance", response_class=HTMLResponse)
+def manage_attendance(
+    stop_id: int,
+    meeting_id: int,
+    request: Request,
+    db_session: SessionDep,
+    user: OrganiserUser,
+    value: Annotated[str, Form(alias="attendance")] = "",
+) -> Response:
+    """Mark a meeting held, or who was absent; from the stop's day on, and changeable."""
+    stop = load_stop(stop_id, db_session)
+    return _manage_action(
+        request,
+        db_session,
+        stop_id,
+        lambda: attendance.mark(stop, meeting_id, value, actor=user, db_session=db_session),
+        "attendance",
+        f"attendance-{meeting_id}",
+        {"attendance": value},
     )
 
 

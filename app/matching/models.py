@@ -40,6 +40,15 @@ class MeetingRequest(SQLModel, table=True):
     digested_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
+class MeetingAttendance(StrEnum):
+    """What an organiser saw on the day; a meeting not marked reads as held unless the company
+    did not check in (``app.outcomes.attendance``)."""
+
+    HELD = "held"
+    COMPANY_ABSENT = "company_absent"
+    REPRESENTATIVE_ABSENT = "representative_absent"
+
+
 class Meeting(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("slot_index >= 0", name="slot_index_not_negative"),
@@ -56,6 +65,11 @@ class Meeting(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     # Moving the meeting sets it: calendar feeds derive the event's SEQUENCE from it.
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Marked by an organiser from the stop's day on; null: not marked (see MeetingAttendance).
+    attendance: MeetingAttendance | None = Field(default=None, sa_type=String(30))
+    # When each party was asked to rate the meeting, and asked again months later: each once.
+    rating_asked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    follow_up_asked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class ScheduleRun(SQLModel, table=True):

@@ -58,6 +58,7 @@ DONE = {
     "unlocked": lazy("The meeting is unlocked."),
     "unscheduled": lazy("The meeting has been taken out of the schedule."),
     "published": lazy("The schedule is published and every participant has been emailed."),
+    "attendance": lazy("The meeting's attendance has been saved."),
 }
 
 

@@ -9,6 +9,7 @@ from app.errors import NotFound
 from app.i18n import gettext as _
 from app.i18n import lazy
 from app.results import charts, export, service
+from app.results import outcomes as outcome_tables
 from app.web import render
 
 router = APIRouter(tags=["results"], route_class=TransactionRoute)
@@ -39,6 +40,8 @@ def dashboard(request: Request, db_session: SessionDep, user: OrganiserUser) -> 
         "heatmap": charts.heatmap(heat.column(0), heat.headers[1:], [row[1:] for row in heat.rows]),
         "timeline": charts.timeline([(r.stop.stop_date, r.stop.city, r.held) for r in results.stops]),
     }
+    context["outcomes"] = outcome_tables.build(db_session=db_session)
+    context["outcome_dimensions"] = [(key, _(title)) for key, title in outcome_tables.DIMENSIONS]
     return render(request, "results/manage/dashboard.html", context)
 
 
@@ -46,7 +49,8 @@ def dashboard(request: Request, db_session: SessionDep, user: OrganiserUser) -> 
 def download(slug: str, extension: str, db_session: SessionDep, user: OrganiserUser) -> Response:
     if extension not in FORMATS:
         raise NotFound(lazy("Tables can be downloaded as .csv or .xlsx."))
-    table = service.build(db_session=db_session).tables.get(slug)
+    tables = outcome_tables.build(db_session=db_session) if slug in outcome_tables.SLUGS else None
+    table = (tables or service.build(db_session=db_session).tables).get(slug)
     if table is None:
         raise NotFound(lazy("There is no results table with this name."))
     media_type, write = FORMATS[extension]

@@ -30,6 +30,8 @@ from app.matching import expiry, publishing, request_mail
 from app.notifications.models import OutboxMessage
 from app.notifications.service import attachments_of
 from app.notifications.worker import build_email
+from app.outcomes import asking as outcome_asking
+from app.outcomes.models import RatingStage
 from app.stops import notices
 from app.stops.models import PublicationStatus, StopStatus
 from tests.factories import (
@@ -179,6 +181,10 @@ def send_every_email(db_session: Session, settings: Settings, language: str) -> 
     create_registration(db_session, cancelled, second, status="confirmed", attendees=["Anna Rossi"])
     cancelled.status = StopStatus.CANCELLED
     notices.tell_about_cancellation(cancelled, "Sala non disponibile", db_session=db_session)
+
+    # After the stop each party rates its meetings, and months later says where they led.
+    for stage in RatingStage:
+        outcome_asking.ask_stop(stop, stage, settings=settings, db_session=db_session)
 
     # A company asks for a sign-in link.
     accounts_service.request_sign_in_link(company.contact_email, db_session=db_session)

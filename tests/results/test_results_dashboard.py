@@ -133,7 +133,7 @@ def test_tables_download_as_csv_and_xlsx(client: TestClient, db_session: Session
     sign_in_as(client, create_user(db_session, role="organiser"))
     response = client.get("/manage/results/companies-by-province.csv")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == ["Provincia", "Imprese iscritte", "Imprese presenti"]
     assert ["Varese", "1", "1"] in rows
     workbook = client.get("/manage/results/meetings-by-country.xlsx")
