@@ -5,7 +5,7 @@ asked to rate it, after the stop and at the follow-up months later. ``meeting_ra
 answer per meeting, party and stage.
 
 Revision ID: 20261202_outcomes
-Revises: 20261201_jobs
+Revises: 20261202_consul_loop
 Create Date: 2026-12-02 00:40:00
 """
 
