@@ -18,6 +18,7 @@ from app.jobs import service
 logger = logging.getLogger("roadshow.jobs")
 
 POLL_SECONDS = 1.0
+PERIODIC_SECONDS = 5.0
 
 
 class JobRunner:
@@ -61,16 +62,25 @@ class JobRunner:
 
 
 def _run_jobs(database_url: str, stop: Any, wake: Any) -> None:
-    """The child process: run jobs until told to stop, or until the app that started it is gone."""
+    """The child process: run jobs until told to stop, or until the app that started it is gone.
+    Like ``roadshow worker``, it also delivers the outbox and runs the periodic jobs (digests,
+    reminders, expiry, rating requests), so that ``make run`` alone carries people through."""
     import app.main  # noqa: F401  (every area loaded, so that its kinds of job are registered)
+    from app.config import get_settings
     from app.db import make_engine
+    from app.notifications import worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     parent = os.getppid()
+    settings = get_settings()
     engine = make_engine(database_url)
     runner = JobRunner(engine, wake=wake).start()
-    while not stop.wait(1.0) and os.getppid() == parent:
-        pass
+    while not stop.wait(PERIODIC_SECONDS) and os.getppid() == parent:
+        try:
+            worker.run_once(engine=engine, settings=settings)
+            worker.run_due_jobs(engine=engine)
+        except Exception:  # a locked or lost database: try again on the next round
+            logger.exception("Periodic round failed")
     runner.stop()
     engine.dispose()
 
