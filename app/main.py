@@ -30,6 +30,7 @@ from app.errors import install_error_handlers
 from app.i18n import LocaleMiddleware
 from app.jobs.runner import JobProcess
 from app.manage import pages as manage_pages
+from app.manage import viewing_pages as manage_viewing_pages
 from app.matching import manage_pages as matching_manage_pages
 from app.matching import pages as matching_pages
 from app.notifications import pages as notifications_pages
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(stops_pages.router)
     app.include_router(stops_manage_pages.router)
     app.include_router(manage_pages.router)
+    app.include_router(manage_viewing_pages.router)
     app.include_router(reference_pages.router)
     app.include_router(audit_pages.router)
     app.include_router(notifications_pages.router)
