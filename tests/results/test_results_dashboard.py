@@ -76,7 +76,7 @@ def test_results_aggregate_companies_meetings_countries_and_waiting_lists(db_ses
     assert row(tables["meetings-by-country"], "Stati Uniti") == ["Stati Uniti", 2, 1, 1]
     [consulate] = tables["meetings-by-consulate"].rows
     assert consulate[1:] == ["Stati Uniti", 1, 1]
-    waiting = next(r for r in tables["waiting-list"].rows if r[0] == "2027-09-15")
+    waiting = next(r for r in tables["waiting-list"].rows if r[0] == date(2027, 9, 15))
     assert waiting[2:] == [1, 1, 1, 200]
     assert results.totals["companies_registered"] == 3
     assert results.totals["companies_present"] == 1
@@ -133,7 +133,7 @@ def test_tables_download_as_csv_and_xlsx(client: TestClient, db_session: Session
     sign_in_as(client, create_user(db_session, role="organiser"))
     response = client.get("/manage/results/companies-by-province.csv")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == ["Provincia", "Imprese iscritte", "Imprese presenti"]
     assert ["Varese", "1", "1"] in rows
     workbook = client.get("/manage/results/meetings-by-country.xlsx")
