@@ -30,6 +30,7 @@ from app.errors import install_error_handlers
 from app.i18n import LocaleMiddleware
 from app.jobs.runner import JobProcess
 from app.manage import pages as manage_pages
+from app.manage import viewing_pages as manage_viewing_pages
 from app.matching import answer_pages as matching_answer_pages
 from app.matching import expiry as _request_expiry  # noqa: F401  (registers its periodic job)
 from app.matching import manage_pages as matching_manage_pages
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(stops_pages.router)
     app.include_router(stops_manage_pages.router)
     app.include_router(manage_pages.router)
+    app.include_router(manage_viewing_pages.router)
     app.include_router(reference_pages.router)
     app.include_router(audit_pages.router)
     app.include_router(notifications_pages.router)

@@ -2,6 +2,8 @@
 
 Each check answers with messages keyed by the form field they concern, so that the page can
 show them next to that field; ``problems`` runs them over a whole agenda before publishing.
+Speakers still to confirm (a representative whose invitation is not confirmed, a named speaker
+marked so) are not problems: ``warnings`` lists them, and publishing goes ahead.
 """
 
 from dataclasses import dataclass, field
@@ -24,6 +26,7 @@ class PlannedItem:
     room: str = ""
     representative_ids: frozenset[int] = frozenset()
     speaker_names: frozenset[str] = frozenset()
+    pending_names: frozenset[str] = frozenset()  # named speakers still to confirm, as written
 
     def overlaps(self, other: "PlannedItem") -> bool:
         return self.starts_at < other.ends_at and other.starts_at < self.ends_at
@@ -82,11 +85,21 @@ def check_item(item: PlannedItem, others: list[PlannedItem], frame: StopFrame) -
                 _("%(name)s already speaks at “%(title)s” (%(when)s).")
                 % {"name": name, "title": other.title, "when": when},
             )
-    if item.kind == AgendaItemKind.COUNTRY_PRESENTATION:
-        for rep_id in sorted(item.representative_ids - frame.confirmed_representatives):
-            name = frame.representative_names.get(rep_id, str(rep_id))
-            errors.add("speakers", _("%s has not confirmed attendance at this stop.") % name)
     return errors
+
+
+def pending_speakers(item: PlannedItem, frame: StopFrame) -> list[str]:
+    """Who of ``item``'s speakers is still to confirm, as sentences: not a problem, since a
+    programme is drafted before everyone has said yes, but a warning when it is published."""
+    found = []
+    for rep_id in sorted(item.representative_ids - frame.confirmed_representatives):
+        name = frame.representative_names.get(rep_id, str(rep_id))
+        if item.kind == AgendaItemKind.COUNTRY_PRESENTATION:
+            found.append(_("%s: consul not yet confirmed.") % name)
+        else:
+            found.append(_("%s: to be confirmed.") % name)
+    found += [_("%s: to be confirmed.") % name for name in sorted(item.pending_names)]
+    return found
 
 
 def _check_b2b(item: PlannedItem, frame: StopFrame, errors: Problems) -> None:
@@ -117,3 +130,12 @@ def problems(items: list[PlannedItem], frame: StopFrame) -> list[tuple[PlannedIt
         for message in check_item(item, others, frame).values():
             found.append((item, message))
     return found
+
+
+def warnings(items: list[PlannedItem], frame: StopFrame) -> list[tuple[PlannedItem, str]]:
+    """Every speaker still to confirm in a whole agenda, item by item, in time order."""
+    return [
+        (item, message)
+        for item in sorted(items, key=lambda i: (i.starts_at, i.ends_at))
+        for message in pending_speakers(item, frame)
+    ]

@@ -4,6 +4,7 @@ from datetime import datetime, time
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, String
+from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
 from app.db import UTCDateTime, utcnow
@@ -47,3 +48,6 @@ class AgendaSpeaker(SQLModel, table=True):
     representative_id: int | None = Field(default=None, foreign_key="representative.id")
     name: str = Field(default="", max_length=120)
     affiliation: str = Field(default="", max_length=200)
+    # A named speaker the organiser has not confirmed yet: shown as "to be confirmed". A
+    # representative's confirmation comes from their invitation instead.
+    to_confirm: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})

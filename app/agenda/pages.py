@@ -49,14 +49,22 @@ class ItemForm(FormModel):
     representative_id: list[str] = Field(default_factory=list)
     speaker_name: list[str] = Field(default_factory=list)
     speaker_affiliation: list[str] = Field(default_factory=list)
+    # The rows (numbered from 1) whose speaker is still to confirm: a checkbox per row.
+    speaker_to_confirm: list[str] = Field(default_factory=list)
 
     def item_input(self) -> ItemInput:
         names, affiliations = self.speaker_name, self.speaker_affiliation
         affiliations = affiliations + [""] * (len(names) - len(affiliations))
+        pending = set(self.speaker_to_confirm)
         return ItemInput(
-            **self.values(exclude={"representative_id", "speaker_name", "speaker_affiliation"}),
+            **self.values(
+                exclude={"representative_id", "speaker_name", "speaker_affiliation", "speaker_to_confirm"}
+            ),
             representative_ids=[int(v) for v in self.representative_id if v.isdigit()],
-            named_speakers=[NamedSpeaker(n, a) for n, a in zip(names, affiliations, strict=False)],
+            named_speakers=[
+                NamedSpeaker(n, a, str(row) in pending)
+                for row, (n, a) in enumerate(zip(names, affiliations, strict=False), start=1)
+            ],
         )
 
 
@@ -101,6 +109,7 @@ def _builder(
         "editing": editing,
         "copy_sources": _copy_sources(stop, db_session=db_session),
         "problems": reading.agenda_problems(stop, db_session=db_session),
+        "warnings": reading.agenda_warnings(stop, db_session=db_session),
         "b2b_window": slots.b2b_window(stop),
         # Shown by the back-office layout, translated here where the language is known.
         "notice": _(NOTICES[notice]) if notice in NOTICES else None,

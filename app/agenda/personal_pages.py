@@ -1,6 +1,6 @@
 """Personal agendas of companies (/my) and consular representatives (/consul): page, print, .ics."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
@@ -34,13 +34,22 @@ def _consul(stop_id: int, user: User, db_session: SessionDep) -> PersonalAgenda:
     return personal.consul_agenda(stop_id, user.representative_id, db_session=db_session)
 
 
-def _page(request: Request, agenda: PersonalAgenda, base: str, *, printable: bool) -> HTMLResponse:
+def personal_page(
+    request: Request,
+    agenda: PersonalAgenda,
+    base: str,
+    *,
+    printable: bool,
+    viewing: dict[str, Any] | None = None,
+) -> HTMLResponse:
+    """The personal agenda page; ``viewing`` (whose page, and the organiser's links) makes it
+    the organisers' read-only copy (``app.manage.viewing_pages``)."""
     settings = request.app.state.settings
     codes = [
         (attendee, checkin_qr_data_uri(attendee, secret_key=settings.secret_key, base_url=settings.base_url))
         for attendee in agenda.attendees
     ]
-    context = {"agenda": agenda, "codes": codes, "base": base, "printable": printable}
+    context = {"agenda": agenda, "codes": codes, "base": base, "printable": printable, "viewing": viewing}
     return render(request, "agenda/public/personal.html", context)
 
 
@@ -52,13 +61,13 @@ def _calendar(agenda: PersonalAgenda, who: str) -> Response:
 @router.get("/my/stops/{stop_id}/agenda", response_class=HTMLResponse, name="company_agenda")
 def company_page(stop_id: int, request: Request, db_session: SessionDep, user: CompanyUser) -> HTMLResponse:
     agenda = _company(stop_id, user, db_session)
-    return _page(request, agenda, f"/my/stops/{stop_id}/agenda", printable=False)
+    return personal_page(request, agenda, f"/my/stops/{stop_id}/agenda", printable=False)
 
 
 @router.get("/my/stops/{stop_id}/agenda/print", response_class=HTMLResponse)
 def company_print(stop_id: int, request: Request, db_session: SessionDep, user: CompanyUser) -> HTMLResponse:
     agenda = _company(stop_id, user, db_session)
-    return _page(request, agenda, f"/my/stops/{stop_id}/agenda", printable=True)
+    return personal_page(request, agenda, f"/my/stops/{stop_id}/agenda", printable=True)
 
 
 @router.get("/my/stops/{stop_id}/agenda.ics")
@@ -69,13 +78,13 @@ def company_calendar(stop_id: int, db_session: SessionDep, user: CompanyUser) ->
 @router.get("/consul/stops/{stop_id}/agenda", response_class=HTMLResponse, name="consul_agenda")
 def consul_page(stop_id: int, request: Request, db_session: SessionDep, user: ConsulUser) -> HTMLResponse:
     agenda = _consul(stop_id, user, db_session)
-    return _page(request, agenda, f"/consul/stops/{stop_id}/agenda", printable=False)
+    return personal_page(request, agenda, f"/consul/stops/{stop_id}/agenda", printable=False)
 
 
 @router.get("/consul/stops/{stop_id}/agenda/print", response_class=HTMLResponse)
 def consul_print(stop_id: int, request: Request, db_session: SessionDep, user: ConsulUser) -> HTMLResponse:
     agenda = _consul(stop_id, user, db_session)
-    return _page(request, agenda, f"/consul/stops/{stop_id}/agenda", printable=True)
+    return personal_page(request, agenda, f"/consul/stops/{stop_id}/agenda", printable=True)
 
 
 @router.get("/consul/stops/{stop_id}/agenda.ics")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
-from app.agenda.checks import PlannedItem, StopFrame, hhmm, problems
+from app.agenda.checks import PlannedItem, StopFrame, hhmm, problems, warnings
 from app.agenda.models import AgendaItem, AgendaItemKind, AgendaSpeaker
 from app.agenda.schemas import ItemInput, NamedSpeaker
 from app.consuls.models import Consulate, Invitation, InvitationStatus, Representative
@@ -37,12 +37,22 @@ class SpeakerView:
     name: str
     affiliation: str
     representative_id: int | None = None
+    # Shown as "to be confirmed": a named speaker so marked, or a representative whose
+    # invitation to the stop is not confirmed.
+    to_confirm: bool = False
 
 
 @dataclass
 class AgendaEntry:
     item: AgendaItem
     speakers: list[SpeakerView] = field(default_factory=list)
+
+    @property
+    def consul_unconfirmed(self) -> bool:
+        """A country presentation whose consul has not confirmed yet: a draft to follow up."""
+        return self.item.kind == AgendaItemKind.COUNTRY_PRESENTATION and any(
+            s.representative_id and s.to_confirm for s in self.speakers
+        )
 
     def planned(self) -> PlannedItem:
         return PlannedItem(
@@ -54,6 +64,9 @@ class AgendaEntry:
             room=self.item.room,
             representative_ids=frozenset(s.representative_id for s in self.speakers if s.representative_id),
             speaker_names=frozenset(s.name.casefold() for s in self.speakers if not s.representative_id),
+            pending_names=frozenset(
+                s.name for s in self.speakers if not s.representative_id and s.to_confirm
+            ),
         )
 
 
@@ -99,6 +112,13 @@ def list_entries(stop_id: int, *, db_session: Session) -> list[AgendaEntry]:
             col(AgendaItem.starts_at), col(AgendaItem.ends_at), col(AgendaItem.id), col(AgendaSpeaker.id)
         )
     )
+    confirmed = set(
+        db_session.exec(
+            select(Invitation.representative_id)
+            .where(Invitation.stop_id == stop_id)
+            .where(Invitation.status == InvitationStatus.CONFIRMED)
+        )
+    )
     items: dict[int, AgendaItem] = {}
     speakers: dict[int, list[SpeakerView]] = defaultdict(list)
     for item, speaker, rep, consulate in rows:
@@ -107,9 +127,9 @@ def list_entries(stop_id: int, *, db_session: Session) -> list[AgendaEntry]:
             continue
         if rep is not None and consulate is not None:
             affiliation = ", ".join(part for part in (rep.title, localized(consulate, "name")) if part)
-            view = SpeakerView(rep.name, affiliation, rep.id)
+            view = SpeakerView(rep.name, affiliation, rep.id, to_confirm=rep.id not in confirmed)
         else:
-            view = SpeakerView(speaker.name, speaker.affiliation)
+            view = SpeakerView(speaker.name, speaker.affiliation, to_confirm=speaker.to_confirm)
         speakers[speaker.item_id].append(view)
     return [AgendaEntry(item, speakers[item_id]) for item_id, item in items.items()]
 
@@ -141,7 +161,9 @@ def input_from_entry(entry: AgendaEntry) -> ItemInput:
         room=item.room,
         representative_ids=[s.representative_id for s in entry.speakers if s.representative_id],
         named_speakers=[
-            NamedSpeaker(s.name, s.affiliation) for s in entry.speakers if not s.representative_id
+            NamedSpeaker(s.name, s.affiliation, s.to_confirm)
+            for s in entry.speakers
+            if not s.representative_id
         ],
     )
 
@@ -154,4 +176,15 @@ def agenda_problems(stop: Stop, *, db_session: Session) -> list[str]:
     return [
         f"{hhmm(item.starts_at)} {item.title}: {message}"
         for item, message in problems([entry.planned() for entry in entries], frame)
+    ]
+
+
+def agenda_warnings(stop: Stop, *, db_session: Session) -> list[str]:
+    """Every speaker of the stop's agenda still to confirm, as a sentence naming the item."""
+    invited = invited_representatives(stop.id or 0, db_session=db_session)
+    entries = list_entries(stop.id or 0, db_session=db_session)
+    frame = frame_for(stop, invited)
+    return [
+        f"{hhmm(item.starts_at)} {item.title}: {message}"
+        for item, message in warnings([entry.planned() for entry in entries], frame)
     ]

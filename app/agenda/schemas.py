@@ -9,6 +9,7 @@ class NamedSpeaker:
 
     name: str = ""
     affiliation: str = ""
+    to_confirm: bool = False
 
 
 @dataclass

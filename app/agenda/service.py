@@ -61,7 +61,7 @@ def _validated(data: ItemInput, invited: list[InvitedRepresentative]) -> tuple[d
     invited_ids = {r.representative.id for r in invited}
     if any(rep_id not in invited_ids for rep_id in data.representative_ids):
         errors["speakers"] = _("Choose representatives invited to this stop.")
-    named = [NamedSpeaker(s.name.strip(), s.affiliation.strip()) for s in data.named_speakers]
+    named = [NamedSpeaker(s.name.strip(), s.affiliation.strip(), s.to_confirm) for s in data.named_speakers]
     named = [s for s in named if s.name or s.affiliation]
     if any(not s.name for s in named):
         errors["named_speakers"] = _("Give the name of each speaker with an affiliation.")
@@ -100,7 +100,12 @@ def _write_speakers(item: AgendaItem, values: dict[str, Any], *, db_session: Ses
         db_session.add(AgendaSpeaker(item_id=item.id or 0, representative_id=rep_id))
     for speaker in values["named_speakers"]:
         db_session.add(
-            AgendaSpeaker(item_id=item.id or 0, name=speaker.name, affiliation=speaker.affiliation)
+            AgendaSpeaker(
+                item_id=item.id or 0,
+                name=speaker.name,
+                affiliation=speaker.affiliation,
+                to_confirm=speaker.to_confirm,
+            )
         )
     db_session.flush()
 
@@ -112,7 +117,7 @@ def _columns(values: dict[str, Any]) -> dict[str, Any]:
 def _speakers_snapshot(values: dict[str, Any]) -> dict[str, Any]:
     return {
         "representative_ids": values["representative_ids"],
-        "named_speakers": [[s.name, s.affiliation] for s in values["named_speakers"]],
+        "named_speakers": [[s.name, s.affiliation, s.to_confirm] for s in values["named_speakers"]],
     }
 
 
@@ -194,7 +199,10 @@ def _mark_draft_if_new(stop: Stop) -> None:
 
 
 def set_status(stop_id: int, status: PublicationStatus, *, actor: User, db_session: Session) -> Stop:
-    """Publish the agenda (when it has items and no problem) or take it back to draft."""
+    """Publish the agenda (when it has items and no problem) or take it back to draft.
+
+    Speakers still to confirm do not stop the publication: the builder lists them
+    (``reading.agenda_warnings``) and the published agenda marks them "to be confirmed"."""
     stop = stops_service.get(stop_id, db_session=db_session)
     if status == PublicationStatus.PUBLISHED:
         if not list_entries(stop_id, db_session=db_session):

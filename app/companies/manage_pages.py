@@ -227,21 +227,14 @@ def _reference_names(db_session: Session) -> tuple[dict[str, str], dict[str, str
 def export_csv(stop_id: int, user: OrganiserUser, filters: FiltersDep, db_session: SessionDep) -> Response:
     stop = stops_service.get(stop_id, db_session=db_session)
     rows = listing.for_stop(stop_id, filters, db_session=db_session)
-    headers = {"Content-Disposition": f'attachment; filename="registrations-{stop.slug}.csv"'}
-    return Response(
-        exports.to_csv(rows, *_reference_names(db_session)),
-        media_type="text/csv; charset=utf-8",
-        headers=headers,
-    )
+    return exports.csv_response(f"registrations-{stop.slug}.csv", rows, *_reference_names(db_session))
 
 
 @router.get("/stops/{stop_id}/registrations.xlsx")
 def export_xlsx(stop_id: int, user: OrganiserUser, filters: FiltersDep, db_session: SessionDep) -> Response:
     stop = stops_service.get(stop_id, db_session=db_session)
     rows = listing.for_stop(stop_id, filters, db_session=db_session)
-    headers = {"Content-Disposition": f'attachment; filename="registrations-{stop.slug}.xlsx"'}
-    media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(exports.to_xlsx(rows, *_reference_names(db_session)), media_type=media, headers=headers)
+    return exports.xlsx_response(f"registrations-{stop.slug}.xlsx", rows, *_reference_names(db_session))
 
 
 def _signer(request: Request) -> URLSafeSerializer:

@@ -29,7 +29,8 @@ class PlanningScenario(SQLModel, table=True):
     # The last `roadshow.plan/1` instance built, its result, or the explanation of its failure.
     instance: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     result: dict[str, Any] | None = Field(default=None, sa_type=JSON)
-    explanation: list[str] | None = Field(default=None, sa_type=JSON)
+    # Reasons as data ({"code": ..., params}, see engine/why.py); older scenarios hold plain strings.
+    explanation: list[dict[str, Any] | str] | None = Field(default=None, sa_type=JSON)
     status: ScenarioStatus = Field(default=ScenarioStatus.PLANNED, sa_type=String(20))
     created_by: int | None = Field(
         default=None, foreign_key="user_account.id", index=True, ondelete="SET NULL"

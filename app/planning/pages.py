@@ -12,7 +12,7 @@ from app.db import SessionDep, TransactionRoute
 from app.errors import InvalidInput
 from app.jobs import service as jobs
 from app.jobs.runner import wake_runner
-from app.planning import service, view_models
+from app.planning import explanations, service, view_models
 from app.planning.inputs import Form
 from app.planning.models import PlanningScenario, ScenarioStatus
 from app.planning.sources import default_form, italian_holidays, load_reference, patron_days
@@ -62,6 +62,7 @@ def _page(
         "closed": _closed_dates(form),
         "patron_days": _patron_days(form, reference),
         "plan_job": _plan_job(scenario, db_session),
+        "explanation": explanations.lines(scenario.explanation, reference) if scenario else [],
     }
     return render(request, "planning/manage/planner.html", context, status=status)
 

@@ -190,9 +190,9 @@ def solve_instance(instance: dict[str, Any], *, time_limit: float) -> dict[str, 
     except InvalidInstance as invalid:
         return {"status": ScenarioStatus.INFEASIBLE, "explanation": invalid.problems}
     except Infeasible as infeasible:
-        return {"status": ScenarioStatus.INFEASIBLE, "explanation": infeasible.reasons}
+        return {"status": ScenarioStatus.INFEASIBLE, "explanation": infeasible.why}
     except PlanningError as error:
-        return {"status": ScenarioStatus.NO_PLAN, "explanation": error.reasons}
+        return {"status": ScenarioStatus.NO_PLAN, "explanation": error.why}
     return {"status": ScenarioStatus.PLANNED, "result": result}
 
 

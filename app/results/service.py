@@ -210,7 +210,7 @@ def build(*, db_session: Session) -> Results:
         ],
         [
             [
-                r.stop.stop_date.isoformat(),
+                r.stop.stop_date,
                 localized(r.stop, "title"),
                 r.stop.territory_code,
                 localized(sectors[r.stop.sector_slug], "name"),
@@ -285,7 +285,7 @@ def build(*, db_session: Session) -> Results:
         ],
         [
             [
-                r.stop.stop_date.isoformat(),
+                r.stop.stop_date,
                 localized(r.stop, "title"),
                 r.stop.capacity,
                 r.confirmed,

@@ -86,7 +86,7 @@ def test_item_outside_hours_and_bad_b2b_block_are_refused(client: TestClient, db
     assert items_of(db_session, stop) == []
 
 
-def test_country_presentation_by_unconfirmed_representative_is_refused(
+def test_country_presentation_by_unconfirmed_representative_is_kept_as_a_draft_and_published_with_a_warning(
     client: TestClient, db_session: Session
 ) -> None:
     stop = create_stop(db_session, b2b_slots=6)
@@ -95,10 +95,36 @@ def test_country_presentation_by_unconfirmed_representative_is_refused(
     signed_in_organiser(client, db_session)
     response = client.post(
         f"/manage/stops/{stop.id}/agenda/items",
-        data=item_form(client, kind="country_presentation", representative_id=[str(rep.id)]),
+        data=item_form(
+            client,
+            kind="country_presentation",
+            representative_id=[str(rep.id)],
+            speaker_name=["Maria Bianchi", "Paolo Neri"],
+            speaker_affiliation=["Bianchi Srl", ""],
+            speaker_to_confirm=["2"],
+        ),
+        follow_redirects=False,
     )
-    assert response.status_code == 422
-    assert "Klaus Weber non ha confermato la partecipazione a questa tappa." in response.text
+    assert response.status_code == 303
+    builder = client.get(f"/manage/stops/{stop.id}/agenda").text
+    assert "console non ancora confermato" in builder
+    assert "10:00 Apertura dei lavori: Klaus Weber: console non ancora confermato." in builder
+    assert "10:00 Apertura dei lavori: Paolo Neri: da confermare." in builder
+    assert "Maria Bianchi: da confermare" not in builder
+
+    published = client.post(
+        f"/manage/stops/{stop.id}/agenda/status",
+        data={"csrf_token": csrf_token(client), "status": "published"},
+        follow_redirects=False,
+    )
+    assert published.status_code == 303
+    db_session.refresh(stop)
+    assert stop.agenda_status == "published"
+    after = client.get(published.headers["location"]).text
+    assert "Agenda pubblicata con relatori ancora da confermare" in after
+    assert "Paolo Neri: da confermare." in after
+    public = client.get(f"/stops/{stop.id}").text
+    assert public.count("da confermare") == 2  # Klaus Weber and Paolo Neri, not Maria Bianchi
 
 
 def test_representative_not_invited_to_the_stop_cannot_speak(client: TestClient, db_session: Session) -> None:

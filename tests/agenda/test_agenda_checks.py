@@ -1,6 +1,6 @@
 from datetime import time
 
-from app.agenda.checks import PlannedItem, StopFrame, check_item, problems
+from app.agenda.checks import PlannedItem, StopFrame, check_item, pending_speakers, problems, warnings
 from app.agenda.models import AgendaItemKind
 
 FRAME = StopFrame(
@@ -56,15 +56,22 @@ def test_end_before_start_is_reported() -> None:
     assert "ends_at" in check_item(item((11, 0), (10, 0)), [], FRAME)
 
 
-def test_country_presentation_by_an_unconfirmed_representative_is_reported() -> None:
+def test_country_presentation_by_an_unconfirmed_representative_is_a_warning_not_a_problem() -> None:
     presentation = item(
         (11, 0), (11, 20), kind=AgendaItemKind.COUNTRY_PRESENTATION, representative_ids=frozenset({2})
     )
-    assert "Klaus Weber" in check_item(presentation, [], FRAME)["speakers"]
+    assert check_item(presentation, [], FRAME) == {}
+    assert pending_speakers(presentation, FRAME) == ["Klaus Weber: console non ancora confermato."]
     confirmed = item(
         (11, 0), (11, 20), kind=AgendaItemKind.COUNTRY_PRESENTATION, representative_ids=frozenset({1})
     )
-    assert check_item(confirmed, [], FRAME) == {}
+    assert pending_speakers(confirmed, FRAME) == []
+    panel = item((12, 0), (12, 30), representative_ids=frozenset({2}), pending_names=frozenset({"Ada Neri"}))
+    assert [message for _item, message in warnings([panel, presentation], FRAME)] == [
+        "Klaus Weber: console non ancora confermato.",
+        "Klaus Weber: da confermare.",
+        "Ada Neri: da confermare.",
+    ]
 
 
 def test_b2b_block_must_match_the_meeting_slots() -> None:

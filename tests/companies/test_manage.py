@@ -194,7 +194,7 @@ def test_export_as_csv_and_xlsx_follows_the_filters(client: TestClient, db_sessi
     organiser(client, db_session)
     exported = client.get(f"/manage/stops/{stop.id}/registrations.csv")
     assert exported.headers["content-type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig")), delimiter=";"))
     assert len(rows) == 3 and rows[1][2] == "'=HYPERLINK(1)" and rows[2][0] == "Lista d'attesa"
     assert rows[1][0] == "Confermata" and rows[1][5] == "Piccola impresa"
     xlsx = client.get(f"/manage/stops/{stop.id}/registrations.xlsx", params={"status": "waitlisted"})

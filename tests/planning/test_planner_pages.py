@@ -194,7 +194,11 @@ def test_inputs_that_cannot_all_hold_show_the_explanation_next_to_the_inputs(
     assert scenario.status == ScenarioStatus.INFEASIBLE and scenario.result is None
     page = client.get(f"/manage/planning/{scenario.id}")
     assert "I vincoli non possono valere tutti insieme" in page.text
-    assert "Saudi Arabia (SA) must be featured at 12 stops, but the plan has only 8" in page.text
+    assert "Arabia Saudita deve essere presente in 12 tappe, ma il piano ne ha solo 8." in page.text
+    assert "Saudi Arabia" not in page.text and "must be featured" not in page.text
+    assert scenario.explanation and isinstance(scenario.explanation[0], dict)
+    english = client.get(f"/manage/planning/{scenario.id}", headers={"Accept-Language": "en"}).text
+    assert "Saudi Arabia must be featured at 12 stops, but the plan has only 8." in english
     explanation_at = page.text.index('id="explanation"')
     assert explanation_at < page.text.index('name="country_min.SA"')
     assert '<details class="inputs-panel" open>' in page.text
@@ -223,3 +227,63 @@ def test_only_organisers_may_use_the_planner(client: TestClient, db_session: Ses
     assert client.get("/manage/planning").status_code == 403
     assert client.post("/manage/planning", data=as_post(small_form(db_session), token)).status_code == 403
     assert client.post("/manage/planning/1/accept", data={"csrf_token": token}).status_code == 403
+
+
+def test_an_italian_page_shows_no_english_explanation_and_old_sentences_still_display(
+    client: TestClient, db_session: Session
+) -> None:
+    """Every reason the engine can give reads in Italian; scenarios stored as sentences show as such."""
+    from app.planning import explanations
+    from app.planning.engine import why
+    from app.planning.sources import load_reference
+
+    token = signed_in_organiser(client, db_session)
+    scenario = plan(client, db_session, token, **{"country_min.SA": "12"})
+    examples = [
+        why.reason("fixed_closed_date", fixed=0, date="2026-04-07"),
+        why.reason(
+            "fixed_not_open",
+            fixed=1,
+            date="2026-04-11",
+            closed={"why": "weekday", "weekday": "Saturday", "weekday_index": 5},
+        ),
+        why.reason(
+            "fixed_not_open",
+            fixed=1,
+            date="2026-08-11",
+            closed={"why": "blackout", "start": "2026-08-01", "end": "2026-08-31"},
+        ),
+        why.reason("fixed_territory_unavailable", fixed=0, territory="VA", date="2026-03-10"),
+        why.reason("fixed_country_count", fixed=0, count=5, low=2, high=4),
+        why.reason("fixed_country_unavailable", fixed=0, country="US", date="2026-07-01"),
+        why.reason("fixed_too_close", first="2026-04-22", second="2026-04-29", gap=14),
+        why.reason("fixed_sector_excess", count=3, sector="aerospace", stops=2),
+        why.reason("fixed_territory_excess", count=3, territory="VA", limit=2),
+        why.reason("fixed_country_excess", country="US", count=9, limit=8),
+        why.reason("territory_capacity", room=3, needed=4),
+        why.reason("too_few_countries", low=3, listed=2),
+        why.reason("country_places_short", needed=40, stops=8, high=4),
+        why.reason("country_room_short", stops=8, low=3, room=20),
+        why.reason("country_min_exceeds_plan", country="SA", min=12, stops=8),
+        why.reason("no_usable_date", start="2026-02-01", end="2026-03-01"),
+        why.reason("spacing", stops=8, gap=14, fit=5, start="2026-02-01", end="2026-05-01"),
+        why.reason("max_spacing_stretch", most=30, first="2026-02-01", last="2026-03-01", fit=2, stops=8),
+        why.reason("fixed_split_by_gaps", most=30),
+        why.reason("country_dates", country="US", min=3, fit=2, gap=14),
+        why.reason("calendar_impossible", start="2026-02-01", end="2026-03-01"),
+        why.reason("families_conflict", families=["min_spacing", "fixed"], uncertain=True),
+        why.reason("families_conflict", families=["closed_dates"], uncertain=False),
+        why.reason("time_limit", seconds=5.0),
+    ]
+    scenario.explanation = [*examples, "an old English sentence"]
+    db_session.add(scenario)
+    db_session.commit()
+    page = client.get(f"/manage/planning/{scenario.id}").text
+    reference = load_reference(db_session=db_session)
+    said = explanations.lines(scenario.explanation, reference)
+    assert [line.english for line in said] == [False] * len(examples) + [True]
+    for example, line in zip(examples, said, strict=False):
+        sentence = why.english(example)
+        assert sentence not in page and sentence[:25] not in page, sentence
+        assert line.text in page.replace("&#39;", "'")
+    assert '<li lang="en">an old English sentence</li>' in page

@@ -76,7 +76,7 @@ def test_results_aggregate_companies_meetings_countries_and_waiting_lists(db_ses
     assert row(tables["meetings-by-country"], "Stati Uniti") == ["Stati Uniti", 2, 1, 1]
     [consulate] = tables["meetings-by-consulate"].rows
     assert consulate[1:] == ["Stati Uniti", 1, 1]
-    waiting = next(r for r in tables["waiting-list"].rows if r[0] == "2027-09-15")
+    waiting = next(r for r in tables["waiting-list"].rows if r[0] == date(2027, 9, 15))
     assert waiting[2:] == [1, 1, 1, 200]
     assert results.totals["companies_registered"] == 3
     assert results.totals["companies_present"] == 1

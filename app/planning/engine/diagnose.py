@@ -14,23 +14,18 @@ from ortools.sat.python import cp_model
 
 from app.planning.engine.cp_model import Family, build_model
 from app.planning.engine.instance import PlanInstance
+from app.planning.engine.why import Reason, reason
 
 
-def conflicting_families(instance: PlanInstance, *, time_limit: float) -> list[str]:
+def conflicting_families(instance: PlanInstance, *, time_limit: float) -> list[Reason]:
     deadline = time.monotonic() + time_limit
     # The calendar is the backdrop of every plan: blaming it alongside other rules would
     # read as "hold stops on public holidays", so it stays in force unless it alone fails.
     candidates = [family for family in Family if family is not Family.CLOSED_DATES]
     if _is_impossible(instance, frozenset(Family), deadline) is True:
-        return [
-            (
-                "no plan is possible even with every rule family relaxed: the sectors' stops "
-                f"cannot be placed between {instance.start.isoformat()} and "
-                f"{instance.end.isoformat()} on the allowed weekdays"
-            )
-        ]
+        return [reason("calendar_impossible", start=instance.start.isoformat(), end=instance.end.isoformat())]
     if _is_impossible(instance, frozenset(candidates), deadline) is True:
-        return [_sentence([Family.CLOSED_DATES.value], uncertain=False)]
+        return [reason("families_conflict", families=[_code(Family.CLOSED_DATES)], uncertain=False)]
     relaxed: set[Family] = set()
     uncertain = False
     for family in candidates:
@@ -39,21 +34,13 @@ def conflicting_families(instance: PlanInstance, *, time_limit: float) -> list[s
             relaxed.add(family)
         elif verdict is None:
             uncertain = True
-    needed = [family.value for family in candidates if family not in relaxed]
-    return [_sentence(needed, uncertain=uncertain)]
+    needed = [_code(family) for family in candidates if family not in relaxed]
+    return [reason("families_conflict", families=needed, uncertain=uncertain)]
 
 
-def _sentence(needed: list[str], *, uncertain: bool) -> str:
-    if len(needed) == 1:
-        reason = f"{needed[0]} cannot be met, even with the other rules relaxed"
-    elif len(needed) == 2:
-        reason = f"{needed[0]} and {needed[1]} cannot both be met; relaxing either makes a plan possible"
-    else:
-        listed = ", ".join(needed[:-1]) + " and " + needed[-1]
-        reason = f"{listed} cannot all be met together; relaxing any one of them makes a plan possible"
-    if uncertain:
-        reason += " (some checks ran out of time, so the list may be longer than needed)"
-    return reason
+def _code(family: Family) -> str:
+    """The family's code in reasons (why.FAMILIES words it)."""
+    return family.name.lower()
 
 
 def _is_impossible(instance: PlanInstance, relaxed: frozenset[Family], deadline: float) -> bool | None:

@@ -4,22 +4,32 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
+from typing import Any
 
 from app.planning.engine.instance import PlanInstance
+from app.planning.engine.why import closed_english
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def closed_reason(instance: PlanInstance, day: date) -> dict[str, Any] | None:
+    """Why no stop may be held on `day` whatever its territory, as data (see why.CLOSED), or None."""
+    if not instance.start <= day <= instance.end:
+        return {"why": "outside", "start": instance.start.isoformat(), "end": instance.end.isoformat()}
+    if day.weekday() not in instance.weekdays:
+        return {"why": "weekday", "weekday": WEEKDAYS[day.weekday()], "weekday_index": day.weekday()}
+    if day in instance.closed_dates:
+        return {"why": "closed_date"}
+    for first, last in instance.blackouts:
+        if first <= day <= last:
+            return {"why": "blackout", "start": first.isoformat(), "end": last.isoformat()}
+    return None
 
 
 def why_closed(instance: PlanInstance, day: date) -> str | None:
-    """Why no stop may be held on `day` whatever its territory, or None if it is open."""
-    if not instance.start <= day <= instance.end:
-        return f"outside {instance.start.isoformat()}..{instance.end.isoformat()}"
-    if day.weekday() not in instance.weekdays:
-        return f"on a {day.strftime('%A')}, not an allowed weekday"
-    if day in instance.closed_dates:
-        return "a closed date"
-    for first, last in instance.blackouts:
-        if first <= day <= last:
-            return f"in the blackout {first.isoformat()}..{last.isoformat()}"
-    return None
+    """Why no stop may be held on `day` whatever its territory, in English, or None if it is open."""
+    closed = closed_reason(instance, day)
+    return None if closed is None else closed_english(closed)
 
 
 def open_dates(instance: PlanInstance) -> list[date]:

@@ -17,6 +17,7 @@ from app.planning.engine.explain import precheck
 from app.planning.engine.instance import PlanInstance
 from app.planning.engine.reasons import stop_reasons, stop_score
 from app.planning.engine.relaxation import solve_relaxation
+from app.planning.engine.why import Reason, english, reason
 
 RESULT_FORMAT = "roadshow.plan-result/1"
 WORKERS = 2  # the deployment has two cores; see benchmarks/planning.py for the measurements
@@ -24,11 +25,12 @@ DIAGNOSIS_SECONDS = 20.0
 
 
 class PlanningError(Exception):
-    """No plan could be produced; `reasons` says why, for a person."""
+    """No plan could be produced: `why` says why as data (why.py), `reasons` in plain English."""
 
-    def __init__(self, reasons: list[str]) -> None:
-        super().__init__("; ".join(reasons))
-        self.reasons = reasons
+    def __init__(self, why: list[Reason]) -> None:
+        self.why = why
+        self.reasons = [english(item) for item in why]
+        super().__init__("; ".join(self.reasons))
 
 
 class Infeasible(PlanningError):
@@ -62,14 +64,7 @@ def solve(instance: PlanInstance, *, time_limit: float = 10.0) -> dict[str, Any]
     if status == cp_model.INFEASIBLE:
         raise Infeasible(_diagnose(instance, time_limit))
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise NoPlanFound(
-            [
-                (
-                    f"no plan was found within the time limit of {time_limit:g} s, and none was "
-                    "proven impossible; allow more time"
-                )
-            ]
-        )
+        raise NoPlanFound([reason("time_limit", seconds=time_limit)])
     stops = _stops(plan, solver)
     value = sum(stop["score"] for stop in stops)
     bounds = [int(solver.best_objective_bound + 1e-6)]
@@ -91,7 +86,7 @@ def _result(stops: list[dict[str, Any]], bound: int, seconds: float) -> dict[str
     }
 
 
-def _diagnose(instance: PlanInstance, time_limit: float) -> list[str]:
+def _diagnose(instance: PlanInstance, time_limit: float) -> list[Reason]:
     # Diagnosis gets its own budget: an explanation is worth more than a quick failure.
     return conflicting_families(instance, time_limit=max(time_limit, DIAGNOSIS_SECONDS))
 
