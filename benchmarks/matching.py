@@ -1,7 +1,7 @@
 """Measure the B2B meeting engine: best objective, then idle gaps, on seeded days.
 
     python benchmarks/matching.py [--time-limit 10] [--days planted-1,planted-2,S,M,L,XL,stop]
-                                  [--seed N] [--quick-limit 2]
+                                  [--seed N] [--quick-limit 2] [--repeat 1]
 
 The days: `planted-N`, 720 meetings (24 slots x 30 representatives, every
 representative busy in every slot, every company's meetings back to back) plus decoy
@@ -16,7 +16,9 @@ validated by the project's checker (and the contract's check.py when
 ../shared is beside the repository). "gap bound" is a proven lower bound on the idle
 gaps of the schedule's set of meetings (0 unless the slotting model proves more). A
 second table solves S and M again under a short limit (2 s by default): "optimal:
-yes" there means the best objective was proven within it.
+yes" there means the best objective was proven within it. `--repeat N` solves each
+day N times (a row each), to show how much the figures move from run to run: the
+idle-gap phase anneals until the time limit, so a loaded machine makes fewer moves.
 """
 
 from __future__ import annotations
@@ -108,11 +110,11 @@ def in_child(name: str, seed: int, time_limit: float) -> dict[str, Any]:
     return result
 
 
-def table(title: str, days: list[str], seed: int, time_limit: float) -> int:
+def table(title: str, days: list[str], seed: int, time_limit: float, repeat: int = 1) -> int:
     print(f"{title} (--time-limit {time_limit:g})")
     print(" | ".join(f"{h:>9}" for h in HEADER))
     failures = 0
-    for name in days:
+    for name in [name for name in days for _ in range(repeat)]:
         result = in_child(name, seed, time_limit)
         failures += bool(result["errors"])
         print(" | ".join(f"{cell!s:>9}" for cell in result["row"]), flush=True)
@@ -130,13 +132,14 @@ def main() -> int:
     parser.add_argument(
         "--quick-limit", type=float, default=2.0, help="also solve S and M under this limit (0: skip)"
     )
+    parser.add_argument("--repeat", type=int, default=1, help="solve each day this many times")
     parser.add_argument("--one", help=argparse.SUPPRESS)  # the child: solve this day, print JSON
     args = parser.parse_args()
     if args.one:
         print(json.dumps(measure(args.one, args.seed, args.time_limit)))
         return 0
     days = args.days.split(",")
-    failures = table("Every day", days, args.seed, args.time_limit)
+    failures = table("Every day", days, args.seed, args.time_limit, args.repeat)
     quick = [name for name in days if name in ("S", "M")]
     if args.quick_limit and quick:
         failures += table("Proof of optimality within the short limit", quick, args.seed, args.quick_limit)

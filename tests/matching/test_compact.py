@@ -11,6 +11,7 @@ from app.matching.engine.solver import solve_with_gap_bound
 from benchmarks.matching_days import planted_day, stop_day
 from benchmarks.matching_instances import generate
 from tests.contract import assert_schedule_valid as assert_valid
+from tests.contract import example
 
 
 def test_small_planted_day_reaches_its_known_optimum_with_no_idle_gap() -> None:
@@ -101,3 +102,24 @@ def _assert_feasible(day: Day, assignment: dict[int, int]) -> None:
             seen.add((party, slot))
         per_slot[slot] = per_slot.get(slot, 0) + 1
     assert max(per_slot.values()) <= day.instance.tables
+
+
+def test_exchanges_keep_the_objective_the_rules_and_the_locked_meetings() -> None:
+    instance = load_instance(example("match-compact"))
+    start = fill(instance, greedy_schedule(instance))
+    result = compact(instance, start, time.monotonic() + 1.0, exchange=True)
+    assert objective(instance, result.assignment) == objective(instance, start)
+    _assert_feasible(Day.of(instance, result.assignment), result.assignment)
+    assert result.gaps == assignment_gaps(instance, result.assignment) <= assignment_gaps(instance, start)
+    caps = [c.max_meetings for c in instance.companies]
+    for company, cap in enumerate(caps):
+        met = sum(1 for r in result.assignment if instance.requests[r].company == company)
+        assert cap is None or met <= cap
+
+    data, _ = planted_day(4, representatives=6, slots=8, decoys=3, locked=3)
+    instance = load_instance(data)
+    start = fill(instance, greedy_schedule(instance))
+    result = compact(instance, start, time.monotonic() + 1.0, exchange=True)
+    assert objective(instance, result.assignment) == objective(instance, start)
+    assert all(result.assignment[lock.request] == lock.slot for lock in instance.locked)
+    _assert_feasible(Day.of(instance, result.assignment), result.assignment)

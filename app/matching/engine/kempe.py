@@ -16,10 +16,12 @@ the simulated-annealing probability, and the schedule with the fewest gaps is ke
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 import time
 
+from app.matching.engine.exchange import Exchanges
 from app.matching.engine.greedy import Assignment
 from app.matching.engine.repair import SlotState
 from app.matching.engine.slotting import Day, Party
@@ -31,6 +33,7 @@ GAP_WEIGHT, IDLE_WEIGHT = 4, 1
 BALANCE_TRIES = 6  # meetings tried to make room in a slot whose tables are all taken
 SLIDE = 0.3  # share of moves that slide a run of anybody's by one slot
 CHECK_EVERY = 200  # moves between two looks at the clock
+EXCHANGE = 0.15  # share of moves that exchange a met request for an unmet one (exchange.py)
 
 
 def _score(state: SlotState, party: Party) -> tuple[int, int]:
@@ -102,9 +105,27 @@ class _Scores:
     def swap(self, chain: list[int], a: int, b: int) -> tuple[int, int]:
         """Swap the chain: (change in cost, change in gaps)."""
         self.state.swap(chain, a, b)
+        return self._rescore(chain)
+
+    def swap_back(self, chain: list[int], a: int, b: int) -> None:
+        self.state.swap(chain, a, b)
+        self.of.update(self.undo)
+
+    def replace(self, out: int, into: int, slot: int) -> tuple[int, int]:
+        """Meet `into` at `slot` instead of `out`: (change in cost, change in gaps)."""
+        self.state.take(out)
+        self.state.put(into, slot)
+        return self._rescore([out, into])
+
+    def replace_back(self, out: int, into: int, slot: int) -> None:
+        self.state.take(into)
+        self.state.put(out, slot)
+        self.of.update(self.undo)
+
+    def _rescore(self, requests: list[int]) -> tuple[int, int]:
         self.undo = {}
         cost = gaps = 0
-        for request in chain:
+        for request in requests:
             for party in self.state.day.parties[request]:
                 if party in self.undo:
                     continue
@@ -114,12 +135,12 @@ class _Scores:
                 gaps += new[1] - old[1]
         return cost, gaps
 
-    def swap_back(self, chain: list[int], a: int, b: int) -> None:
-        self.state.swap(chain, a, b)
-        self.of.update(self.undo)
 
-
-def anneal(day: Day, assignment: Assignment, deadline: float, seed: int = 0) -> Assignment:
+def anneal(
+    day: Day, assignment: Assignment, deadline: float, seed: int = 0, exchanges: Exchanges | None = None
+) -> Assignment:
+    """The slots with the fewest idle gaps found by `deadline`; with `exchanges` (and a
+    Day that holds their requests), the met requests may change too (exchange.py)."""
     rng = random.Random(seed)  # noqa: S311  (a seeded search, not a secret)
     state = SlotState(day, assignment)
     scores = _Scores(state)
@@ -139,6 +160,13 @@ def anneal(day: Day, assignment: Assignment, deadline: float, seed: int = 0) -> 
             progress = (now - started) / span
             temperature = START_TEMPERATURE * (END_TEMPERATURE / START_TEMPERATURE) ** progress
             parties = [p for p, (_, g) in scores.of.items() if g > 0] or parties
+        if exchanges is not None and rng.random() < EXCHANGE:
+            taken = _exchange(scores, exchanges, rng.choice(parties), rng, temperature)
+            if taken is not None:
+                gaps += taken
+                if gaps < best_gaps:
+                    best, best_gaps = dict(state.slot_of), gaps
+            continue
         if rng.random() < SLIDE:
             move = _slide(state, rng.choice(everyone), rng)
         else:
@@ -172,9 +200,31 @@ def anneal(day: Day, assignment: Assignment, deadline: float, seed: int = 0) -> 
     return best
 
 
+def _exchange(
+    scores: _Scores, exchanges: Exchanges, party: Party, rng: random.Random, temperature: float
+) -> int | None:
+    """An exchange of one of the party's meetings, if proposed and taken: the change in gaps."""
+    state = scores.state
+    if not state.at[party]:
+        return None
+    out = rng.choice(list(state.at[party].values()))
+    move = exchanges.propose(state, out, rng)
+    if move is None:
+        return None
+    into, slot = move
+    given_up = state.slot_of[out]
+    delta, gap_delta = scores.replace(out, into, slot)
+    if delta <= 0 or rng.random() < math.exp(-delta / temperature):
+        return gap_delta
+    scores.replace_back(out, into, given_up)
+    return None
+
+
 def _slide(state: SlotState, party: Party, rng: random.Random) -> tuple[int, int] | None:
     """The first (or last) meeting of one of the party's runs moved past its other end."""
     busy = state.at[party]
+    if not busy:
+        return None
     slot = rng.choice(list(busy))
     step = 1 if rng.random() < 0.5 else -1
     first = slot
@@ -194,20 +244,23 @@ def _aimed_move(state: SlotState, party: Party, rng: random.Random) -> tuple[int
     busy = sorted(state.at[party])
     if len(busy) < 2:
         return None
-    runs: list[list[int]] = [[busy[0]]]
-    for slot in busy[1:]:
-        if slot == runs[-1][-1] + 1:
-            runs[-1].append(slot)
-        else:
-            runs.append([slot])
-    if len(runs) == 1:
+    runs: list[tuple[int, int]] = []  # (first, last) slot of each run
+    start = busy[0]
+    for before, slot in itertools.pairwise(busy):
+        if slot != before + 1:
+            runs.append((start, before))
+            start = slot
+    if not runs:
         return None
-    moving, staying = rng.sample(runs, 2)
-    slot = moving[0] if rng.random() < 0.5 else moving[-1]
+    runs.append((start, busy[-1]))
+    first = rng.randrange(len(runs))
+    second = rng.randrange(len(runs) - 1)
+    moving, staying = runs[first], runs[second + (second >= first)]  # two distinct runs
+    slot = moving[0] if rng.random() < 0.5 else moving[1]
     if rng.random() < WANDER:
         target = rng.randrange(len(state.day.instance.slots))
     else:
-        target = staying[0] - 1 if rng.random() < 0.5 else staying[-1] + 1
+        target = staying[0] - 1 if rng.random() < 0.5 else staying[1] + 1
     if not 0 <= target < len(state.day.instance.slots) or target in state.at[party]:
         return None
     return state.at[party][slot], target

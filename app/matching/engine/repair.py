@@ -75,11 +75,23 @@ class SlotState:
         return path
 
     def swap(self, path: list[int], a: int, b: int) -> None:
-        olds = {m: self.slot_of[m] for m in path}
-        for m in path:
-            self.take(m)
-        for m in path:
-            self.put(m, b if olds[m] == a else a)
+        """Meetings at a go to b and those at b to a (take and put inlined: the annealing's
+        innermost step)."""
+        slot_of, at, parties = self.slot_of, self.at, self.day.parties
+        moves = [(m, b if slot_of[m] == a else a) for m in path]
+        for m, new in moves:
+            old = a + b - new
+            for party in parties[m]:
+                del at[party][old]
+        for m, new in moves:
+            old = a + b - new
+            slot_of[m] = new
+            self.load[old] -= 1
+            self.load[new] += 1
+            self.in_slot[old].discard(m)
+            self.in_slot[new].add(m)
+            for party in parties[m]:
+                at[party][new] = m
 
 
 def complete(day: Day, partial: Assignment, deadline: float, seed: int = 0) -> Assignment | None:

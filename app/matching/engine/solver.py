@@ -115,7 +115,7 @@ def solve_with_gap_bound(
     if assignment_gaps(instance, best) > 0:
         full = columns <= FULL_GAP_MODEL_COLUMNS
         slotting_end = time.monotonic() + (deadline - time.monotonic()) * (SLOTTING_SHARE if full else 1.0)
-        compacted = compact(instance, best, slotting_end)
+        compacted = compact(instance, best, slotting_end, exchange=True)
         best, gap_bound = compacted.assignment, compacted.bound
         if full and compacted.gaps > 0:
             best = _gap_step(instance, best, meeting_model or MeetingModel(instance), deadline)
