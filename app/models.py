@@ -13,7 +13,7 @@ from app.companies.models import (
 )
 from app.consuls.models import Consulate, Invitation, Representative
 from app.jobs.models import Job
-from app.matching.models import Meeting, MeetingRequest, ScheduleRun
+from app.matching.models import Meeting, MeetingRequest, PublishedAgenda, ScheduleRun
 from app.notifications.models import OutboxAttachment, OutboxMessage
 from app.planning.models import PlanningScenario
 from app.reference.models import Country, Sector, SectorInterest, Territory, TerritorySector
@@ -36,6 +36,7 @@ __all__ = [
     "OutboxAttachment",
     "OutboxMessage",
     "PlanningScenario",
+    "PublishedAgenda",
     "RateLimitCounter",
     "Registration",
     "RegistrationCountry",
