@@ -45,7 +45,7 @@ def _place(item: dict[str, Any]) -> tuple[Any, ...]:
 def diff(old: Snapshot, new: Snapshot) -> list[Change]:
     """The changes a participant should hear of, in the order of the new schedule."""
     changes = []
-    for key in sorted(set(old) | set(new), key=lambda k: (_sort_key(new.get(k) or old[k]), k)):
+    for key in sorted(set(old) | set(new), key=lambda k: (_sort_key(new.get(k), old.get(k)), k)):
         before, after = old.get(key), new.get(key)
         named = after or before or {}
         name, country = named.get("with", ""), named.get("country", "")
@@ -63,8 +63,12 @@ def diff(old: Snapshot, new: Snapshot) -> list[Change]:
     return changes
 
 
-def _sort_key(item: dict[str, Any]) -> str:
-    return str(item.get("start", "99:99"))
+def _sort_key(after: dict[str, Any] | None, before: dict[str, Any] | None) -> str:
+    """When the meeting is now, or was (for one removed); left-out requests last."""
+    for item in (after, before):
+        if item is not None and _is_meeting(item):
+            return str(item["start"])
+    return "99:99"
 
 
 def snapshot(info: StopData, requests: list[MeetingRequest], *, for_company: bool) -> Snapshot:
