@@ -178,7 +178,7 @@ def _roadshow_in_every_status(db_session: Session) -> dict[str, object]:
         for status, country in zip(InvitationStatus, ["US", "DE", "FR", "US", "DE"], strict=True)
     }
     confirmed = registrations[RegistrationStatus.CONFIRMED]
-    for status, priority in zip(RequestStatus, RequestPriority, strict=True):
+    for status, priority in zip(RequestStatus, [*RequestPriority, RequestPriority.MEDIUM], strict=True):
         create_meeting_request(
             db_session,
             confirmed,

@@ -179,8 +179,12 @@ def test_companies_request_consuls_accept_organiser_schedules_and_company_sees_i
     expect(page.locator(".run-summary")).to_contain_text("ottimo dimostrato")
     page.screenshot(path=str(artifacts / "meetings-organiser-grid.png"), full_page=True)
     page.get_by_role("button", name="Pubblica il calendario").click()
+    # A confirmation first says who will be emailed; nothing is sent until "Pubblica ora".
+    expect(page.locator("#publish-summary")).to_contain_text("riceveranno un'email:")
+    page.screenshot(path=str(artifacts / "meetings-publish-confirmation.png"), full_page=True)
+    page.get_by_role("button", name="Pubblica ora").click()
     expect(page.get_by_role("status")).to_have_text(
-        "Il calendario è pubblicato e ogni partecipante ha ricevuto una email."
+        "Il calendario è pubblicato; i partecipanti i cui incontri sono cambiati hanno ricevuto un'email."
     )
 
     _act_as(page, live_server, journey.companies[0])
