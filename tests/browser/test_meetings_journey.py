@@ -143,7 +143,7 @@ def test_companies_request_consuls_accept_organiser_schedules_and_company_sees_i
             expect(page.get_by_role("status")).to_have_text("Ha accettato la richiesta.")
         if len(companies) == 2:
             expect(page.locator(".request-card").first).to_contain_text(
-                "Opera in un settore che le interessa"
+                "Corrisponde a quanto ha indicato"
             )
             page.screenshot(path=str(artifacts / "meetings-consul-requests.png"), full_page=True)
 
@@ -196,3 +196,12 @@ def test_companies_request_consuls_accept_organiser_schedules_and_company_sees_i
     expect(agenda).to_contain_text("Stati Uniti")
     expect(page.get_by_role("link", name="Aggiungi al calendario (.ics)")).to_be_visible()
     page.screenshot(path=str(artifacts / "meetings-company-agenda.png"), full_page=True)
+    # On a 360 px phone the requests stack into labelled rows: priority, goal and status stay visible.
+    page.set_viewport_size({"width": 360, "height": 800})
+    requests = page.get_by_role("region", name="Le sue richieste")
+    for cell in ("Priorità", "Obiettivo", "Stato"):
+        expect(requests.locator(f'td[data-label="{cell}"]').first).to_be_visible()
+    expect(requests.locator('td[data-label="Stato"]').first).to_contain_text("In calendario")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.screenshot(path=str(artifacts / "meetings-company-phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
