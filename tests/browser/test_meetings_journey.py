@@ -142,9 +142,7 @@ def test_companies_request_consuls_accept_organiser_schedules_and_company_sees_i
             expect(accept).to_have_count(0)
             expect(page.get_by_role("status")).to_have_text("Ha accettato la richiesta.")
         if len(companies) == 2:
-            expect(page.locator(".request-card").first).to_contain_text(
-                "Corrisponde a quanto ha indicato"
-            )
+            expect(page.locator(".request-card").first).to_contain_text("Corrisponde a quanto ha indicato")
             page.screenshot(path=str(artifacts / "meetings-consul-requests.png"), full_page=True)
 
     page.context.clear_cookies()
