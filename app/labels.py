@@ -59,7 +59,7 @@ LABELS: dict[str, dict[str, Message]] = {
         RequestStatus.PENDING: lazy("Waiting for an answer"),
         RequestStatus.ACCEPTED: lazy("Accepted"),
         RequestStatus.DECLINED: lazy("Declined"),
-        RequestStatus.EXPIRED: lazy("Expired"),
+        RequestStatus.EXPIRED: ("request", lazy_p("request", "Expired")),
     },
     "priority": {
         RequestPriority.HIGH: lazy("High"),

@@ -13,7 +13,7 @@ from app.companies.models import (
 )
 from app.consuls.models import Consulate, Invitation, Representative
 from app.jobs.models import Job
-from app.matching.models import Meeting, MeetingRequest, ScheduleRun
+from app.matching.models import Meeting, MeetingRequest, PublishedAgenda, ScheduleRun
 from app.notifications.models import OutboxAttachment, OutboxMessage
 from app.outcomes.models import MeetingRating
 from app.planning.models import PlanningScenario
@@ -38,6 +38,7 @@ __all__ = [
     "OutboxAttachment",
     "OutboxMessage",
     "PlanningScenario",
+    "PublishedAgenda",
     "RateLimitCounter",
     "Registration",
     "RegistrationCountry",

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from app.accounts.deps import OrganiserUser
 from app.db import SessionDep, TransactionRoute
+from app.errors import Conflict
 from app.jobs.runner import wake_runner
 from app.matching import placement, publishing, requests, schedule_job, scheduling
 from app.matching.page_flow import BlockForm, PlaceForm, RequestForm, attempt, done_message, load_stop
@@ -240,6 +241,19 @@ def manage_attendance(
         f"attendance-{meeting_id}",
         {"attendance": value},
     )
+@router.get(
+    "/manage/stops/{stop_id}/meetings/publish", response_class=HTMLResponse, name="manage_publish_confirm"
+)
+def manage_publish_confirm(
+    stop_id: int, request: Request, db_session: SessionDep, user: OrganiserUser
+) -> Response:
+    """Who publishing would email (only those whose meetings changed), before anything is sent."""
+    stop = load_stop(stop_id, db_session)
+    try:
+        preview = publishing.preview(stop, db_session=db_session)
+    except Conflict as exc:
+        return _manage_page(request, db_session, stop_id)({"form": "publish", "alert": exc.translated()}, 409)
+    return render(request, "matching/manage/publish_confirm.html", {"stop": stop, "preview": preview})
 
 
 @router.post("/manage/stops/{stop_id}/meetings/publish", response_class=HTMLResponse)

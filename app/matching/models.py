@@ -89,3 +89,21 @@ class ScheduleRun(SQLModel, table=True):
     unscheduled: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
     created_by_user_id: int | None = Field(default=None, foreign_key="user_account.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class PublishedAgenda(SQLModel, table=True):
+    """What a participant was last emailed about the stop's schedule, to tell them only of changes.
+
+    ``meetings`` maps a request id (as text) to ``{"start", "end", "table", "with"}`` for a meeting,
+    or to ``{"with", "reason"}`` (a msgid) for an accepted request left out of the schedule.
+    """
+
+    __tablename__ = "published_agenda"
+    __table_args__ = (UniqueConstraint("stop_id", "party", "party_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    stop_id: int = Field(foreign_key="stop.id", index=True)
+    party: str = Field(max_length=20)  # "company" (a registration id) or "representative" (an invitation id)
+    party_id: int
+    meetings: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    sent_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

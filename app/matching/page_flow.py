@@ -57,7 +57,9 @@ DONE = {
     "locked": lazy("The meeting is locked: it keeps its slot when the scheduler runs again."),
     "unlocked": lazy("The meeting is unlocked."),
     "unscheduled": lazy("The meeting has been taken out of the schedule."),
-    "published": lazy("The schedule is published and every participant has been emailed."),
+    "published": lazy(
+        "The schedule is published; the participants whose meetings changed have been emailed."
+    ),
     "attendance": lazy("The meeting's attendance has been saved."),
 }
 

@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass
 from datetime import datetime, time
+from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app import ics
 from app.agenda.events import meeting_event
@@ -12,9 +13,10 @@ from app.consuls.models import Representative
 from app.errors import Conflict
 from app.i18n import gettext as _
 from app.i18n import lazy
+from app.matching import agenda_changes
 from app.matching import data as stop_data
 from app.matching.data import StopData
-from app.matching.models import MeetingRequest
+from app.matching.models import MeetingRequest, PublishedAgenda
 from app.notifications.service import queue_email
 from app.reference.models import Country
 from app.stops.models import PublicationStatus, Stop
@@ -78,50 +80,106 @@ def published_entries(
     return entries(info, registration_id=registration_id, invitation_id=invitation_id)
 
 
-def publish(stop: Stop, *, base_url: str, db_session: Session) -> int:
-    """Publish the draft schedule and queue each participant's meetings; the number of emails."""
+@dataclass
+class Preview:
+    """Who publishing now would email: only those whose meetings changed since they were told."""
+
+    companies: list[str]
+    representatives: list[str]
+    notices: list[agenda_changes.Notice]
+    republishing: bool
+
+
+def _check(stop: Stop, info: StopData) -> None:
     if stop.schedule_status == PublicationStatus.PUBLISHED:
         raise Conflict(lazy("The schedule is already published."))
-    info = stop_data.load(stop, db_session=db_session)
     if stop.schedule_status == PublicationStatus.NONE or not info.meetings:
         raise Conflict(lazy("Run the scheduler (or place meetings by hand) before publishing."))
+
+
+def preview(stop: Stop, *, db_session: Session) -> Preview:
+    info = stop_data.load(stop, db_session=db_session)
+    _check(stop, info)
+    return _preview(info, db_session=db_session)
+
+
+def _preview(info: StopData, *, db_session: Session) -> Preview:
+    notices = agenda_changes.notices(info, db_session=db_session)
+    companies = [
+        info.companies[info.registrations[n.party_id].company_id].name
+        for n in notices
+        if n.party == agenda_changes.COMPANY
+    ]
+    representatives = [
+        info.representative_of(info.invitations[n.party_id]).name
+        for n in notices
+        if n.party == agenda_changes.REPRESENTATIVE
+    ]
+    republishing = any(not n.first for n in notices) or bool(
+        db_session.exec(select(PublishedAgenda.id).where(PublishedAgenda.stop_id == info.stop.id)).first()
+    )
+    return Preview(sorted(companies), sorted(representatives), notices, republishing)
+
+
+def publish(stop: Stop, *, base_url: str, db_session: Session) -> int:
+    """Publish the draft schedule and email each participant whose meetings changed since they
+    were last told (everyone with meetings, the first time); the number of emails."""
+    info = stop_data.load(stop, db_session=db_session)
+    _check(stop, info)
+    plan = _preview(info, db_session=db_session)
     stop.schedule_status = PublicationStatus.PUBLISHED
     db_session.add(stop)
-    schedulable = [q for q in info.requests if info.schedulable(q)]
-    queued = 0
-    for registration_id in sorted({q.registration_id for q in schedulable}):
-        company = info.companies[info.registrations[registration_id].company_id]
-        queue_email(
-            db_session=db_session,
-            to=company.contact_email,
-            template="matching/emails/schedule_company",
-            context={
-                "stop": stop,
-                "name": company.contact_name or company.name,
-                "entries": entries(info, registration_id=registration_id),
-                "link": f"{base_url}/my/stops/{stop.id}/meetings",
-            },
-            language=company.language,
-        )
-        queued += 1
-    for invitation_id in sorted({q.invitation_id for q in schedulable}):
-        invitation = info.invitations[invitation_id]
-        representative = info.representative_of(invitation)
-        queue_email(
-            db_session=db_session,
-            to=representative.email,
-            template="matching/emails/schedule_representative",
-            context={
-                "stop": stop,
-                "name": representative.name,
-                "entries": entries(info, invitation_id=invitation_id),
-                "link": f"{base_url}/consul/stops/{stop.id}/requests",
-            },
-            language=representative.preferred_language,
-        )
-        queued += 1
+    for notice in plan.notices:
+        context: dict[str, Any] = {
+            "stop": stop,
+            "first": notice.first,
+            "changes": notice.changes,
+            "countries": info.countries,
+        }
+        if notice.party == agenda_changes.COMPANY:
+            company = info.companies[info.registrations[notice.party_id].company_id]
+            own = [q for q in info.requests if q.registration_id == notice.party_id]
+            queue_email(
+                db_session=db_session,
+                to=company.contact_email,
+                template="matching/emails/schedule_company",
+                context={
+                    **context,
+                    "name": company.contact_name or company.name,
+                    "entries": entries(info, registration_id=notice.party_id),
+                    "left_out": _left_out(info, own, for_company=True),
+                    "link": f"{base_url}/my/stops/{stop.id}/meetings",
+                },
+                language=company.language,
+            )
+        else:
+            invitation = info.invitations[notice.party_id]
+            representative = info.representative_of(invitation)
+            own = [q for q in info.requests if q.invitation_id == notice.party_id]
+            queue_email(
+                db_session=db_session,
+                to=representative.email,
+                template="matching/emails/schedule_representative",
+                context={
+                    **context,
+                    "name": representative.name,
+                    "entries": entries(info, invitation_id=notice.party_id),
+                    "left_out": _left_out(info, own, for_company=False),
+                    "link": f"{base_url}/consul/stops/{stop.id}/requests",
+                },
+                language=representative.preferred_language,
+            )
+        agenda_changes.remember(info, notice, db_session=db_session)
     db_session.flush()
-    return queued
+    return len(plan.notices)
+
+
+def _left_out(
+    info: StopData, requests: list[MeetingRequest], *, for_company: bool
+) -> list[tuple[str, str, str]]:
+    """(name, country code, reason msgid) of each accepted request without a meeting."""
+    snapshot = agenda_changes.snapshot(info, requests, for_company=for_company)
+    return [(item["with"], item["country"], item["reason"]) for item in snapshot.values() if "reason" in item]
 
 
 def calendar(stop: Stop, agenda: list[AgendaEntry], *, for_company: bool) -> bytes:

@@ -12,7 +12,7 @@ from app.i18n import gettext as _
 from app.i18n import lazy
 from app.matching import data as stop_data
 from app.matching import requests as requests_service
-from app.matching import scheduling
+from app.matching import scheduling, statuses, suggesting
 from app.matching.data import StopData
 from app.matching.models import Meeting, MeetingRequest, RequestStatus
 from app.matching.publishing import published_entries
@@ -45,6 +45,7 @@ class RequestRow:
     slot: str | None
     sector_names: list[str]
     province: str
+    display: statuses.DisplayStatus
 
     @property
     def priority_label(self) -> str:
@@ -86,6 +87,7 @@ def rows(info: StopData, requests: list[MeetingRequest]) -> list[RequestRow]:
                 province=info.territories[company.province_code].name
                 if company.province_code in info.territories
                 else "",
+                display=statuses.of_request(info, q),
             )
         )
     return result
@@ -128,6 +130,7 @@ def company_context(stop: Stop, registration: Registration, *, db_session: Sessi
         "can_request": not _published(stop) and used < stop.meeting_request_quota and bool(options),
         "published": _published(stop),
         "agenda": published_entries(info, registration_id=registration.id),
+        "suggestions": suggesting.for_company(info, registration, db_session=db_session),
         "values": {},
         "errors": {},
     }
@@ -140,6 +143,7 @@ def consul_context(stop: Stop, invitation: Invitation, *, db_session: Session) -
         "stop": stop,
         "invitation": invitation,
         "requests": rows(info, own),
+        "matches": suggesting.for_representative(info, invitation, own, db_session=db_session),
         "published": _published(stop),
         "agenda": published_entries(info, invitation_id=invitation.id),
         "errors": {},

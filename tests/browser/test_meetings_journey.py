@@ -142,9 +142,7 @@ def test_companies_request_consuls_accept_organiser_schedules_and_company_sees_i
             expect(accept).to_have_count(0)
             expect(page.get_by_role("status")).to_have_text("Ha accettato la richiesta.")
         if len(companies) == 2:
-            expect(page.locator(".request-card").first).to_contain_text(
-                "Opera in un settore che le interessa"
-            )
+            expect(page.locator(".request-card").first).to_contain_text("Corrisponde a quanto ha indicato")
             page.screenshot(path=str(artifacts / "meetings-consul-requests.png"), full_page=True)
 
     page.context.clear_cookies()
@@ -179,8 +177,12 @@ def test_companies_request_consuls_accept_organiser_schedules_and_company_sees_i
     expect(page.locator(".run-summary")).to_contain_text("ottimo dimostrato")
     page.screenshot(path=str(artifacts / "meetings-organiser-grid.png"), full_page=True)
     page.get_by_role("button", name="Pubblica il calendario").click()
+    # A confirmation first says who will be emailed; nothing is sent until "Pubblica ora".
+    expect(page.locator("#publish-summary")).to_contain_text("riceveranno un'email:")
+    page.screenshot(path=str(artifacts / "meetings-publish-confirmation.png"), full_page=True)
+    page.get_by_role("button", name="Pubblica ora").click()
     expect(page.get_by_role("status")).to_have_text(
-        "Il calendario è pubblicato e ogni partecipante ha ricevuto una email."
+        "Il calendario è pubblicato; i partecipanti i cui incontri sono cambiati hanno ricevuto un'email."
     )
 
     _act_as(page, live_server, journey.companies[0])
@@ -192,3 +194,12 @@ def test_companies_request_consuls_accept_organiser_schedules_and_company_sees_i
     expect(agenda).to_contain_text("Stati Uniti")
     expect(page.get_by_role("link", name="Aggiungi al calendario (.ics)")).to_be_visible()
     page.screenshot(path=str(artifacts / "meetings-company-agenda.png"), full_page=True)
+    # On a 360 px phone the requests stack into labelled rows: priority, goal and status stay visible.
+    page.set_viewport_size({"width": 360, "height": 800})
+    requests = page.get_by_role("region", name="Le sue richieste")
+    for cell in ("Priorità", "Obiettivo", "Stato"):
+        expect(requests.locator(f'td[data-label="{cell}"]').first).to_be_visible()
+    expect(requests.locator('td[data-label="Stato"]').first).to_contain_text("In calendario")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.screenshot(path=str(artifacts / "meetings-company-phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})

@@ -166,7 +166,7 @@ def test_consul_sees_the_company_profile_and_accepts(client: TestClient, db_sess
     assert page.status_code == 200
     assert "Find a distributor" in page.text and "Small enterprise" in page.text
     assert "Aerospace" in page.text and "40%" in page.text and "Varese" in page.text
-    assert "Works in a sector you are interested in" in page.text
+    assert "Matches what you asked for</span> works in Aerospace, which you asked for" in page.text
     answer = post_form(
         client, f"/consul/stops/{b2b.stop.id}/requests/{request.id}/answer", {"decision": "accept"}
     )

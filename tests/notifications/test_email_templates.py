@@ -26,7 +26,7 @@ from app.companies.models import RegistrationStatus
 from app.config import ROOT, Settings, get_settings
 from app.consuls import invitations
 from app.consuls.models import Representative
-from app.matching import expiry, publishing, request_mail
+from app.matching import expiry, publishing, request_mail, seating
 from app.notifications.models import OutboxMessage
 from app.notifications.service import attachments_of
 from app.notifications.worker import build_email
@@ -135,7 +135,7 @@ def send_every_email(db_session: Session, settings: Settings, language: str) -> 
     )
     delegate_of = db_session.get(Representative, us.representative_id)
     invitations.send_invitation_email(de, db_session=db_session, settings=settings, delegated_by=delegate_of)
-    create_meeting(
+    moving = create_meeting(
         db_session, create_meeting_request(db_session, registration, us), slot_index=0, table_number=1
     )
     create_meeting(
@@ -173,6 +173,10 @@ def send_every_email(db_session: Session, settings: Settings, language: str) -> 
         request_mail.send_request_reminders(db_session=db_session, settings=settings)
     finally:
         clock.set_source(None)
+    publishing.publish(stop, base_url=settings.base_url, db_session=db_session)
+    # One meeting moves and the schedule is published again: its two people hear what changed.
+    moving.slot_index = 3
+    seating.mark_changed(stop, db_session=db_session)
     publishing.publish(stop, base_url=settings.base_url, db_session=db_session)
 
     # The stop changes; another is cancelled.
@@ -319,6 +323,19 @@ def test_the_schedule_emails_list_each_meeting_on_its_own_line(
         assert two, template
         items = [line for line in two[0].body_text.splitlines() if line.startswith("- ")]
         assert len(items) == 2 and all("table " in item for item in items), two[0].body_text
+
+
+def test_a_second_publication_tells_only_the_two_people_of_the_moved_meeting(
+    db_session: Session, settings: Settings
+) -> None:
+    mailbag = send_every_email(db_session, settings, "en")
+    changed = [m for m in mailbag.messages if m.subject.startswith("Changes to your B2B meetings")]
+    assert sorted(m.template for m in changed) == [
+        "matching/emails/schedule_company",
+        "matching/emails/schedule_representative",
+    ]
+    for message in changed:
+        assert "moved from 14:00 table 1 to 15:00 table 1" in message.body_text, message.body_text
 
 
 def test_a_confirmed_registration_carries_each_attendee_code_as_an_inline_image(
