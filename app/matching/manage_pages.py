@@ -241,6 +241,8 @@ def manage_attendance(
         f"attendance-{meeting_id}",
         {"attendance": value},
     )
+
+
 @router.get(
     "/manage/stops/{stop_id}/meetings/publish", response_class=HTMLResponse, name="manage_publish_confirm"
 )
