@@ -136,7 +136,8 @@ def test_roadshow_worker_once_runs_the_jobs_from_the_command_line(jobs_engine: E
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    assert "ran 3 periodic jobs" in done.stdout
+    # Every area's periodic job runs on the first round (the app registers them all).
+    assert f"ran {len(worker.PERIODIC_JOBS)} periodic jobs" in done.stdout
     assert _status(jobs_engine, situation.lapsed_id) == RegistrationStatus.EXPIRED
     assert _status(jobs_engine, situation.waiting_id) == RegistrationStatus.CONFIRMED
     assert "consuls/emails/reminder" in _templates_to(jobs_engine, situation.consul_email)
