@@ -131,7 +131,10 @@ def _rows(pairs: list[tuple[Registration, Company]], *, db_session: Session) -> 
         ):
             sectors[sector.company_id].append(sector.sector_slug)
         for person in db_session.exec(
-            select(Attendee).where(col(Attendee.registration_id).in_(ids)).order_by(col(Attendee.id))
+            # Grouped by registration as the index is: SQLite then needs no sort of its own.
+            select(Attendee)
+            .where(col(Attendee.registration_id).in_(ids))
+            .order_by(col(Attendee.registration_id), col(Attendee.id))
         ):
             attendees[person.registration_id].append(person)
     return [
