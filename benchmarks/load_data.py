@@ -31,8 +31,16 @@ def vat(n: int) -> str:
 
 
 def populate(
-    db_session: Session, *, stops: int = 30, companies: int = 3000, registrations: int = 10000, seed: int = 1
+    db_session: Session,
+    *,
+    stops: int = 30,
+    companies: int = 3000,
+    registrations: int = 10000,
+    seed: int = 1,
+    busy_first_stop: bool = False,
 ) -> dict[str, int]:
+    """Fill the database; ``busy_first_stop`` gives the first stop a full B2B day instead:
+    every representative invited, 40 slots at 18 tables, 720 meetings."""
     rng = random.Random(seed)
     sectors = [s.slug for s in db_session.exec(select(Sector).order_by(Sector.position))]
     territories = [t.code for t in db_session.exec(select(Territory))]
@@ -61,6 +69,9 @@ def populate(
     featured: dict[int, list[str]] = {}
     for stop in stop_rows:
         featured[stop.id] = rng.sample(COUNTRIES, 4)  # type: ignore[index]
+    if busy_first_stop:
+        featured[stop_rows[0].id] = list(COUNTRIES)  # type: ignore[index]
+    for stop in stop_rows:
         for position, code in enumerate(featured[stop.id]):  # type: ignore[index]
             db_session.add(StopCountry(stop_id=stop.id, country_code=code, position=position))  # type: ignore[arg-type]
     company_rows = [
@@ -115,6 +126,9 @@ def populate(
     }
     meetings = 0
     for stop in stop_rows:
+        if busy_first_stop and stop is stop_rows[0]:
+            meetings += _busy_day(db_session, stop, registration_rows)
+            continue
         invitations = []
         for code in featured[stop.id]:  # type: ignore[index]
             rep = representatives[code]
@@ -166,3 +180,54 @@ def populate(
         "company_user_id": company_user.id or 0,
         "consul_user_id": consul_user.id or 0,
     }
+
+
+BUSY_SLOTS, BUSY_TABLES = 40, 18
+
+
+def _busy_day(db_session: Session, stop: Stop, registration_rows: list[Registration]) -> int:
+    """A B2B day as full as the organisers' pages will see: one table per representative (18 of
+    the seed's 19), 40 slots each, every company meeting a representative at most once."""
+    stop.b2b_first_slot, stop.b2b_slot_minutes = time(9, 0), 10
+    stop.b2b_slot_count, stop.b2b_tables = BUSY_SLOTS, BUSY_TABLES
+    db_session.add(stop)
+    people = list(db_session.exec(select(Representative, Consulate).join(Consulate)))[:BUSY_TABLES]
+    invitations = [
+        Invitation(
+            stop_id=stop.id,  # type: ignore[arg-type]
+            representative_id=rep.id,  # type: ignore[arg-type]
+            country_code=consulate.country_code,
+            status=InvitationStatus.CONFIRMED,
+        )
+        for rep, consulate in people
+    ]
+    db_session.add_all(invitations)
+    db_session.flush()
+    confirmed = [
+        r for r in registration_rows if r.stop_id == stop.id and r.status == RegistrationStatus.CONFIRMED
+    ]
+    requests = []
+    for slot in range(BUSY_SLOTS):
+        for table, invitation in enumerate(invitations):
+            # 18 consecutive companies per slot; a company meets a table again only 50 slots on.
+            registration = confirmed[(slot * BUSY_TABLES + table) % len(confirmed)]
+            requests.append(
+                (
+                    slot,
+                    table + 1,
+                    MeetingRequest(
+                        stop_id=stop.id,  # type: ignore[arg-type]
+                        registration_id=registration.id,  # type: ignore[arg-type]
+                        invitation_id=invitation.id,  # type: ignore[arg-type]
+                        priority=RequestPriority.HIGH,
+                        status=RequestStatus.ACCEPTED,
+                    ),
+                )
+            )
+    db_session.add_all(request for _, _, request in requests)
+    db_session.flush()
+    db_session.add_all(
+        Meeting(stop_id=stop.id, request_id=request.id, slot_index=slot, table_number=table)  # type: ignore[arg-type]
+        for slot, table, request in requests
+    )
+    return len(requests)

@@ -99,18 +99,17 @@ def for_stop(
 
 
 def for_company(company_id: int, *, db_session: Session) -> list[tuple[RegistrationRow, Stop]]:
+    """A company's registrations with their stops, newest first (the stop read in the same join)."""
     query = (
-        select(Registration, Company)
+        select(Registration, Company, Stop)
         .join(Company, col(Company.id) == col(Registration.company_id))
+        .join(Stop, col(Stop.id) == col(Registration.stop_id))
         .where(Registration.company_id == company_id)
         .order_by(col(Registration.created_at).desc(), col(Registration.id).desc())
     )
-    rows = _rows(list(db_session.exec(query).all()), db_session=db_session)
-    stops = {
-        s.id: s
-        for s in db_session.exec(select(Stop).where(col(Stop.id).in_({r.registration.stop_id for r in rows})))
-    }
-    return [(row, stops[row.registration.stop_id]) for row in rows]
+    found = list(db_session.exec(query).all())
+    rows = _rows([(registration, company) for registration, company, _ in found], db_session=db_session)
+    return [(row, stop) for row, (_, _, stop) in zip(rows, found, strict=True)]
 
 
 def _rows(pairs: list[tuple[Registration, Company]], *, db_session: Session) -> list[RegistrationRow]:
@@ -132,7 +131,10 @@ def _rows(pairs: list[tuple[Registration, Company]], *, db_session: Session) -> 
         ):
             sectors[sector.company_id].append(sector.sector_slug)
         for person in db_session.exec(
-            select(Attendee).where(col(Attendee.registration_id).in_(ids)).order_by(col(Attendee.id))
+            # Grouped by registration as the index is: SQLite then needs no sort of its own.
+            select(Attendee)
+            .where(col(Attendee.registration_id).in_(ids))
+            .order_by(col(Attendee.registration_id), col(Attendee.id))
         ):
             attendees[person.registration_id].append(person)
     return [

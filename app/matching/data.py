@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from app.companies.models import Company, CompanySector, Registration, RegistrationStatus
 from app.consuls.models import Consulate, Invitation, InvitationStatus, Representative
 from app.matching.models import Meeting, MeetingRequest, RequestPriority, RequestStatus, ScheduleRun
+from app.reference import service as reference_service
 from app.reference.models import Country, Sector, Territory
 from app.stops.models import Stop
 
@@ -116,6 +117,7 @@ def load(stop: Stop, *, db_session: Session) -> StopData:
     latest_run = db_session.exec(
         select(ScheduleRun).where(ScheduleRun.stop_id == stop_id).order_by(col(ScheduleRun.id).desc())
     ).first()
+    known = reference_service.cached(db_session=db_session)
     return StopData(
         stop=stop,
         requests=requests,
@@ -125,9 +127,10 @@ def load(stop: Stop, *, db_session: Session) -> StopData:
         invitations=invitations,
         representatives=representatives,
         consulates=consulates,
-        countries={c.code: c for c in db_session.exec(select(Country))},
-        sectors={s.slug: s for s in db_session.exec(select(Sector))},
-        territories={t.code: t for t in db_session.exec(select(Territory))},
+        # The per-process copy (one token query at most), not three reads of their own.
+        countries=dict(known.countries_by_code),
+        sectors=dict(known.sectors_by_slug),
+        territories=dict(known.territories_by_code),
         meetings=meetings,
         latest_run=latest_run,
     )

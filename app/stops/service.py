@@ -3,16 +3,17 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, ScalarSelect, func
+from sqlalchemy import ColumnElement, ScalarSelect, bindparam, func, or_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app import clock
 from app.companies import seats
 from app.companies.models import Registration, RegistrationStatus
-from app.db import utcnow
+from app.db import UTCDateTime, utcnow
 from app.errors import NotFound
 from app.forms import Problems
 from app.i18n import gettext as _
@@ -135,28 +136,52 @@ def build_views(stops: list[Stop], *, db_session: Session) -> list[StopView]:
 def counted_views(query: SelectOfScalar[Stop], *, db_session: Session) -> list[StopView]:
     """Views of the stops a query selects, their seats counted in the same statement.
 
-    Each count is a subquery correlated to its stop, read from the index on (stop, status,
-    hold): only the registrations of the stops listed are counted. The rows also carry the
-    reference data's token, so that the cached copy costs no query of its own.
+    Each count is a subquery correlated to its stop that seeks the index on (stop, status,
+    hold) by status: only the registrations of the stops listed, and of the status counted,
+    are read. The rows also carry the reference data's token, so that the cached copy costs
+    no query of its own.
+    """
+    confirmed, pending, waiting, token = _count_columns()
+    counted = query.add_columns(confirmed, pending, waiting, token)
+    rows = db_session.execute(counted, {HOLD_NOW: clock.now()}).all()
+    if rows:
+        reference_service.cached(db_session=db_session, token=rows[0][4])
+    stops = [row[0] for row in rows]
+    counts = {
+        stop.id or 0: seats.SeatCount(int(held) + int(holding), int(waits))
+        for stop, held, holding, waits, _ in rows
+    }
+    return _views(stops, db_session=db_session, counts=counts)
+
+
+HOLD_NOW = "hold_now"
+
+
+@cache
+def _count_columns() -> tuple[ScalarSelect[int], ScalarSelect[int], ScalarSelect[int], ScalarSelect[str]]:
+    """The counting subqueries, built once: the moment holds lapse is a parameter (``HOLD_NOW``).
+
+    The same seats as ``seats.holds_seat`` (a test compares them), split by status so that each
+    count seeks the index instead of reading every registration of the stop.
     """
 
-    def count(condition: ColumnElement[bool]) -> ScalarSelect[int]:
+    def count(*conditions: ColumnElement[bool]) -> ScalarSelect[int]:
         return (
             select(func.count())
             .select_from(Registration)
-            .where(col(Registration.stop_id) == col(Stop.id), condition)
+            .where(col(Registration.stop_id) == col(Stop.id), *conditions)
             .scalar_subquery()
         )
 
-    waiting = col(Registration.status) == RegistrationStatus.WAITLISTED
-    token = reference_service.token_column()
-    counted = query.add_columns(count(seats.holds_seat()), count(waiting), token)
-    rows = db_session.execute(counted).all()  # rows of (stop, held, waiting, token)
-    if rows:
-        reference_service.cached(db_session=db_session, token=rows[0][3])
-    stops = [row[0] for row in rows]
-    counts = {stop.id or 0: seats.SeatCount(int(held), int(waits)) for stop, held, waits, _ in rows}
-    return _views(stops, db_session=db_session, counts=counts)
+    status = col(Registration.status)
+    expires = col(Registration.hold_expires_at)
+    live_hold = or_(expires.is_(None), expires > bindparam(HOLD_NOW, type_=UTCDateTime()))
+    return (
+        count(status == RegistrationStatus.CONFIRMED),
+        count(status == RegistrationStatus.PENDING, live_hold),
+        count(status == RegistrationStatus.WAITLISTED),
+        reference_service.token_column(),
+    )
 
 
 def _views(

@@ -4,6 +4,7 @@ Each page is requested once with a little data and once with ten times as much; 
 statements sent to the database must not change (an N+1 loop would add one per row).
 """
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -47,6 +48,7 @@ class Roadshow:
     organiser: User
     company_user: User
     consul_user: User
+    registration: Any = None
     stops: int = 0
 
     def grow(self, db_session: Session, count: int) -> None:
@@ -117,12 +119,15 @@ def roadshow(db_session: Session) -> Roadshow:
     )
     company = create_company(db_session)
     representative = create_representative(db_session, country="US")
-    create_registration(db_session, stop, company, status="confirmed", attendees=["Anna Rossi"])
-    create_invitation(db_session, stop, representative, status="confirmed")
+    registration = create_registration(
+        db_session, stop, company, status="confirmed", attendees=["Anna Rossi"]
+    )
+    invitation = create_invitation(db_session, stop, representative, status="confirmed")
+    create_meeting_request(db_session, registration, invitation, priority="high")
     company_user = create_user(db_session, role="company", password=None, company_id=company.id)
     consul_user = create_user(db_session, role="consul", password=None, representative_id=representative.id)
     organiser = create_user(db_session, role="organiser")
-    shape = Roadshow(stop, company, representative, organiser, company_user, consul_user)
+    shape = Roadshow(stop, company, representative, organiser, company_user, consul_user, registration)
     shape.grow(db_session, 2)
     return shape
 
@@ -157,18 +162,43 @@ PAGES = [
     ("company", "/my"),
     ("company", "/my/stops/{stop}/agenda"),
     ("company", "/my/stops/{stop}/agenda.ics"),
+    ("company", "/my/stops/{stop}/agenda/print"),
+    ("company", "/my/stops/{stop}/meetings"),
+    ("company", "/my/stops/{stop}/meetings.ics"),
+    ("company", "/my/registrations/{registration}"),
+    ("company", "/my/registrations/{registration}/calendar.ics"),
     ("consul", "/consul"),
     ("consul", "/consul/stops/{stop}"),
     ("consul", "/consul/stops/{stop}/agenda"),
     ("consul", "/consul/stops/{stop}/agenda.ics"),
+    ("consul", "/consul/stops/{stop}/agenda/print"),
+    ("consul", "/consul/stops/{stop}/requests"),
+    ("consul", "/consul/stops/{stop}/meetings.ics"),
 ]
 
 # Statements per page at most, whatever the rows (issue 16): public pages 3, personal pages and
 # feeds 6. Pages not named here are only held to a count that does not grow.
 PUBLIC_PAGES = {"/", "/api/stops", "/stops/{stop}", "/stops/{stop}/agenda.ics"}
-# The company's home (/my, 7 statements) is not held to it yet.
-PERSONAL_PAGES = {path for who, path in PAGES if who in ("company", "consul") and path != "/my"} | {
+# Not held to it yet, only to a count that does not grow: the B2B pages and feeds load the stop's
+# whole matching data (about 15 statements), one registration's page reads 8.
+NOT_BOUNDED_YET = {
+    "/my/stops/{stop}/meetings",
+    "/my/stops/{stop}/meetings.ics",
+    "/my/registrations/{registration}",
+    "/consul/stops/{stop}/requests",
+    "/consul/stops/{stop}/meetings.ics",
+}
+PERSONAL_PAGES = {path for who, path in PAGES if who in ("company", "consul")} - NOT_BOUNDED_YET | {
     "/consul/calendar.ics?token={feed}"
+}
+NOT_GROWN = {
+    "/consul/stops/{stop}",
+    "/my/stops/{stop}/meetings",
+    "/my/stops/{stop}/meetings.ics",
+    "/my/registrations/{registration}",
+    "/my/registrations/{registration}/calendar.ics",
+    "/consul/stops/{stop}/requests",
+    "/consul/stops/{stop}/meetings.ics",
 }
 BOUNDS = {**dict.fromkeys(PUBLIC_PAGES, 3), **dict.fromkeys(PERSONAL_PAGES, 6)}
 
@@ -191,23 +221,22 @@ def test_listing_pages_read_the_same_number_of_queries_for_two_or_twenty_rows(
             client.cookies.clear()
             if who in users:
                 sign_in_as(client, users[who])
-            url = path.format(stop=roadshow.stop.id, feed=feed)
+            url = path.format(stop=roadshow.stop.id, feed=feed, registration=roadshow.registration.id)
             client.get(url)  # caches filled on first use (reference data, templates) stay out
             statements.clear()
             response = client.get(url)
             assert response.status_code == 200, f"{url}: {response.text[:300]}"
             counts[path] = (len(statements), len(response.content))
-            import os
-
-            if os.environ.get("SHOWSQL"):
-                print(path, [q.split()[0:4] for q in statements])
+            if os.environ.get("SHOWSQL") == path:
+                print(path, *statements, sep="\n---\n")
         return counts
 
     few = measure()
     roadshow.grow(db_session, 18)
     many = measure()
-    # The consul's own stop page lists only their meetings, which the growing stop does not add.
-    listing = [p for p in few if p != "/consul/stops/{stop}"]
+    # The consul's own stop page lists only their meetings, which the growing stop does not add;
+    # the pages of one person's registration, meetings and requests are not grown either.
+    listing = [p for p in few if p not in NOT_GROWN]
     assert [p for p in listing if many[p][1] <= few[p][1]] == [], "every page should list the new rows"
     grown = {path: (few[path][0], many[path][0]) for path in few if many[path][0] != few[path][0]}
     assert grown == {}, "queries (2 rows, 20 rows) of pages whose count grows with the rows"

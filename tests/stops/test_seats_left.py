@@ -3,10 +3,12 @@
 from datetime import UTC, date, datetime, timedelta
 
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app import clock
+from app.companies import seats
 from app.companies.models import RegistrationStatus
+from app.stops import service
 from app.stops.models import Stop
 from tests.factories import create_registration, create_stop
 
@@ -71,3 +73,19 @@ def test_the_stop_page_shows_the_same_seats_left(client: TestClient, db_session:
 
     html = client.get(f"/stops/{stop.id}").text
     assert "<strong>4</strong> / 5" in html
+
+
+def test_listings_count_the_same_seats_as_the_seats_module_for_every_status(db_session: Session) -> None:
+    clock.set_source(lambda: NOW)
+    stop = create_stop(db_session, capacity=20, stop_date=date(2027, 5, 12))
+    for status in ("confirmed", "confirmed", RegistrationStatus.CANCELLED, RegistrationStatus.WAITLISTED):
+        create_registration(db_session, stop, status=status)
+    _hold(db_session, stop, NOW + timedelta(minutes=5))
+    _hold(db_session, stop, NOW - timedelta(minutes=5))
+    create_registration(db_session, stop, status=RegistrationStatus.PENDING, hold_expires_at=None)
+
+    expected = seats.seat_counts([stop.id or 0], db_session=db_session)[stop.id or 0]
+    (view,) = service.counted_views(select(Stop).where(Stop.id == stop.id), db_session=db_session)
+
+    assert (expected.held, expected.waiting) == (4, 1)
+    assert view.seats_taken == expected.spoken_for(stop.capacity) == 5

@@ -1,0 +1,68 @@
+"""In-process cost of the public pages with the cache off (what every signed-in visitor gets).
+
+    python benchmarks/public_pages.py [--requests 200] [--postgres] [--database URL] [--profile NAME]
+
+Builds the benchmark data set (benchmarks/load_data.py: 30 stops, 3,000 companies, 10,000
+registrations) in a throw-away database, or uses ``--database``, filled before by
+``--build-only URL``; then sends sequential GETs through the ASGI app and prints the median,
+p95 and p99 milliseconds of each page, and the median CPU time.
+
+To profile one page (the routes run in the thread pool, so a sampler of every thread):
+    py-spy record --format raw -o calendar.txt -- python benchmarks/public_pages.py --page calendar
+and read the collapsed stacks with benchmarks/top_frames.py.
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.in_process import (
+    HEADER,
+    app_on,
+    first_stop_id,
+    prepare,
+    summary,
+    throwaway_database,
+    timed,
+)
+
+PAGES = [("calendar", "/"), ("api-stops", "/api/stops"), ("stop-page", "/stops/{stop_id}")]
+
+
+def measure(database_url: str, stop_id: int, args: argparse.Namespace) -> None:
+    with TestClient(app_on(database_url)) as client:
+        print(f"{'page (cache off)':24} {HEADER}   ms, {args.requests} requests")
+        for name, path in PAGES:
+            if args.page and name != args.page:
+                continue
+            url = path.format(stop_id=stop_id)
+            print(f"{name:24} {summary(timed(client, url, args.requests))}", flush=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--postgres", action="store_true", help="a throw-away PostgreSQL database")
+    parser.add_argument("--database", help="an already filled database (see --build-only)")
+    parser.add_argument("--build-only", metavar="URL", help="fill this empty database and stop")
+    parser.add_argument("--page", choices=[name for name, _ in PAGES], help="only this page")
+    args = parser.parse_args()
+    if args.build_only:
+        print(prepare(args.build_only))
+        return 0
+    if args.database:
+        measure(args.database, first_stop_id(args.database), args)
+        return 0
+    with throwaway_database(postgres=args.postgres) as database_url:
+        facts = prepare(database_url)
+        measure(database_url, facts["first_stop_id"], args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
