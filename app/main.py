@@ -31,6 +31,7 @@ from app.errors import install_error_handlers
 from app.i18n import LocaleMiddleware
 from app.jobs.runner import JobProcess
 from app.manage import pages as manage_pages
+from app.matching import confirm_pages as matching_confirm_pages
 from app.matching import manage_pages as matching_manage_pages
 from app.matching import pages as matching_pages
 from app.notifications import pages as notifications_pages
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(consuls_pages.router)
     app.include_router(matching_pages.router)
     app.include_router(matching_manage_pages.router)
+    app.include_router(matching_confirm_pages.router)
     app.include_router(agenda_pages.router)
     app.include_router(agenda_confirm_pages.router)
     app.include_router(agenda_personal_pages.router)
