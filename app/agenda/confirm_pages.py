@@ -135,30 +135,45 @@ def confirm_copy(
 
 
 @router.get("/status", response_class=HTMLResponse)
-def confirm_publish(
-    stop_id: int, request: Request, db_session: SessionDep, user: OrganiserUser
+def confirm_status(
+    stop_id: int,
+    request: Request,
+    db_session: SessionDep,
+    user: OrganiserUser,
+    status: Annotated[str, Query(max_length=20)] = PublicationStatus.PUBLISHED.value,
 ) -> HTMLResponse:
+    """Publishing the agenda, or taking it back to draft: both change what everyone reads."""
     stop = stops_service.get(stop_id, db_session=db_session)
     count = len(reading.list_entries(stop_id, db_session=db_session))
-    lines = [
-        ngettext(
-            "%(num)d item appears on the stop's public page.",
-            "%(num)d items appear on the stop's public page.",
-            count,
-        )
-        % {"num": count},
-        _audience(stop, db_session=db_session),
-        _("Anyone subscribed to the stop's calendar feed sees the programme."),
-    ]
+    audience = _audience(stop, db_session=db_session)
+    if status == PublicationStatus.DRAFT:
+        lines = [
+            _("Visitors no longer see the programme on the stop's page."),
+            _("It leaves personal agendas and calendars: %(audience)s") % {"audience": audience},
+        ]
+        title, button, danger = _("Take the agenda back to draft"), _("Back to draft"), True
+    else:
+        lines = [
+            ngettext(
+                "%(num)d item appears on the stop's public page.",
+                "%(num)d items appear on the stop's public page.",
+                count,
+            )
+            % {"num": count},
+            audience,
+            _("Anyone subscribed to the stop's calendar feed sees the programme."),
+        ]
+        title, button, danger = _("Publish the agenda"), _("Publish the agenda"), False
+        status = PublicationStatus.PUBLISHED.value
     confirmation = confirm.Confirmation(
-        title=_("Publish the agenda"),
+        title=title,
         subject=_subject(stop),
         consequences=lines,
         action=f"/manage/stops/{stop_id}/agenda/status",
-        button=_("Publish the agenda"),
+        button=button,
         back_href=f"/manage/stops/{stop_id}/agenda",
         back_label=_("Not yet"),
-        fields={"status": PublicationStatus.PUBLISHED.value},
-        danger=False,
+        fields={"status": status},
+        danger=danger,
     )
     return confirm.page(request, confirmation, section="stops")

@@ -57,7 +57,9 @@ def test_a_visitor_registers_holds_a_seat_confirms_by_link_and_is_signed_in(
     assert "giulia@officine1.it" in received.text
     # Reloading the page after registering shows the same receipt, not "already registered".
     again = client.get(response.headers["location"])
-    assert again.status_code == 200 and "già iscritta" not in again.text and "giulia@officine1.it" in again.text
+    assert (
+        again.status_code == 200 and "già iscritta" not in again.text and "giulia@officine1.it" in again.text
+    )
     registration = db_session.exec(select(Registration).where(Registration.stop_id == stop.id)).one()
     assert registration.status == "pending"
     assert registration.privacy_version and registration.privacy_accepted_at is not None
