@@ -162,6 +162,7 @@ def test_organiser_publishes_an_agenda_company_reads_it_and_staff_check_a_person
     expect(page.get_by_role("status")).to_contain_text("L'intervento è stato aggiunto")
     expect(page.locator(".agenda-table tbody tr")).to_have_count(9)
 
+    page.get_by_role("link", name="Pubblica il programma…").click()
     page.get_by_role("button", name="Pubblica il programma").click()
     expect(page.get_by_role("status")).to_contain_text("Il programma è pubblicato")
     page.screenshot(path=str(artifacts / "agenda-builder.png"), full_page=True)
