@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from app import pages
 from app.accounts import api as accounts_api
 from app.accounts import pages as accounts_pages
+from app.agenda import confirm_pages as agenda_confirm_pages
 from app.agenda import pages as agenda_pages
 from app.agenda import personal_pages as agenda_personal_pages
 from app.audit import pages as audit_pages
@@ -32,6 +33,7 @@ from app.jobs.runner import JobProcess
 from app.manage import pages as manage_pages
 from app.manage import viewing_pages as manage_viewing_pages
 from app.matching import answer_pages as matching_answer_pages
+from app.matching import confirm_pages as matching_confirm_pages
 from app.matching import expiry as _request_expiry  # noqa: F401  (registers its periodic job)
 from app.matching import manage_pages as matching_manage_pages
 from app.matching import pages as matching_pages
@@ -97,7 +99,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(matching_pages.router)
     app.include_router(matching_answer_pages.router)
     app.include_router(matching_manage_pages.router)
+    app.include_router(matching_confirm_pages.router)
     app.include_router(agenda_pages.router)
+    app.include_router(agenda_confirm_pages.router)
     app.include_router(agenda_personal_pages.router)
     app.include_router(checkin_pages.router)
     app.include_router(results_pages.router)

@@ -1,9 +1,10 @@
-"""Pages that belong to no single area: health, language switch."""
+"""Pages that belong to no single area: health, language switch, the favicon."""
 
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from sqlalchemy import text
 
 from app.accounts.deps import Public
@@ -38,3 +39,14 @@ def set_language(language: str, next: Annotated[str | None, Query()] = None) -> 
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
     return response
+
+
+FAVICON = Path(__file__).parent / "static" / "favicon.svg"
+
+
+@router.get("/favicon.ico", include_in_schema=False, dependencies=[Public])
+def favicon() -> FileResponse:
+    """Browsers ask for /favicon.ico whatever the page says; they all read an SVG icon."""
+    return FileResponse(
+        FAVICON, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"}
+    )

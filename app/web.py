@@ -33,6 +33,11 @@ def _date(value: date | datetime | None, format: str = "long") -> str:
     return format_date(value, format=format, locale=babel_locale())
 
 
+def date_text(value: date | datetime, format: str = "long") -> str:
+    """A date (or a moment, in Rome) as the pages write it, for text built in Python."""
+    return _date(value, format)
+
+
 def _time(value: time | None) -> str:
     return format_time(value, format="HH:mm", locale=babel_locale()) if value else ""
 

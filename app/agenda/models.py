@@ -36,6 +36,8 @@ class AgendaItem(SQLModel, table=True):
     room: str = Field(default="", max_length=120)
     # Every change sets it: calendar feeds derive the event's SEQUENCE from it.
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # A deleted item is kept until the organiser leaves it deleted, so "Undo" can restore it.
+    deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class AgendaSpeaker(SQLModel, table=True):

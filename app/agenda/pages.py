@@ -29,6 +29,7 @@ NOTICES = {
     "added": lazy("The item has been added."),
     "saved": lazy("The item has been saved."),
     "deleted": lazy("The item has been deleted."),
+    "restored": lazy("The item is back in the agenda, with its speakers."),
     "copied": lazy("The agenda has been replaced: check it, then publish it."),
     "published": lazy("The agenda is published on the stop's page."),
     "draft": lazy("The agenda is back to draft: visitors no longer see it."),
@@ -72,7 +73,7 @@ ItemFields = Annotated[ItemForm, Form()]
 
 
 def _copy_sources(stop: Stop, *, db_session: Session) -> list[Stop]:
-    with_items = select(AgendaItem.stop_id).distinct()
+    with_items = select(AgendaItem.stop_id).where(col(AgendaItem.deleted_at).is_(None)).distinct()
     return list(
         db_session.exec(
             select(Stop)
@@ -94,6 +95,7 @@ def _builder(
     status: int = 200,
     notice: str | None = None,
     page_errors: dict[str, str] | None = None,
+    undo: int | None = None,
 ) -> HTMLResponse:
     form = form or ItemInput(starts_at="", ends_at="")
     speaker_rows = [*form.named_speakers, *[NamedSpeaker() for _ in range(BLANK_SPEAKER_ROWS)]]
@@ -113,6 +115,7 @@ def _builder(
         "b2b_window": slots.b2b_window(stop),
         # Shown by the back-office layout, translated here where the language is known.
         "notice": _(NOTICES[notice]) if notice in NOTICES else None,
+        "undo": undo if notice == "deleted" else None,
     }
     return render(request, "agenda/manage/builder.html", context, status=status)
 
@@ -128,9 +131,10 @@ def builder(
     db_session: SessionDep,
     user: OrganiserUser,
     done: Annotated[str | None, Query()] = None,
+    undo: Annotated[int | None, Query()] = None,
 ) -> HTMLResponse:
     stop = stops_service.get(stop_id, db_session=db_session)
-    return _builder(request, stop, db_session=db_session, notice=done)
+    return _builder(request, stop, db_session=db_session, notice=done, undo=undo)
 
 
 @router.post("/manage/stops/{stop_id}/agenda/items", response_class=HTMLResponse)
@@ -181,7 +185,7 @@ def edit_item(
 @router.post("/manage/stops/{stop_id}/agenda/items/{item_id}/delete")
 def delete_item(stop_id: int, item_id: int, db_session: SessionDep, user: OrganiserUser) -> RedirectResponse:
     service.delete_item(stop_id, item_id, actor=user, db_session=db_session)
-    return _back(stop_id, "deleted")
+    return RedirectResponse(f"/manage/stops/{stop_id}/agenda?done=deleted&undo={item_id}", status_code=303)
 
 
 @router.post("/manage/stops/{stop_id}/agenda/copy", response_class=HTMLResponse)

@@ -107,7 +107,7 @@ def list_entries(stop_id: int, *, db_session: Session) -> list[AgendaEntry]:
         .outerjoin(AgendaSpeaker, col(AgendaSpeaker.item_id) == col(AgendaItem.id))
         .outerjoin(Representative, col(Representative.id) == AgendaSpeaker.representative_id)
         .outerjoin(Consulate, col(Consulate.id) == Representative.consulate_id)
-        .where(AgendaItem.stop_id == stop_id)
+        .where(AgendaItem.stop_id == stop_id, col(AgendaItem.deleted_at).is_(None))
         .order_by(
             col(AgendaItem.starts_at), col(AgendaItem.ends_at), col(AgendaItem.id), col(AgendaSpeaker.id)
         )
@@ -143,7 +143,7 @@ def public_entries(stop: Stop, *, db_session: Session) -> list[AgendaEntry]:
 
 def get_item(stop_id: int, item_id: int, *, db_session: Session) -> AgendaItem:
     item = db_session.get(AgendaItem, item_id)
-    if item is None or item.stop_id != stop_id:
+    if item is None or item.stop_id != stop_id or item.deleted_at is not None:
         raise NotFound(lazy("This agenda item does not exist."))
     return item
 

@@ -25,7 +25,7 @@ from app.agenda.reading import (
 )
 from app.agenda.schemas import ItemInput, NamedSpeaker
 from app.audit import service as audit
-from app.errors import Conflict, InvalidInput
+from app.errors import Conflict, InvalidInput, NotFound
 from app.forms import Problems
 from app.i18n import gettext as _
 from app.i18n import lazy
@@ -177,11 +177,12 @@ def _values_of(entry: AgendaEntry) -> dict[str, Any]:
 
 
 def delete_item(stop_id: int, item_id: int, *, actor: User, db_session: Session) -> None:
+    """Take the item out of the agenda; it is kept, with its speakers, so that it can be restored."""
     item = get_item(stop_id, item_id, db_session=db_session)
     before = audit.snapshot(item)
-    for speaker in db_session.exec(select(AgendaSpeaker).where(AgendaSpeaker.item_id == item_id)):
-        db_session.delete(speaker)
-    db_session.delete(item)
+    item.deleted_at = clock.now()
+    item.updated_at = clock.now()
+    db_session.add(item)
     db_session.flush()
     audit.record(
         db_session=db_session,
@@ -191,6 +192,34 @@ def delete_item(stop_id: int, item_id: int, *, actor: User, db_session: Session)
         entity_id=item_id,
         before=before,
     )
+
+
+def restore_item(stop_id: int, item_id: int, *, actor: User, db_session: Session) -> AgendaItem:
+    """Bring a deleted item back with its speakers, unless the agenda has changed around it."""
+    item = db_session.get(AgendaItem, item_id)
+    if item is None or item.stop_id != stop_id or item.deleted_at is None:
+        raise NotFound(lazy("This agenda item does not exist."))
+    stop = stops_service.get(stop_id, db_session=db_session)
+    item.deleted_at = None
+    item.updated_at = clock.now()
+    db_session.add(item)
+    db_session.flush()
+    entries = list_entries(stop_id, db_session=db_session)
+    restored = next(entry for entry in entries if entry.item.id == item_id)
+    others = [entry.planned() for entry in entries if entry.item.id != item_id]
+    invited = invited_representatives(stop_id, db_session=db_session)
+    errors = check_item(restored.planned(), others, frame_for(stop, invited))
+    if errors:
+        raise Conflict(_("The item cannot come back: %s") % " ".join(errors.values()))
+    audit.record(
+        db_session=db_session,
+        actor=actor,
+        action="agenda_item.restore",
+        entity_type="agenda_item",
+        entity_id=item_id,
+        after=audit.snapshot(item),
+    )
+    return item
 
 
 def _mark_draft_if_new(stop: Stop) -> None:

@@ -150,16 +150,47 @@ def search(stop_id: int, query: str, *, db_session: Session) -> list[Arrival]:
     return [Arrival(*row) for row in rows]
 
 
-def check_in(stop_id: int, attendee_id: int, *, actor: User, db_session: Session) -> tuple[Arrival, bool]:
-    """Mark the arrival; a second scan keeps the first time. Answers whether it is new."""
+def is_open(stop: Stop) -> bool:
+    """Check-in opens on the stop's day, or earlier once an organiser has opened it on purpose."""
+    return stop.stop_date <= clock.today() or stop.checkin_opened_at is not None
+
+
+def open_early(stop: Stop, *, actor: User, db_session: Session) -> None:
+    """Open check-in before the stop's day (the page asked first: arrivals are recorded early)."""
+    if is_open(stop):
+        return
+    stop.checkin_opened_at = clock.now()
+    db_session.add(stop)
+    db_session.flush()
+    audit.record(
+        db_session=db_session,
+        actor=actor,
+        action="stop.open_checkin",
+        entity_type="stop",
+        entity_id=stop.id,
+        after={"checkin_opened_at": stop.checkin_opened_at},
+    )
+
+
+def _arrival_at(stop_id: int, attendee_id: int, *, db_session: Session) -> Arrival:
     arrival = get_arrival(attendee_id, db_session=db_session)
     if arrival.registration.stop_id != stop_id:
         raise NotFound(lazy("This attendee is not registered for this stop."))
+    return arrival
+
+
+def check_in(stop_id: int, attendee_id: int, *, actor: User, db_session: Session) -> tuple[Arrival, bool]:
+    """Mark the arrival; a second scan keeps the first time. Answers whether it is new."""
+    arrival = _arrival_at(stop_id, attendee_id, db_session=db_session)
+    stop = db_session.get(Stop, stop_id)
+    if stop is None or not is_open(stop):
+        raise Conflict(lazy("Check-in opens on the day of the stop."))
     if not arrival.confirmed:
         raise Conflict(lazy("This attendee's registration is not confirmed."))
     if arrival.attendee.checked_in_at is not None:
         return arrival, False
     arrival.attendee.checked_in_at = clock.now()
+    arrival.attendee.checked_in_by_user_id = actor.id
     db_session.add(arrival.attendee)
     db_session.flush()
     audit.record(
@@ -173,12 +204,54 @@ def check_in(stop_id: int, attendee_id: int, *, actor: User, db_session: Session
     return arrival, True
 
 
+def undo_check_in(stop_id: int, attendee_id: int, *, actor: User, db_session: Session) -> Arrival:
+    """Take back an arrival marked by mistake; undoing twice changes nothing."""
+    arrival = _arrival_at(stop_id, attendee_id, db_session=db_session)
+    before = arrival.attendee.checked_in_at
+    if before is None:
+        return arrival
+    arrival.attendee.checked_in_at = None
+    arrival.attendee.checked_in_by_user_id = None
+    db_session.add(arrival.attendee)
+    db_session.flush()
+    audit.record(
+        db_session=db_session,
+        actor=actor,
+        action="attendee.undo_check_in",
+        entity_type="attendee",
+        entity_id=attendee_id,
+        before={"checked_in_at": before},
+    )
+    return arrival
+
+
+@dataclass
+class Arrived:
+    attendee: Attendee
+    company: Company
+    by: User | None
+
+
+def arrivals(stop_id: int, *, db_session: Session) -> list[Arrived]:
+    """Who has checked in, the latest first, with the organiser who marked them."""
+    rows = db_session.exec(
+        select(Attendee, Company, User)
+        .join(Registration, col(Registration.id) == Attendee.registration_id)
+        .join(Company, col(Company.id) == Registration.company_id)
+        .outerjoin(User, col(User.id) == Attendee.checked_in_by_user_id)
+        .where(Registration.stop_id == stop_id, col(Attendee.checked_in_at).is_not(None))
+        .order_by(col(Attendee.checked_in_at).desc(), col(Attendee.id).desc())
+    )
+    return [Arrived(attendee, company, by) for attendee, company, by in rows]
+
+
 @dataclass
 class Counts:
     registered: int
     confirmed: int
     attendees: int
-    checked_in: int
+    checked_in: int  # arrivals recorded, early ones included
+    present: int | None  # people present: known only from the stop's day
     no_shows: int | None  # known only once the stop's day is over
 
 
@@ -197,4 +270,5 @@ def counts(stop: Stop, *, db_session: Session) -> Counts:
         .where(Registration.status == RegistrationStatus.CONFIRMED)
     ).one()
     no_shows = attendees - checked_in if stop.stop_date < clock.today() else None
-    return Counts(registered, confirmed, attendees, checked_in, no_shows)
+    present = checked_in if stop.stop_date <= clock.today() else None
+    return Counts(registered, confirmed, attendees, checked_in, present, no_shows)

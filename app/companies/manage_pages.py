@@ -9,10 +9,11 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlmodel import Session, col, select
 from starlette.datastructures import FormData, UploadFile
 
+from app import clock, confirm
 from app.accounts.deps import OrganiserUser
-from app.companies import changes, exports, forms, imports, listing, registrations, seats, signup
+from app.companies import cancelling, changes, exports, forms, imports, listing, registrations, seats, signup
 from app.companies.listing import RegistrationFilters
-from app.companies.models import ACTIVE_STATUSES, RegistrationStatus
+from app.companies.models import ACTIVE_STATUSES, Company, RegistrationStatus
 from app.companies.profiles import CompanyData
 from app.companies.registrations import AttendeeData, RegistrationData
 from app.db import SessionDep, TransactionRoute, discard_changes
@@ -23,7 +24,7 @@ from app.reference.models import Country, Sector, Territory
 from app.stops import service as stops_service
 from app.stops.models import Stop, StopStatus
 from app.stops.service import StopView
-from app.web import render
+from app.web import date_text, localized, render
 
 router = APIRouter(prefix="/manage", tags=["manage"], route_class=TransactionRoute)
 FormDep = Annotated[FormData, Depends(forms.read_form)]
@@ -61,10 +62,12 @@ def _stop_view(stop: Stop, *, db_session: Session) -> StopView:
 
 
 def _other_stops(stop: Stop, *, db_session: Session) -> list[Stop]:
+    """The stops a registration may move to: not this one, not cancelled or closed, not yet held."""
     query = (
         select(Stop)
         .where(Stop.id != stop.id)
         .where(col(Stop.status).in_((StopStatus.PUBLISHED, StopStatus.DRAFT)))
+        .where(col(Stop.stop_date) >= clock.today())
     )
     return list(db_session.exec(query.order_by(col(Stop.stop_date))))
 
@@ -117,6 +120,29 @@ def capacity(stop_id: int, user: OrganiserUser, form: FormDep, db_session: Sessi
         _("Capacity set to %(capacity)s; %(n)d promoted from the waiting list.")
         % {"capacity": value, "n": len(promoted)},
     )
+
+
+@router.get("/registrations/{registration_id}/cancel", response_class=HTMLResponse)
+def confirm_cancel(
+    registration_id: int, request: Request, user: OrganiserUser, db_session: SessionDep
+) -> Response:
+    registration = registrations.get(registration_id, db_session=db_session)
+    back = f"/manage/stops/{registration.stop_id}/registrations"
+    if registration.status not in ACTIVE_STATUSES:
+        return RedirectResponse(back, status_code=303)
+    stop = stops_service.get(registration.stop_id, db_session=db_session)
+    company = db_session.get(Company, registration.company_id)
+    parts = (company.name if company else "", localized(stop, "title"), date_text(stop.stop_date))
+    confirmation = confirm.Confirmation(
+        title=_("Cancel the registration"),
+        subject=" · ".join(parts),
+        consequences=cancelling.consequences(registration, organiser=True, db_session=db_session),
+        action=f"/manage/registrations/{registration_id}/cancel",
+        button=_("Cancel the registration"),
+        back_href=back,
+        back_label=_("Keep the registration"),
+    )
+    return confirm.page(request, confirmation, section="stops")
 
 
 @router.post("/registrations/{registration_id}/cancel")

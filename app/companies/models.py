@@ -132,3 +132,6 @@ class Attendee(SQLModel, table=True):
     role: str = Field(default="", max_length=120)
     email: str = Field(max_length=254)
     checked_in_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    checked_in_by_user_id: int | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="SET NULL"
+    )

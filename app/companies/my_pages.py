@@ -8,17 +8,18 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
-from app import ics
+from app import confirm, ics
 from app.accounts.deps import require_roles
 from app.accounts.models import Role, User
-from app.companies import changes, forms, listing, privacy, profiles, registrations, signup
+from app.companies import cancelling, changes, forms, listing, privacy, profiles, registrations, signup
 from app.companies.models import ACTIVE_STATUSES, Company
 from app.companies.registrations import AttendeeData, RegistrationData
 from app.db import SessionDep, TransactionRoute
 from app.errors import Conflict, InvalidInput, NotFound
+from app.i18n import gettext as _
 from app.i18n import lazy
 from app.stops import service as stops_service
-from app.web import SESSION_COOKIE, localized, render
+from app.web import SESSION_COOKIE, date_text, localized, render
 
 router = APIRouter(prefix="/my", tags=["pages"], route_class=TransactionRoute)
 CompanyUser = Annotated[User, Depends(require_roles(Role.COMPANY))]
@@ -132,6 +133,27 @@ def registration_save(
             status=422,
         )
     return RedirectResponse("/my?saved=1", status_code=303)
+
+
+@router.get("/registrations/{registration_id}/cancel", response_class=HTMLResponse, name="my_cancel")
+def confirm_cancel(
+    registration_id: int, request: Request, user: CompanyUser, db_session: SessionDep
+) -> Response:
+    registration = registrations.get_for(registration_id, user, db_session=db_session)
+    if registration.status not in ACTIVE_STATUSES:
+        return RedirectResponse("/my", status_code=303)
+    stop = stops_service.get(registration.stop_id, db_session=db_session)
+    title = localized(stop, "title")
+    confirmation = confirm.Confirmation(
+        title=_("Cancel the registration"),
+        subject=f"{title} · {date_text(stop.stop_date, 'full')} · {stop.city}",
+        consequences=cancelling.consequences(registration, organiser=False, db_session=db_session),
+        action=f"/my/registrations/{registration_id}/cancel",
+        button=_("Cancel the registration"),
+        back_href="/my",
+        back_label=_("Keep the registration"),
+    )
+    return confirm.page(request, confirmation, template=confirm.PUBLIC)
 
 
 @router.post("/registrations/{registration_id}/cancel")

@@ -4,6 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
@@ -12,15 +13,18 @@ from app.accounts import service as accounts_service
 from app.accounts.deps import OptionalUser, Public, signer
 from app.accounts.models import User
 from app.companies import forms, profiles, registrations, signup
-from app.companies.models import Company
+from app.companies.models import Company, Registration
 from app.companies.profiles import CompanyData
 from app.companies.registrations import PRIVACY_VERSION, AttendeeData, RegistrationData
 from app.db import SessionDep, TransactionRoute, discard_changes, keep_changes
-from app.errors import Conflict, InvalidInput
+from app.errors import Conflict, InvalidInput, NotFound
+from app.i18n import lazy
 from app.stops import service as stops_service
 from app.web import SESSION_COOKIE, render
 
 router = APIRouter(tags=["pages"], route_class=TransactionRoute)
+RECEIPT_SALT = "registration-received"
+RECEIPT_SECONDS = 24 * 3600  # the receipt page tells the status; after a day the email does
 FormDep = Annotated[FormData, Depends(forms.read_form)]
 
 
@@ -66,7 +70,7 @@ def register_form(stop_id: int, request: Request, user: OptionalUser, db_session
 @router.post("/stops/{stop_id}/register", response_class=HTMLResponse, dependencies=[Public])
 def register(
     stop_id: int, request: Request, user: OptionalUser, form: FormDep, db_session: SessionDep
-) -> HTMLResponse:
+) -> Response:
     view = stops_service.get_public(stop_id, db_session=db_session)
     company = forms.company_data(form)
     details = forms.registration_data(form, view.stop.attendees_per_company)
@@ -95,14 +99,31 @@ def register(
             problem=exc.translated(),
             status=409,
         )
-    registered = db_session.get(Company, registration.company_id)
+    receipt = _receipts(request).dumps([registration.id, company.contact_email])
+    return RedirectResponse(f"/stops/{stop_id}/registered/{receipt}", status_code=303)
+
+
+def _receipts(request: Request) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(request.app.state.settings.secret_key, salt=RECEIPT_SALT)
+
+
+@router.get("/stops/{stop_id}/registered/{receipt}", response_class=HTMLResponse, dependencies=[Public])
+def registered(stop_id: int, receipt: str, request: Request, db_session: SessionDep) -> HTMLResponse:
+    """Where a registration lands after its POST, so that reloading the page registers nothing."""
+    try:
+        registration_id, typed_email = _receipts(request).loads(receipt, max_age=RECEIPT_SECONDS)
+    except BadSignature as exc:
+        raise NotFound(lazy("This page has expired: your registrations are in the email we sent.")) from exc
+    registration = db_session.get(Registration, registration_id)
+    if registration is None or registration.stop_id != stop_id:
+        raise NotFound(lazy("This page has expired: your registrations are in the email we sent."))
     context = {
-        "view": view,
+        "view": stops_service.get_public(stop_id, db_session=db_session),
         "registration": registration,
-        "company": registered,
-        "typed_email": company.contact_email,
+        "company": db_session.get(Company, registration.company_id),
+        "typed_email": typed_email,
     }
-    return render(request, "companies/public/registered.html", context, status=201)
+    return render(request, "companies/public/registered.html", context)
 
 
 @router.get(

@@ -48,11 +48,18 @@ class InviteResult:
     countries_without_representative: list[str] = field(default_factory=list)
 
 
-def invite_stop(stop: Stop, *, db_session: Session, actor: User | None, settings: Settings) -> InviteResult:
-    """Invite every active representative of the stop's prospect countries, once each."""
-    if stop.status == StopStatus.CANCELLED or stop.stop_date < clock.today():
-        raise Conflict(lazy("This stop is cancelled or already held: nobody can be invited to it."))
-    result = InviteResult()
+@dataclass
+class InvitePlan:
+    """Who inviting a stop's countries would write to, said before anyone is written to."""
+
+    to_invite: list[tuple[str, Representative]] = field(default_factory=list)
+    already_invited: int = 0
+    countries_without_representative: list[str] = field(default_factory=list)
+
+
+def plan_invitations(stop: Stop, *, db_session: Session) -> InvitePlan:
+    """The active representatives of the stop's prospect countries not yet invited, by country."""
+    plan = InvitePlan()
     codes = db_session.exec(
         select(StopCountry.country_code)
         .where(StopCountry.stop_id == stop.id)
@@ -70,16 +77,30 @@ def invite_stop(stop: Stop, *, db_session: Session, actor: User | None, settings
             .order_by(col(Representative.id))
         ).all()
         if not people:
-            result.countries_without_representative.append(code)
+            plan.countries_without_representative.append(code)
         for person in people:
             if person.id in invited:
-                result.already_invited += 1
-                continue
-            invitation = Invitation(stop_id=stop.id, representative_id=person.id, country_code=code)  # type: ignore[arg-type]
-            db_session.add(invitation)
-            db_session.flush()
-            send_invitation_email(invitation, db_session=db_session, settings=settings)
-            result.created.append(invitation)
+                plan.already_invited += 1
+            else:
+                plan.to_invite.append((code, person))
+    return plan
+
+
+def invite_stop(stop: Stop, *, db_session: Session, actor: User | None, settings: Settings) -> InviteResult:
+    """Invite every active representative of the stop's prospect countries, once each."""
+    if stop.status == StopStatus.CANCELLED or stop.stop_date < clock.today():
+        raise Conflict(lazy("This stop is cancelled or already held: nobody can be invited to it."))
+    plan = plan_invitations(stop, db_session=db_session)
+    result = InviteResult(
+        already_invited=plan.already_invited,
+        countries_without_representative=plan.countries_without_representative,
+    )
+    for code, person in plan.to_invite:
+        invitation = Invitation(stop_id=stop.id, representative_id=person.id, country_code=code)  # type: ignore[arg-type]
+        db_session.add(invitation)
+        db_session.flush()
+        send_invitation_email(invitation, db_session=db_session, settings=settings)
+        result.created.append(invitation)
     if result.created:
         audit_service.record(
             db_session=db_session,

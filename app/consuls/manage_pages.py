@@ -5,16 +5,19 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app import labels
+from app import confirm, labels
 from app.accounts.deps import OrganiserUser
 from app.consuls import corps_import, follow_up, invitations, service
 from app.consuls.schemas import ConsulateInput, RepresentativeInput
 from app.db import SessionDep, TransactionRoute
 from app.errors import InvalidInput
+from app.i18n import gettext as _
+from app.i18n import ngettext
 from app.reference import service as reference_service
+from app.reference.models import Country
 from app.stops import service as stops_service
 from app.stops import slots
-from app.web import localized, render
+from app.web import date_text, localized, render
 
 router = APIRouter(prefix="/manage", tags=["pages"], route_class=TransactionRoute)
 
@@ -250,6 +253,46 @@ def stop_consuls(
         "attendance_saved": attendance,
     }
     return render(request, "consuls/manage/stop_consuls.html", context)
+
+
+@router.get("/stops/{stop_id:int}/consuls/invite", response_class=HTMLResponse)
+def confirm_invite(
+    stop_id: int, request: Request, db_session: SessionDep, user: OrganiserUser
+) -> HTMLResponse:
+    stop = stops_service.get(stop_id, db_session=db_session)
+    plan = invitations.plan_invitations(stop, db_session=db_session)
+    countries = {code: db_session.get(Country, code) for code, _person in plan.to_invite}
+    people = [f"{person.name} ({localized(countries[code], 'name')})" for code, person in plan.to_invite]
+    lines = [
+        ngettext(
+            "%(num)d representative receives an invitation by email, in their language: %(people)s.",
+            "%(num)d representatives receive an invitation by email, in their language: %(people)s.",
+            len(people),
+        )
+        % {"num": len(people), "people": "; ".join(people)}
+        if people
+        else _("Every representative of the prospect countries is already invited: nobody is written to.")
+    ]
+    if plan.already_invited:
+        lines.append(
+            ngettext(
+                "%(num)d already invited is not written to again.",
+                "%(num)d already invited are not written to again.",
+                plan.already_invited,
+            )
+            % {"num": plan.already_invited}
+        )
+    confirmation = confirm.Confirmation(
+        title=_("Invite the representatives"),
+        subject=f"{localized(stop, 'title')} · {date_text(stop.stop_date)}",
+        consequences=lines,
+        action=f"/manage/stops/{stop_id}/consuls/invite",
+        button=_("Send the invitations"),
+        back_href=f"/manage/stops/{stop_id}/consuls",
+        back_label=_("Not yet"),
+        danger=False,
+    )
+    return confirm.page(request, confirmation, section="stops")
 
 
 @router.post("/stops/{stop_id:int}/consuls/invite")

@@ -129,6 +129,7 @@ def agenda(user: User, stop_id: int, *, db_session: Session) -> tuple[Representa
             select(AgendaItem)
             .join(AgendaSpeaker, col(AgendaSpeaker.item_id) == col(AgendaItem.id))
             .where(AgendaItem.stop_id == stop_id, AgendaSpeaker.representative_id == person.id)
+            .where(col(AgendaItem.deleted_at).is_(None))
             .order_by(col(AgendaItem.starts_at))
         ).all()
     )
@@ -189,6 +190,7 @@ def calendar_feed(person: Representative, *, db_session: Session) -> bytes:
             select(AgendaItem)
             .join(AgendaSpeaker, col(AgendaSpeaker.item_id) == col(AgendaItem.id))
             .where(col(AgendaItem.stop_id).in_(stop_ids), AgendaSpeaker.representative_id == person.id)
+            .where(col(AgendaItem.deleted_at).is_(None))
             .order_by(col(AgendaItem.starts_at))
         ).all()
         for item in items:

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, case, func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from app import clock
@@ -76,6 +77,15 @@ def _held(today: date) -> Any:
     return and_(col(Stop.stop_date) < today, col(Stop.status) != StopStatus.CANCELLED)
 
 
+def _present() -> Any:
+    """An attendee counts as present once checked in at a stop whose day has come (not early)."""
+    day_come = aliased(Stop)  # aliased: the stop rows' query correlates on Stop itself
+    stops_on_or_before_today = select(day_come.id).where(col(day_come.stop_date) <= clock.today())
+    return and_(
+        col(Attendee.checked_in_at).is_not(None), col(Registration.stop_id).in_(stops_on_or_before_today)
+    )
+
+
 def _stop_rows(today: date, *, db_session: Session) -> list[StopRow]:
     def count_of(query: Any) -> Any:
         return query.scalar_subquery()
@@ -93,7 +103,7 @@ def _stop_rows(today: date, *, db_session: Session) -> list[StopRow]:
     present = count_of(
         select(func.count(func.distinct(Registration.company_id)))
         .join(Attendee, col(Attendee.registration_id) == Registration.id)
-        .where(Registration.stop_id == Stop.id, col(Attendee.checked_in_at).is_not(None))
+        .where(Registration.stop_id == Stop.id, _present())
     )
     meetings = count_of(select(func.count(col(Meeting.id))).where(Meeting.stop_id == Stop.id))
     # Five columns: more than sqlmodel's typed select() takes, so the query is typed loosely.
@@ -118,9 +128,7 @@ def _companies_by(
     dimension: Any, *, db_session: Session, join_sector: bool = False
 ) -> list[tuple[Any, int, int]]:
     """Distinct companies with a confirmed registration, and those present, grouped by ``dimension``."""
-    present = func.count(
-        func.distinct(case((col(Attendee.checked_in_at).is_not(None), Registration.company_id)))
-    )
+    present = func.count(func.distinct(case((_present(), Registration.company_id))))
     query = (
         select(dimension, func.count(func.distinct(Registration.company_id)), present)
         .select_from(Registration)
@@ -324,7 +332,5 @@ def build(*, db_session: Session) -> Results:
 def _distinct_companies(*, db_session: Session, present: bool) -> int:
     query = select(func.count(func.distinct(Registration.company_id))).where(Registration.status == CONFIRMED)
     if present:
-        query = query.join(Attendee, col(Attendee.registration_id) == Registration.id).where(
-            col(Attendee.checked_in_at).is_not(None)
-        )
+        query = query.join(Attendee, col(Attendee.registration_id) == Registration.id).where(_present())
     return int(db_session.exec(query).one())

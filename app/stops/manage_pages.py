@@ -276,13 +276,15 @@ def confirm_cancel(stop_id: int, request: Request, db_session: SessionDep, user:
     view = stops_service.get_view(stop_id, db_session=db_session)
     if view.stop.status == StopStatus.CANCELLED:
         return RedirectResponse(f"/manage/stops/{stop_id}", status_code=303)
-    people = notices.recipients(stop_id, db_session=db_session)
+    announced = view.stop.status in changes.ANNOUNCED_STATUSES
+    people = notices.recipients(stop_id, db_session=db_session) if announced else []
     open_registrations = seats.active_count(stop_id, db_session=db_session)
     context = {
         "section": "stops",
         "view": view,
         "stop": view.stop,
-        "people": len(people) if view.stop.status in changes.ANNOUNCED_STATUSES else 0,
+        "companies": sum(not person.consul for person in people),
+        "consuls": sum(person.consul for person in people),
         "open_registrations": open_registrations,
     }
     return render(request, "stops/manage/cancel.html", context)

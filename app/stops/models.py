@@ -62,6 +62,8 @@ class Stop(SQLModel, table=True):
     b2b_tables: int = 0
     schedule_status: PublicationStatus = Field(default=PublicationStatus.NONE, sa_type=String(20))
     agenda_status: PublicationStatus = Field(default=PublicationStatus.NONE, sa_type=String(20))
+    # Set when an organiser opens check-in before the stop's day (it opens on the day by itself).
+    checkin_opened_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -25,6 +25,7 @@ class Recipient:
     email: str
     name: str
     language: str
+    consul: bool = False  # a representative rather than a company's contact
 
 
 def recipients(stop_id: int, *, db_session: Session) -> list[Recipient]:
@@ -45,14 +46,14 @@ def recipients(stop_id: int, *, db_session: Session) -> list[Recipient]:
         .order_by(col(Representative.name))
     )
     people = [Recipient(c.contact_email, c.contact_name or c.name, c.language) for c in companies]
-    people += [Recipient(r.email, r.name, r.preferred_language) for r in representatives]
+    people += [Recipient(r.email, r.name, r.preferred_language, consul=True) for r in representatives]
     seen: set[str] = set()
     unique = []
     for person in people:
         if person.email.lower() not in seen:
             seen.add(person.email.lower())
             language = person.language if person.language in LANGUAGES else "it"
-            unique.append(Recipient(person.email, person.name, language))
+            unique.append(Recipient(person.email, person.name, language, person.consul))
     return unique
 
 

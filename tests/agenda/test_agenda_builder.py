@@ -23,7 +23,9 @@ def items_of(db_session: Session, stop: Stop) -> list[AgendaItem]:
     db_session.expire_all()
     return list(
         db_session.exec(
-            select(AgendaItem).where(AgendaItem.stop_id == stop.id).order_by(AgendaItem.starts_at)
+            select(AgendaItem)
+            .where(AgendaItem.stop_id == stop.id, AgendaItem.deleted_at == None)  # noqa: E711
+            .order_by(AgendaItem.starts_at)
         )
     )
 

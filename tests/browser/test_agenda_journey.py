@@ -139,7 +139,8 @@ def test_organiser_publishes_an_agenda_company_reads_it_and_staff_check_a_person
     expect(page.get_by_role("heading", level=1)).to_contain_text("Programma")
 
     page.get_by_label("Copia da").select_option("template")
-    page.get_by_role("button", name="Sostituisci gli interventi attuali").click()
+    page.get_by_role("button", name="Sostituisci gli interventi attuali…").click()
+    page.get_by_role("button", name="Sostituisci gli interventi attuali", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("Il programma è stato sostituito")
     expect(page.locator(".agenda-table tbody tr")).to_have_count(8)
 
@@ -162,6 +163,7 @@ def test_organiser_publishes_an_agenda_company_reads_it_and_staff_check_a_person
     expect(page.get_by_role("status")).to_contain_text("L'intervento è stato aggiunto")
     expect(page.locator(".agenda-table tbody tr")).to_have_count(9)
 
+    page.get_by_role("link", name="Pubblica il programma…").click()
     page.get_by_role("button", name="Pubblica il programma").click()
     expect(page.get_by_role("status")).to_contain_text("Il programma è pubblicato")
     page.screenshot(path=str(artifacts / "agenda-builder.png"), full_page=True)
@@ -203,6 +205,10 @@ def test_organiser_publishes_an_agenda_company_reads_it_and_staff_check_a_person
     token = checkin_token(ids["attendee"], secret_key=secret(live_server))
     page.goto(f"{live_server.url}/checkin/{token}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Giulia Conti")
+    # The stop is weeks away: check-in opens early only after its warning.
+    page.get_by_role("link", name="Apri l'accredito ora…").click()
+    page.get_by_role("button", name="Apri l'accredito ora").click()
+    page.goto(f"{live_server.url}/checkin/{token}")
     page.get_by_role("button", name="Accredita Giulia Conti").click()
     expect(page.locator("#last-arrival")).to_contain_text(
         "Giulia Conti (Avio Componenti S.r.l.): accredito registrato alle"

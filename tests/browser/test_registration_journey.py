@@ -101,7 +101,11 @@ def test_company_registers_confirms_cancels_and_the_waiting_company_moves_up(
     second.get_by_role("button", name="Conferma l'iscrizione").click()
     expect(second.locator("table")).to_contain_text("Lista d'attesa, posizione 1")
 
-    page.get_by_role("button", name=re.compile("Annulla l'iscrizione")).click()
+    page.get_by_role("link", name=re.compile("Annulla l'iscrizione")).click()
+    expect(page.locator(".confirm-panel")).to_contain_text(
+        "Il posto passa alla prima azienda in lista d'attesa"
+    )
+    page.get_by_role("button", name="Annulla l'iscrizione").click()
     expect(page.get_by_role("status")).to_contain_text("L'iscrizione è stata annullata.")
     expect(page.locator("table")).to_contain_text("Annullata")
     assert status_of(live_server, second_vat[2:]) == ("confirmed", None)

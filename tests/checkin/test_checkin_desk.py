@@ -1,4 +1,4 @@
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
@@ -7,6 +7,7 @@ from app import clock
 from app.audit.models import AuditEvent
 from app.checkin.service import checkin_qr_png, checkin_qr_svg, checkin_token, counts
 from app.companies.models import Attendee
+from app.stops.models import Stop
 from tests.factories import (
     attendees_of,
     create_company,
@@ -22,6 +23,10 @@ def organiser(client: TestClient, db_session: Session) -> object:
     user = create_user(db_session, role="organiser")
     sign_in_as(client, user)
     return user
+
+
+def on_the_day(stop: Stop) -> None:
+    clock.set_source(lambda: datetime.combine(stop.stop_date, time(8, 0), tzinfo=UTC))
 
 
 def fresh(db_session: Session, attendee: Attendee) -> Attendee:
@@ -92,6 +97,7 @@ def test_scanned_code_opens_the_person_and_checks_them_in(client: TestClient, db
     )
     [attendee] = attendees_of(db_session, registration)
     organiser(client, db_session)
+    on_the_day(stop)
     token = checkin_token(attendee.id, secret_key=client.app.state.settings.secret_key)  # type: ignore[attr-defined]
     page = client.get(f"/checkin/{token}")
     assert page.status_code == 200 and "Accredita Anna Bianchi" in page.text and "Officine Rossi" in page.text
@@ -122,6 +128,7 @@ def test_unconfirmed_registration_cannot_be_checked_in(client: TestClient, db_se
     registration = create_registration(db_session, stop, status="cancelled", attendees=("Anna Rossi",))
     [attendee] = attendees_of(db_session, registration)
     organiser(client, db_session)
+    on_the_day(stop)
     token = checkin_token(attendee.id, secret_key=client.app.state.settings.secret_key)  # type: ignore[attr-defined]
     assert "non è confermata" in client.get(f"/checkin/{token}").text
     assert client.post(f"/checkin/{token}", data={"csrf_token": csrf_token(client)}).status_code == 409

@@ -51,9 +51,15 @@ def test_a_visitor_registers_holds_a_seat_confirms_by_link_and_is_signed_in(
 ) -> None:
     stop = create_stop(db_session, capacity=3, hold_hours=48)
     db_session.commit()
-    response = client.post(f"/stops/{stop.id}/register", data=form(client, 1))
-    assert response.status_code == 201, response.text
-    assert "giulia@officine1.it" in response.text
+    response = client.post(f"/stops/{stop.id}/register", data=form(client, 1), follow_redirects=False)
+    assert response.status_code == 303, response.text
+    received = client.get(response.headers["location"])
+    assert "giulia@officine1.it" in received.text
+    # Reloading the page after registering shows the same receipt, not "already registered".
+    again = client.get(response.headers["location"])
+    assert (
+        again.status_code == 200 and "già iscritta" not in again.text and "giulia@officine1.it" in again.text
+    )
     registration = db_session.exec(select(Registration).where(Registration.stop_id == stop.id)).one()
     assert registration.status == "pending"
     assert registration.privacy_version and registration.privacy_accepted_at is not None
@@ -160,7 +166,7 @@ def test_a_visitor_cannot_take_over_a_known_company(client: TestClient, db_sessi
     db_session.commit()
     data = form(client, 6, name="Someone Else", contact_email="intruder@example.org")
     response = client.post(f"/stops/{other_stop.id}/register", data=data)
-    assert response.status_code == 201
+    assert response.status_code == 200 and "Iscrizione ricevuta" in response.text
     assert outbox(db_session, "intruder@example.org") == []
     assert [m.template for m in outbox(db_session, "giulia@officine6.it")].count(
         "companies/emails/confirm"
