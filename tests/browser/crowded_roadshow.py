@@ -6,7 +6,7 @@ grid of many tables, an agenda with speakers: what makes a table too wide for a 
 """
 
 from dataclasses import dataclass
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 from sqlmodel import Session
 
@@ -43,10 +43,22 @@ COMPANY_NAMES = (
     "Impianti Oleodinamici Valtellinesi S.r.l.",
 )
 CONSULATE_NAMES = {
-    "US": ("Consolato generale degli Stati Uniti d'America a Milano", "Consulate General of the United States of America in Milan"),
-    "DE": ("Generalkonsulat der Bundesrepublik Deutschland Mailand", "Consulate General of the Federal Republic of Germany"),
-    "AE": ("Consolato generale degli Emirati Arabi Uniti a Milano", "Consulate General of the United Arab Emirates in Milan"),
-    "SA": ("Consolato generale del Regno dell'Arabia Saudita", "Consulate General of the Kingdom of Saudi Arabia"),
+    "US": (
+        "Consolato generale degli Stati Uniti d'America a Milano",
+        "Consulate General of the United States of America in Milan",
+    ),
+    "DE": (
+        "Generalkonsulat der Bundesrepublik Deutschland Mailand",
+        "Consulate General of the Federal Republic of Germany",
+    ),
+    "AE": (
+        "Consolato generale degli Emirati Arabi Uniti a Milano",
+        "Consulate General of the United Arab Emirates in Milan",
+    ),
+    "SA": (
+        "Consolato generale del Regno dell'Arabia Saudita",
+        "Consulate General of the Kingdom of Saudi Arabia",
+    ),
 }
 GOAL = (
     "Trovare un distributore esclusivo per le valvole oleodinamiche ad alta pressione nel mercato "
@@ -57,7 +69,10 @@ GOAL = (
 @dataclass
 class Crowd:
     stop_id: int
+    stop_date: date
     held_stop_id: int
+    consulate_id: int
+    attendee_id: int
     organiser: str
     company: str
     consul: str
@@ -112,7 +127,10 @@ def _consuls(db_session: Session, stop: Stop) -> list[Invitation]:
 
 def _registrations(db_session: Session, stop: Stop, companies: list[Company]) -> list[Registration]:
     registrations = []
-    statuses = [RegistrationStatus.CONFIRMED] * 4 + [RegistrationStatus.PENDING, RegistrationStatus.WAITLISTED]
+    statuses = [RegistrationStatus.CONFIRMED] * 4 + [
+        RegistrationStatus.PENDING,
+        RegistrationStatus.WAITLISTED,
+    ]
     for n, (company, status) in enumerate(zip(companies, statuses, strict=True)):
         extra = {"waitlist_position": 1} if status == RegistrationStatus.WAITLISTED else {}
         registrations.append(
@@ -121,7 +139,10 @@ def _registrations(db_session: Session, stop: Stop, companies: list[Company]) ->
                 stop,
                 company,
                 status=status,
-                attendees=[f"Giovanni Battista Montecuccoli degli Erri {n}", f"Anna Maria Lucrezia Visconti {n}"],
+                attendees=[
+                    f"Giovanni Battista Montecuccoli degli Erri {n}",
+                    f"Anna Maria Lucrezia Visconti {n}",
+                ],
                 countries=COUNTRIES[:5],
                 note="Interessati soprattutto agli incontri con gli Stati Uniti e con la Germania.",
                 confirmed_at=clock.now(),
@@ -134,9 +155,24 @@ def _registrations(db_session: Session, stop: Stop, companies: list[Company]) ->
 
 def _agenda(db_session: Session, stop: Stop, invitation: Invitation) -> None:
     items = (
-        (AgendaItemKind.WELCOME, time(9, 30), time(10, 0), "Saluti istituzionali del Presidente della Camera di Commercio"),
-        (AgendaItemKind.COUNTRY_PRESENTATION, time(10, 0), time(10, 45), "Opportunità per la meccanica di precisione negli Stati Uniti"),
-        (AgendaItemKind.B2B_BLOCK, time(14, 0), time(16, 0), "Incontri bilaterali con le rappresentanze consolari"),
+        (
+            AgendaItemKind.WELCOME,
+            time(9, 30),
+            time(10, 0),
+            "Saluti istituzionali del Presidente della Camera di Commercio",
+        ),
+        (
+            AgendaItemKind.COUNTRY_PRESENTATION,
+            time(10, 0),
+            time(10, 45),
+            "Opportunità per la meccanica di precisione negli Stati Uniti",
+        ),
+        (
+            AgendaItemKind.B2B_BLOCK,
+            time(14, 0),
+            time(16, 0),
+            "Incontri bilaterali con le rappresentanze consolari",
+        ),
     )
     for kind, starts_at, ends_at, title in items:
         item = create_agenda_item(
@@ -152,7 +188,10 @@ def _agenda(db_session: Session, stop: Stop, invitation: Invitation) -> None:
         if kind == AgendaItemKind.COUNTRY_PRESENTATION:
             create_agenda_speaker(db_session, item, representative_id=invitation.representative_id)
             create_agenda_speaker(
-                db_session, item, name="Carlo Alberto Dalla Chiesa Ferrari", affiliation="Confindustria Lombardia"
+                db_session,
+                item,
+                name="Carlo Alberto Dalla Chiesa Ferrari",
+                affiliation="Confindustria Lombardia",
             )
 
 
@@ -251,7 +290,10 @@ def build(db_session: Session) -> Crowd:
     _outbox(db_session, companies[0].contact_email)
     return Crowd(
         stop_id=stop.id or 0,
+        stop_date=stop.stop_date,
         held_stop_id=held.id or 0,
+        consulate_id=consul.consulate_id,
+        attendee_id=attendees_of(db_session, registrations[0])[0].id or 0,
         organiser=organiser.email,
         company=company_user.email,
         consul=consul_user.email,
