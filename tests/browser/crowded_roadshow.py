@@ -209,7 +209,7 @@ def _meetings(db_session: Session, registrations: list[Registration], invitation
                 goal=GOAL,
             )
             if not pending:
-                create_meeting(db_session, request, slot_index=r_index, table_number=i_index + 1)
+                create_meeting(db_session, request, slot_index=r_index + i_index, table_number=i_index + 1)
 
 
 def _held_stop(db_session: Session, companies: list[Company]) -> Stop:
