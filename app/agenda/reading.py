@@ -5,6 +5,8 @@ representatives a speaker can be chosen from, and the frame the checks measure i
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from sqlalchemy import exists
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.agenda.checks import PlannedItem, StopFrame, hhmm, problems, warnings
@@ -102,32 +104,33 @@ def frame_for(stop: Stop, invited: list[InvitedRepresentative]) -> StopFrame:
 
 def list_entries(stop_id: int, *, db_session: Session) -> list[AgendaEntry]:
     """The stop's items in time order with their speakers, in one query."""
-    rows = db_session.exec(
-        select(AgendaItem, AgendaSpeaker, Representative, Consulate)
+    # Whether each speaking representative has confirmed for the stop, read in the same query.
+    confirmed = (
+        exists()
+        .where(col(Invitation.stop_id) == stop_id)
+        .where(col(Invitation.representative_id) == col(Representative.id))
+        .where(col(Invitation.status) == InvitationStatus.CONFIRMED)
+        .correlate(Representative)
+    )
+    rows = db_session.execute(  # five columns: beyond sqlmodel's typed select
+        sa_select(AgendaItem, AgendaSpeaker, Representative, Consulate, confirmed.label("confirmed"))
         .outerjoin(AgendaSpeaker, col(AgendaSpeaker.item_id) == col(AgendaItem.id))
-        .outerjoin(Representative, col(Representative.id) == AgendaSpeaker.representative_id)
-        .outerjoin(Consulate, col(Consulate.id) == Representative.consulate_id)
-        .where(AgendaItem.stop_id == stop_id, col(AgendaItem.deleted_at).is_(None))
+        .outerjoin(Representative, col(Representative.id) == col(AgendaSpeaker.representative_id))
+        .outerjoin(Consulate, col(Consulate.id) == col(Representative.consulate_id))
+        .where(col(AgendaItem.stop_id) == stop_id, col(AgendaItem.deleted_at).is_(None))
         .order_by(
             col(AgendaItem.starts_at), col(AgendaItem.ends_at), col(AgendaItem.id), col(AgendaSpeaker.id)
         )
     )
-    confirmed = set(
-        db_session.exec(
-            select(Invitation.representative_id)
-            .where(Invitation.stop_id == stop_id)
-            .where(Invitation.status == InvitationStatus.CONFIRMED)
-        )
-    )
     items: dict[int, AgendaItem] = {}
     speakers: dict[int, list[SpeakerView]] = defaultdict(list)
-    for item, speaker, rep, consulate in rows:
+    for item, speaker, rep, consulate, rep_confirmed in rows:
         items.setdefault(item.id or 0, item)
         if speaker is None:
             continue
         if rep is not None and consulate is not None:
             affiliation = ", ".join(part for part in (rep.title, localized(consulate, "name")) if part)
-            view = SpeakerView(rep.name, affiliation, rep.id, to_confirm=rep.id not in confirmed)
+            view = SpeakerView(rep.name, affiliation, rep.id, to_confirm=not rep_confirmed)
         else:
             view = SpeakerView(speaker.name, speaker.affiliation, to_confirm=speaker.to_confirm)
         speakers[speaker.item_id].append(view)
