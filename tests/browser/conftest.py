@@ -23,7 +23,18 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
-pytestmark = pytest.mark.browser
+pytestmark = pytest.mark.browser  # marks this conftest's own items only: see the hook below
+
+HERE = Path(__file__).parent
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every journey ``browser``, so that ``-m browser`` selects them and ``-m "not browser"``
+    leaves them out (a ``pytestmark`` in a conftest does not reach the test modules)."""
+    for item in items:
+        if HERE in item.path.parents:
+            item.add_marker(pytest.mark.browser)
 
 
 class LiveServer:
