@@ -15,16 +15,19 @@ from sqlmodel import select
 from app import clock
 from app.accounts import service as accounts_service
 from app.accounts.models import Role
-from app.accounts.service import Signer
-from app.config import DEVELOPMENT_SECRET, Settings
 from app.db import make_engine, session_scope
 from app.matching import request_mail
 from app.matching.models import MeetingRequest, RequestStatus
-from app.notifications.models import OutboxMessage
 from app.outcomes import asking
 from app.stops.models import Stop
-from app.web import SESSION_COOKIE
 from tests.browser.conftest import LiveServer
+from tests.browser.people import (
+    act_as,
+    emailed_link,
+    no_sideways_scroll,
+    server_settings,
+    sign_in_with_password,
+)
 from tests.factories import (
     create_company,
     create_invitation,
@@ -93,29 +96,6 @@ def _prepare(live_server: LiveServer) -> Day:
     return day
 
 
-def _settings(live_server: LiveServer) -> Settings:
-    """The server's settings, as the worker that runs the periodic jobs reads them."""
-    return Settings(
-        database_url=live_server.database_url,
-        environment="test",
-        base_url=live_server.url,
-        secret_key=live_server.env.get("ROADSHOW_SECRET_KEY", DEVELOPMENT_SECRET),
-    )
-
-
-def _emailed_link(live_server: LiveServer, to: str, pattern: str) -> str:
-    """The newest link matching ``pattern`` in the text part of the emails to ``to``."""
-    engine = make_engine(live_server.database_url)
-    with session_scope(engine, write=False) as db_session:
-        bodies = [
-            m.body_text for m in db_session.exec(select(OutboxMessage).where(OutboxMessage.to_address == to))
-        ]
-    engine.dispose()
-    found = [link for body in bodies for link in re.findall(rf"^(http://\S+{pattern}\S+)$", body, re.M)]
-    assert found, bodies
-    return found[-1]
-
-
 def _requests(live_server: LiveServer, day: Day) -> dict[int, tuple[str, object]]:
     engine = make_engine(live_server.database_url)
     with session_scope(engine, write=False) as db_session:
@@ -123,20 +103,6 @@ def _requests(live_server: LiveServer, day: Day) -> dict[int, tuple[str, object]
         found = {q.invitation_id: (str(q.status), q.answered_at) for q in rows}
     engine.dispose()
     return found
-
-
-def _act_as(page: Page, live_server: LiveServer, user_id: int) -> None:
-    """Sign in as the company, as its emailed sign-in link would."""
-    secret = live_server.env.get("ROADSHOW_SECRET_KEY", DEVELOPMENT_SECRET)
-    holder = type("U", (), {"id": user_id, "credential_version": 0})()  # as created: never revoked
-    cookie = Signer(secret).session_cookie(holder)  # type: ignore[arg-type]
-    page.context.clear_cookies()
-    page.context.add_cookies([{"name": SESSION_COOKIE, "value": cookie, "url": live_server.url}])
-
-
-def _no_sideways_scroll(page: Page, width: int) -> None:
-    page.set_viewport_size({"width": width, "height": 900})
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
 
 
 def _ask(page: Page, invitation_id: int, priority: str, goal: str) -> None:
@@ -172,12 +138,12 @@ def test_a_b2b_day_from_the_request_to_the_counted_rating(
     page: Page, browser: Browser, live_server: LiveServer, artifacts: Path
 ) -> None:
     day = _prepare(live_server)
-    settings = _settings(live_server)
+    settings = server_settings(live_server)
     engine = make_engine(live_server.database_url)
     my_meetings = f"{live_server.url}/my/stops/{day.stop_id}/meetings"
 
     # 1. The company asks for two meetings from its page.
-    _act_as(page, live_server, day.company_user)
+    act_as(page, live_server, day.company_user)
     page.goto(my_meetings)
     expect(page.get_by_role("heading", level=1)).to_have_text("I suoi incontri B2B")
     _ask(page, day.near, "high", "Cerchiamo un distributore in Texas")
@@ -186,15 +152,15 @@ def test_a_b2b_day_from_the_request_to_the_counted_rating(
     expect(requests.locator("tbody tr")).to_have_count(2)
     expect(requests.locator(".status-pending")).to_have_count(2)
     expect(requests).to_contain_text("Richiesta inviata, in attesa di risposta")
-    _no_sideways_scroll(page, 1366)
+    no_sideways_scroll(page, 1366)
     page.screenshot(path=str(artifacts / "b2b-day-company-requests.png"), full_page=True)
 
     # 2. The daily digest reaches each representative (the server's own periodic round may
     # have sent it already: either way, once); the link opens without signing in.
     with session_scope(engine) as db_session:
         request_mail.send_request_digests(db_session=db_session, settings=settings)
-    accept_near = _emailed_link(live_server, day.near_email, "/consul/requests/accept/")
-    accept_far = _emailed_link(live_server, day.far_email, "/consul/requests/accept/")
+    accept_near = emailed_link(live_server, day.near_email, "/consul/requests/accept/")
+    accept_far = emailed_link(live_server, day.far_email, "/consul/requests/accept/")
     consul_context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-GB")
     consul = consul_context.new_page()
     consul.goto(accept_near)
@@ -204,9 +170,9 @@ def test_a_b2b_day_from_the_request_to_the_counted_rating(
     expect(facts).to_contain_text("Cerchiamo un distributore in Texas")
     expect(consul.locator("main")).to_contain_text("Nothing is recorded until you press the button.")
     assert _requests(live_server, day)[day.near][0] == RequestStatus.PENDING  # opening decided nothing
-    _no_sideways_scroll(consul, 1366)
+    no_sideways_scroll(consul, 1366)
     consul.screenshot(path=str(artifacts / "b2b-day-consul-confirm.png"), full_page=True)
-    _no_sideways_scroll(consul, 360)
+    no_sideways_scroll(consul, 360)
     consul.screenshot(path=str(artifacts / "b2b-day-consul-confirm-phone.png"), full_page=True)
     consul.set_viewport_size({"width": 1366, "height": 900})
     consul.get_by_role("button", name="Yes, accept this request").click()
@@ -229,12 +195,10 @@ def test_a_b2b_day_from_the_request_to_the_counted_rating(
     consul_context.close()
 
     # 3. The organiser runs the scheduler: the POST only queues it; the page follows the run.
-    page.context.clear_cookies()
     page.set_viewport_size({"width": 1366, "height": 900})
-    page.goto(f"{live_server.url}/login?next=/manage/stops/{day.stop_id}/meetings")
-    page.get_by_label("Email").fill(day.organiser_email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Accedi").click()
+    sign_in_with_password(
+        page, live_server, day.organiser_email, PASSWORD, f"/manage/stops/{day.stop_id}/meetings"
+    )
     expect(page.get_by_role("heading", level=1)).to_contain_text("Incontri B2B")
     grid = page.locator("table.meeting-grid")
     expect(grid).to_have_count(0)
@@ -252,7 +216,7 @@ def test_a_b2b_day_from_the_request_to_the_counted_rating(
     left_out = page.locator("ul.left-out")
     expect(left_out).to_contain_text("Klaus Weber")
     expect(left_out).to_contain_text("azienda al completo")
-    _no_sideways_scroll(page, 1366)
+    no_sideways_scroll(page, 1366)
     page.screenshot(path=str(artifacts / "b2b-day-organiser-draft.png"), full_page=True)
     page.get_by_role("button", name="Pubblica il calendario").click()
     expect(page.locator("#publish-summary")).to_contain_text("riceveranno un'email:")
@@ -263,7 +227,7 @@ def test_a_b2b_day_from_the_request_to_the_counted_rating(
     )
 
     # 4. The company sees its meeting, and the request left out with its reason.
-    _act_as(page, live_server, day.company_user)
+    act_as(page, live_server, day.company_user)
     page.goto(my_meetings)
     agenda = page.get_by_role("region", name="I suoi incontri")
     expect(agenda.locator("tbody tr")).to_have_count(1)
@@ -275,9 +239,9 @@ def test_a_b2b_day_from_the_request_to_the_counted_rating(
     missed = requests.locator("tbody tr", has_text="Klaus Weber")
     expect(missed.locator(".status-not_scheduled")).to_have_text("Non inserita in calendario")
     expect(missed.locator(".status-detail")).to_have_text("azienda al completo")
-    _no_sideways_scroll(page, 1366)
+    no_sideways_scroll(page, 1366)
     page.screenshot(path=str(artifacts / "b2b-day-company-schedule.png"), full_page=True)
-    _no_sideways_scroll(page, 360)
+    no_sideways_scroll(page, 360)
     page.screenshot(path=str(artifacts / "b2b-day-company-schedule-phone.png"), full_page=True)
     page.set_viewport_size({"width": 1366, "height": 900})
 
@@ -289,8 +253,8 @@ def test_a_b2b_day_from_the_request_to_the_counted_rating(
         db_session.add(stop)
     with session_scope(engine) as db_session:
         assert asking.ask_for_ratings(db_session=db_session, settings=settings) == 2
-    company_link = _emailed_link(live_server, day.company_email, "/outcomes/rating/company/")
-    consul_link = _emailed_link(live_server, day.near_email, "/outcomes/rating/representative/")
+    company_link = emailed_link(live_server, day.company_email, "/outcomes/rating/company/")
+    consul_link = emailed_link(live_server, day.near_email, "/outcomes/rating/representative/")
 
     page.context.clear_cookies()  # the link is the credential
     _rate(page, company_link, "Sì, si è svolto", "Collaborazione possibile", "Invii la mia risposta")
@@ -299,7 +263,7 @@ def test_a_b2b_day_from_the_request_to_the_counted_rating(
         re.compile("Grazie: la sua risposta è stata registrata.", re.IGNORECASE)
     )
     expect(page.locator(".answer-note")).to_contain_text("Sì, si è svolto, collaborazione possibile")
-    _no_sideways_scroll(page, 360)
+    no_sideways_scroll(page, 360)
     page.screenshot(path=str(artifacts / "b2b-day-company-rated-phone.png"), full_page=True)
     page.set_viewport_size({"width": 1366, "height": 900})
 
@@ -309,15 +273,12 @@ def test_a_b2b_day_from_the_request_to_the_counted_rating(
     expect(consul.get_by_role("heading", level=1)).to_have_text("Rate your meetings")
     expect(consul.locator("section.panel")).to_contain_text(COMPANY)
     expect(consul.get_by_role("status")).to_have_text("Thank you: your answer has been recorded.")
-    _no_sideways_scroll(consul, 1366)
+    no_sideways_scroll(consul, 1366)
     consul.screenshot(path=str(artifacts / "b2b-day-consul-rated.png"), full_page=True)
     consul_context.close()
 
     # The organiser's results count the meeting held and its two ratings.
-    page.goto(f"{live_server.url}/login?next=/manage/results")
-    page.get_by_label("Email").fill(day.organiser_email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Accedi").click()
+    sign_in_with_password(page, live_server, day.organiser_email, PASSWORD, "/manage/results")
     expect(page.get_by_role("heading", level=1)).to_have_text("Risultati del roadshow")
     held_tile = page.locator(".results-tiles div", has_text="Incontri B2B svolti").locator("dd")
     expect(held_tile).to_have_text("1")
@@ -327,7 +288,7 @@ def test_a_b2b_day_from_the_request_to_the_counted_rating(
     # Stop, date, answers, did not take place, no interest, informative, cooperation, share.
     ratings = _row(page, "Valutazioni del giorno dopo per tappa", STOP_TITLE)
     assert ratings[2:] == ["2", "0", "0", "0", "2", "100,0"], ratings
-    _no_sideways_scroll(page, 1366)
+    no_sideways_scroll(page, 1366)
     page.screenshot(path=str(artifacts / "b2b-day-results.png"), full_page=True)
     engine.dispose()
 
