@@ -257,8 +257,12 @@ def test_a_b2b_day_from_the_request_to_the_counted_rating(
     consul_link = emailed_link(live_server, day.near_email, "/outcomes/rating/representative/")
 
     page.context.clear_cookies()  # the link is the credential
-    _rate(page, company_link, "Sì, si è svolto", "Collaborazione possibile", "Invii la mia risposta")
+    _rate(page, company_link, "Sì, si è svolto", "Informativo", "Invii la mia risposta")
     expect(page.get_by_role("heading", level=1)).to_have_text("Valuti i suoi incontri")
+    expect(page.get_by_role("status")).to_have_text("Grazie: la sua risposta è stata registrata.")
+    expect(page.locator(".answer-note")).to_contain_text("Sì, si è svolto, informativo")
+    # A second answer replaces the first: the dashboard below counts one answer per party.
+    _rate(page, company_link, "Sì, si è svolto", "Collaborazione possibile", "Sostituisca la mia risposta")
     expect(page.get_by_role("status")).to_have_text("Grazie: la sua risposta è stata registrata.")
     expect(page.locator(".answer-note")).to_contain_text("Sì, si è svolto, collaborazione possibile")
     no_sideways_scroll(page, 360)
