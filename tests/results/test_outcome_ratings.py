@@ -1,5 +1,6 @@
 """After the stop each party rates its meetings by an emailed link; months later it is asked again."""
 
+import re
 from datetime import date, timedelta
 
 from fastapi.testclient import TestClient
@@ -83,6 +84,8 @@ def test_rating_by_link_shows_stores_and_a_second_answer_replaces_the_first(
     again = client.get(response.headers["location"])
     assert "Grazie: la sua risposta è stata registrata." in again.text
     assert "Inviando di nuovo il modulo la si sostituisce." in again.text
+    # The day of the answer, not the second it was stored at.
+    assert re.search(r"La sua risposta del \d{1,2} [a-z]+ \d{4}:", again.text), again.text
     response = client.post(
         f"{path}/{day.alfa_us.id}",
         data={"took_place": "yes", "interest": "cooperation_possible", "comment": "", "csrf_token": token},
