@@ -11,8 +11,10 @@ import re
 from datetime import time
 from enum import StrEnum
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
@@ -267,3 +269,18 @@ def test_a_waiting_company_that_confirms_its_address_is_told_it_is_waiting(
     page = visible_text(client.get(f"/my?confirmed={waiting.id}").text)
     assert "Indirizzo confermato: l'iscrizione è in lista d'attesa, in posizione 1." in page
     assert "iscrizione è confermata" not in page
+
+
+CATALOGUES = Path(__file__).resolve().parents[1] / "app" / "locale" / "it" / "LC_MESSAGES"
+# "Lei" and its possessives within a sentence (docs/italian.md: lowercase, never "la Sua").
+CAPITALISED_COURTESY = re.compile(r"(?<![.!?:]\s)(?<!^)\b(?:Lei|Suo|Sua|Suoi|Sue)\b")
+
+
+def test_italian_courtesy_pronouns_and_possessives_are_lowercase() -> None:
+    found = []
+    for po_file in sorted(CATALOGUES.glob("*.po")):
+        with po_file.open("rb") as handle:
+            for message in read_po(handle):
+                strings = message.string if isinstance(message.string, tuple) else (message.string,)
+                found += [f"{po_file.name}: {s}" for s in strings if s and CAPITALISED_COURTESY.search(s)]
+    assert not found, "\n".join(found)

@@ -1,5 +1,6 @@
 """After the stop each party rates its meetings by an emailed link; months later it is asked again."""
 
+import re
 from datetime import date, timedelta
 
 from fastapi.testclient import TestClient
@@ -36,7 +37,7 @@ def test_each_party_is_emailed_once_the_day_after_the_stop(db_session: Session, 
     assert asking.ask_for_ratings(db_session=db_session, settings=settings) == 4
     assert asking.ask_for_ratings(db_session=db_session, settings=settings) == 0
     [to_alfa] = [m for m in outbox(db_session, to=day.alfa.contact_email) if m.template == RATE]
-    assert to_alfa.language == "it" and "Come sono andati i Suoi incontri" in to_alfa.subject
+    assert to_alfa.language == "it" and "Come sono andati i suoi incontri" in to_alfa.subject
     assert to_alfa.body_text.count("\n- ") == 2
     us = representative(db_session, day)
     [to_us] = [m for m in outbox(db_session, to=us.email) if m.template == RATE]
@@ -62,7 +63,7 @@ def test_rating_by_link_shows_stores_and_a_second_answer_replaces_the_first(
     path = link_to(db_session, day.alfa.contact_email, RATE)
     page = client.get(path)
     assert page.status_code == 200
-    assert "Valuti i Suoi incontri" in page.text and f'id="meeting-{day.alfa_us.id}"' in page.text
+    assert "Valuti i suoi incontri" in page.text and f'id="meeting-{day.alfa_us.id}"' in page.text
     assert f'id="meeting-{day.beta_us.id}"' not in page.text
     assert "una nuova risposta sostituisce la precedente" in page.text
     token = csrf_token(client)
@@ -81,8 +82,10 @@ def test_rating_by_link_shows_stores_and_a_second_answer_replaces_the_first(
         "Utile",
     )
     again = client.get(response.headers["location"])
-    assert "Grazie: la Sua risposta è stata registrata." in again.text
+    assert "Grazie: la sua risposta è stata registrata." in again.text
     assert "Inviando di nuovo il modulo la si sostituisce." in again.text
+    # The day of the answer, not the second it was stored at.
+    assert re.search(r"La sua risposta del \d{1,2} [a-z]+ \d{4}:", again.text), again.text
     response = client.post(
         f"{path}/{day.alfa_us.id}",
         data={"took_place": "yes", "interest": "cooperation_possible", "comment": "", "csrf_token": token},
@@ -129,7 +132,7 @@ def test_rating_someone_elses_meeting_is_not_found_and_changes_nothing(
     data = {"took_place": "yes", "interest": "informative", "csrf_token": csrf_token(client)}
     response = client.post(f"{path}/{day.beta_us.id}", data=data)
     assert response.status_code == 404
-    assert "non è tra gli incontri del Suo link" in response.text
+    assert "non è tra gli incontri del suo link" in response.text
     assert client.post(f"{path}/999999", data=data).status_code == 404
     assert ratings(db_session) == []
 
