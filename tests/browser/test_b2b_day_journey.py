@@ -215,7 +215,7 @@ def test_a_b2b_day_from_the_request_to_the_counted_rating(
     expect(grid).to_contain_text(COMPANY)
     left_out = page.locator("ul.left-out")
     expect(left_out).to_contain_text("Klaus Weber")
-    expect(left_out).to_contain_text("azienda al completo")
+    expect(left_out).to_contain_text("l'impresa ha già un incontro in ogni fascia oraria disponibile")
     no_sideways_scroll(page, 1366)
     page.screenshot(path=str(artifacts / "b2b-day-organiser-draft.png"), full_page=True)
     page.get_by_role("button", name="Pubblica il calendario").click()
@@ -238,7 +238,9 @@ def test_a_b2b_day_from_the_request_to_the_counted_rating(
     expect(placed.locator(".status-detail")).to_have_text(re.compile(r"^14:00–14:20, tavolo [12]$"))
     missed = requests.locator("tbody tr", has_text="Klaus Weber")
     expect(missed.locator(".status-not_scheduled")).to_have_text("Non inserita in calendario")
-    expect(missed.locator(".status-detail")).to_have_text("azienda al completo")
+    expect(missed.locator(".status-detail")).to_have_text(
+        "l'impresa ha già un incontro in ogni fascia oraria disponibile"
+    )
     no_sideways_scroll(page, 1366)
     page.screenshot(path=str(artifacts / "b2b-day-company-schedule.png"), full_page=True)
     no_sideways_scroll(page, 360)
@@ -257,12 +259,18 @@ def test_a_b2b_day_from_the_request_to_the_counted_rating(
     consul_link = emailed_link(live_server, day.near_email, "/outcomes/rating/representative/")
 
     page.context.clear_cookies()  # the link is the credential
-    _rate(page, company_link, "Sì, si è svolto", "Informativo", "Invii la mia risposta")
+    _rate(page, company_link, "Sì, si è svolto", "Informativo", "Invii la risposta")
     expect(page.get_by_role("heading", level=1)).to_have_text("Valuti i suoi incontri")
     expect(page.get_by_role("status")).to_have_text("Grazie: la sua risposta è stata registrata.")
     expect(page.locator(".answer-note")).to_contain_text("Sì, si è svolto, informativo")
     # A second answer replaces the first: the dashboard below counts one answer per party.
-    _rate(page, company_link, "Sì, si è svolto", "Collaborazione possibile", "Sostituisca la mia risposta")
+    _rate(
+        page,
+        company_link,
+        "Sì, si è svolto",
+        "Collaborazione possibile",
+        "Sostituisca la risposta precedente",
+    )
     expect(page.get_by_role("status")).to_have_text("Grazie: la sua risposta è stata registrata.")
     expect(page.locator(".answer-note")).to_contain_text("Sì, si è svolto, collaborazione possibile")
     no_sideways_scroll(page, 360)
