@@ -41,7 +41,7 @@ EXPECTED = {
         "us": "In calendario",
         "us_detail": "14:00–14:20, tavolo 1",
         "de": "Non inserita in calendario",
-        "de_detail": "rappresentante al completo",
+        "de_detail": "il rappresentante ha già un incontro in ogni fascia oraria disponibile",
         "fr": "Richiesta inviata, in attesa di risposta",
         "es": "Rifiutata",
         "in": "Scaduta: nessuna risposta entro il termine",
