@@ -164,63 +164,6 @@ def manage_place(
     )
 
 
-@router.post("/manage/stops/{stop_id}/meetings/{meeting_id}/move", response_class=HTMLResponse)
-def manage_move(
-    stop_id: int,
-    meeting_id: int,
-    request: Request,
-    db_session: SessionDep,
-    user: OrganiserUser,
-    form: Annotated[PlaceForm, Form()],
-) -> Response:
-    stop = load_stop(stop_id, db_session)
-    slot, table = form.slot, form.table
-    return _manage_action(
-        request,
-        db_session,
-        stop_id,
-        lambda: placement.move(stop, meeting_id, slot=slot, table=table, db_session=db_session),
-        "moved",
-        f"move-{meeting_id}",
-        {"slot": slot, "table": table},
-    )
-
-
-@router.post("/manage/stops/{stop_id}/meetings/{meeting_id}/lock", response_class=HTMLResponse)
-def manage_lock(
-    stop_id: int,
-    meeting_id: int,
-    request: Request,
-    db_session: SessionDep,
-    user: OrganiserUser,
-    locked: Annotated[bool, Form()] = True,
-) -> Response:
-    stop = load_stop(stop_id, db_session)
-    return _manage_action(
-        request,
-        db_session,
-        stop_id,
-        lambda: placement.set_locked(stop, meeting_id, locked=locked, db_session=db_session),
-        "locked" if locked else "unlocked",
-        f"move-{meeting_id}",
-    )
-
-
-@router.post("/manage/stops/{stop_id}/meetings/{meeting_id}/unschedule", response_class=HTMLResponse)
-def manage_unschedule(
-    stop_id: int, meeting_id: int, request: Request, db_session: SessionDep, user: OrganiserUser
-) -> Response:
-    stop = load_stop(stop_id, db_session)
-    return _manage_action(
-        request,
-        db_session,
-        stop_id,
-        lambda: placement.unschedule(stop, meeting_id, db_session=db_session),
-        "unscheduled",
-        f"move-{meeting_id}",
-    )
-
-
 @router.post("/manage/stops/{stop_id}/meetings/{meeting_id}/attendance", response_class=HTMLResponse)
 def manage_attendance(
     stop_id: int,

@@ -8,6 +8,7 @@ from sqlmodel import Session
 from app import labels as enum_labels
 from app.companies.models import Company, Registration
 from app.consuls.models import Consulate, Invitation, Representative
+from app.errors import NotFound
 from app.i18n import gettext as _
 from app.i18n import lazy
 from app.matching import data as stop_data
@@ -150,6 +151,28 @@ def consul_context(stop: Stop, invitation: Invitation, *, db_session: Session) -
     }
 
 
+def meeting_context(stop: Stop, meeting_id: int, *, db_session: Session) -> dict[str, Any]:
+    """One meeting of the grid with the forms that change it: move, lock or unlock, take out."""
+    info = stop_data.load(stop, db_session=db_session)
+    meeting = next((m for m in info.meetings.values() if m.id == meeting_id), None)
+    if meeting is None:
+        raise NotFound(lazy("This meeting does not exist."))
+    request = next(q for q in info.requests if q.id == meeting.request_id)
+    labels = slot_labels(stop)
+    return {
+        "stop": stop,
+        "row": rows(info, [request])[0],
+        "slot_choices": [(label, label) for label in labels],
+        "table_choices": _table_choices(stop),
+        "values": {},
+        "errors": {},
+    }
+
+
+def _table_choices(stop: Stop) -> list[tuple[int, str]]:
+    return [(t, _("Table %(table)d") % {"table": t}) for t in range(1, stop.b2b_tables + 1)]
+
+
 def manage_context(stop: Stop, *, db_session: Session) -> dict[str, Any]:
     info = stop_data.load(stop, db_session=db_session)
     all_rows = rows(info, info.requests)
@@ -188,7 +211,7 @@ def manage_context(stop: Stop, *, db_session: Session) -> dict[str, Any]:
         "slots": labels,
         "tables": list(range(1, stop.b2b_tables + 1)),
         "slot_choices": [(label, label) for label in labels],
-        "table_choices": [(t, _("Table %(table)d") % {"table": t}) for t in range(1, stop.b2b_tables + 1)],
+        "table_choices": _table_choices(stop),
         "grid": grid,
         "run": run,
         "gap": gap,
