@@ -173,8 +173,8 @@ def _table_choices(stop: Stop) -> list[tuple[int, str]]:
     return [(t, _("Table %(table)d") % {"table": t}) for t in range(1, stop.b2b_tables + 1)]
 
 
-def manage_context(stop: Stop, *, db_session: Session) -> dict[str, Any]:
-    info = stop_data.load(stop, db_session=db_session)
+def manage_context(stop: Stop, *, db_session: Session, info: StopData | None = None) -> dict[str, Any]:
+    info = info or stop_data.load(stop, db_session=db_session)
     all_rows = rows(info, info.requests)
     labels = slot_labels(stop)
     grid: dict[tuple[int, int], RequestRow] = {}
