@@ -17,10 +17,16 @@ pytestmark = pytest.mark.usefixtures(in_english.__name__)
 def _two_meetings(client: TestClient, db_session: Session) -> tuple[str, Meeting, Meeting]:
     b2b = b2b_stop(db_session)
     first = create_meeting(
-        db_session, create_meeting_request(db_session, b2b.registrations[0], b2b.us), slot_index=0, table_number=1
+        db_session,
+        create_meeting_request(db_session, b2b.registrations[0], b2b.us),
+        slot_index=0,
+        table_number=1,
     )
     second = create_meeting(
-        db_session, create_meeting_request(db_session, b2b.registrations[1], b2b.de), slot_index=1, table_number=2
+        db_session,
+        create_meeting_request(db_session, b2b.registrations[1], b2b.de),
+        slot_index=1,
+        table_number=2,
     )
     b2b.stop.schedule_status = PublicationStatus.DRAFT
     organiser = create_user(db_session)
