@@ -118,7 +118,7 @@ def status_counts(stop_id: int, *, db_session: Session) -> dict[str, int]:
     return counts
 
 
-def _matching(stop_id: int, filters: RegistrationFilters) -> "Select[tuple[Registration, Company]]":
+def _matching(stop_id: int, filters: RegistrationFilters) -> "Select[Registration, Company]":
     query = (
         select(Registration, Company)
         .join(Company, col(Company.id) == col(Registration.company_id))

@@ -54,7 +54,7 @@ def _meeting_action(
 def manage_meeting(
     stop_id: int, meeting_id: int, request: Request, db_session: SessionDep, user: OrganiserUser
 ) -> Response:
-    return _meeting_page(request, db_session, stop_id, meeting_id)({})
+    return _meeting_page(request, db_session, stop_id, meeting_id)({}, 200)
 
 
 @router.post("/manage/stops/{stop_id}/meetings/{meeting_id}/move", response_class=HTMLResponse)

@@ -55,7 +55,7 @@ def test_the_grid_links_each_meeting_to_its_page_without_a_form_per_cell(
 def test_a_refused_move_shows_the_meetings_page_again_with_the_rule(
     client: TestClient, db_session: Session
 ) -> None:
-    base, first, second = _two_meetings(client, db_session)
+    base, first, _second = _two_meetings(client, db_session)
     refused = post_form(client, f"{base}/{first.id}/move", {"slot": "14:20", "table": "2"})
     assert refused.status_code == 409
     assert "Rule “table free”" in refused.text and f'action="{base}/{first.id}/move"' in refused.text
