@@ -117,7 +117,7 @@ def _published(stop: Stop) -> bool:
 
 
 def company_context(stop: Stop, registration: Registration, *, db_session: Session) -> dict[str, Any]:
-    info = stop_data.load(stop, db_session=db_session)
+    info = stop_data.load_personal(stop, registration_id=registration.id, db_session=db_session)
     own = [q for q in info.requests if q.registration_id == registration.id]
     used = requests_service.count_active(registration, db_session=db_session)
     options = invitation_options(info, exclude={q.invitation_id for q in own})
@@ -138,7 +138,7 @@ def company_context(stop: Stop, registration: Registration, *, db_session: Sessi
 
 
 def consul_context(stop: Stop, invitation: Invitation, *, db_session: Session) -> dict[str, Any]:
-    info = stop_data.load(stop, db_session=db_session)
+    info = stop_data.load_personal(stop, invitation_id=invitation.id, db_session=db_session)
     own = [q for q in info.requests if q.invitation_id == invitation.id]
     return {
         "stop": stop,
