@@ -36,6 +36,7 @@ from app.matching import answer_pages as matching_answer_pages
 from app.matching import confirm_pages as matching_confirm_pages
 from app.matching import expiry as _request_expiry  # noqa: F401  (registers its periodic job)
 from app.matching import manage_pages as matching_manage_pages
+from app.matching import meeting_pages as matching_meeting_pages
 from app.matching import pages as matching_pages
 from app.notifications import pages as notifications_pages
 from app.outcomes import pages as outcomes_pages
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(matching_pages.router)
     app.include_router(matching_answer_pages.router)
     app.include_router(matching_manage_pages.router)
+    app.include_router(matching_meeting_pages.router)
     app.include_router(matching_confirm_pages.router)
     app.include_router(agenda_pages.router)
     app.include_router(agenda_confirm_pages.router)

@@ -3,6 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
@@ -19,12 +20,17 @@ from app.forms import Problems
 from app.i18n import gettext as _
 from app.stops.models import Stop
 
+if TYPE_CHECKING:
+    from sqlmodel.sql.expression import Select
+
+PER_PAGE = 100
+
 SORTS = {
     "time": (col(Registration.created_at), col(Registration.id)),
     "company": (func.lower(col(Company.name)), col(Registration.id)),
     "status": (col(Registration.status), col(Registration.waitlist_position), col(Registration.id)),
-    "province": (col(Company.province_code), func.lower(col(Company.name))),
-    "size": (col(Company.size_class), func.lower(col(Company.name))),
+    "province": (col(Company.province_code), func.lower(col(Company.name)), col(Registration.id)),
+    "size": (col(Company.size_class), func.lower(col(Company.name)), col(Registration.id)),
 }
 
 
@@ -64,7 +70,55 @@ class RegistrationRow:
 def for_stop(
     stop_id: int, filters: RegistrationFilters | None = None, *, db_session: Session
 ) -> list[RegistrationRow]:
-    filters = (filters or RegistrationFilters()).check()
+    """Every registration matching the filters (the exports: never cut to a page)."""
+    query = _matching(stop_id, (filters or RegistrationFilters()).check())
+    return _rows(list(db_session.exec(query).all()), db_session=db_session)
+
+
+@dataclass
+class Page:
+    rows: list[RegistrationRow]
+    total: int  # registrations matching the filters, on every page
+    number: int  # from 1, within 1..count
+    count: int  # pages, at least 1
+    per_page: int
+
+    @property
+    def first(self) -> int:
+        return (self.number - 1) * self.per_page + 1 if self.rows else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1 if self.rows else 0
+
+
+def page_for_stop(
+    stop_id: int, filters: RegistrationFilters, number: int, *, per_page: int = 0, db_session: Session
+) -> Page:
+    """One page of the table: the matching registrations counted in SQL, only the page's rows
+    read with their countries, sectors and attendees (a number past the end shows the last)."""
+    per_page = per_page or PER_PAGE
+    query = _matching(stop_id, filters.check())
+    total = db_session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
+    count = max(1, -(-total // per_page))
+    number = min(max(number, 1), count)
+    pairs = list(db_session.exec(query.offset((number - 1) * per_page).limit(per_page)).all())
+    return Page(_rows(pairs, db_session=db_session), total, number, count, per_page)
+
+
+def status_counts(stop_id: int, *, db_session: Session) -> dict[str, int]:
+    """How many registrations of the stop are in each status (every status named, zeros too)."""
+    found = db_session.exec(
+        select(Registration.status, func.count())
+        .where(Registration.stop_id == stop_id)
+        .group_by(col(Registration.status))
+    ).all()
+    counts = {s.value: 0 for s in RegistrationStatus}
+    counts.update({str(getattr(status, "value", status)): n for status, n in found})
+    return counts
+
+
+def _matching(stop_id: int, filters: RegistrationFilters) -> "Select[Registration, Company]":
     query = (
         select(Registration, Company)
         .join(Company, col(Company.id) == col(Registration.company_id))
@@ -94,8 +148,7 @@ def for_stop(
         )
         query = query.where(col(Registration.id).in_(wanted))
     order = SORTS[filters.sort]
-    query = query.order_by(*(o.desc() if filters.descending else o for o in order))
-    return _rows(list(db_session.exec(query).all()), db_session=db_session)
+    return query.order_by(*(o.desc() if filters.descending else o for o in order))
 
 
 def for_company(company_id: int, *, db_session: Session) -> list[tuple[RegistrationRow, Stop]]:

@@ -74,31 +74,50 @@ def _other_stops(stop: Stop, *, db_session: Session) -> list[Stop]:
 
 @router.get("/stops/{stop_id}/registrations", response_class=HTMLResponse, name="manage_registrations")
 def table(
-    stop_id: int, request: Request, user: OrganiserUser, filters: FiltersDep, db_session: SessionDep
+    stop_id: int,
+    request: Request,
+    user: OrganiserUser,
+    filters: FiltersDep,
+    db_session: SessionDep,
+    page: Annotated[str, Query()] = "1",
 ) -> HTMLResponse:
+    """A page of 100 registrations (a stop may have thousands); the exports keep every row."""
     stop = stops_service.get(stop_id, db_session=db_session)
     view = _stop_view(stop, db_session=db_session)
     errors: dict[str, str] = {}
+    number = int(page) if page.isdigit() else 1
     try:
-        rows = listing.for_stop(stop_id, filters, db_session=db_session)
+        found = listing.page_for_stop(stop_id, filters, number, db_session=db_session)
     except InvalidInput as exc:
-        errors, rows = exc.errors, []
-    everyone = listing.for_stop(stop_id, db_session=db_session)
-    counts = {s.value: sum(r.registration.status == s for r in everyone) for s in RegistrationStatus}
+        errors, found = exc.errors, listing.Page([], 0, 1, 1, listing.PER_PAGE)
+    query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k not in ("page", "message")])
     context: dict[str, Any] = {
         "view": view,
-        "rows": rows,
+        "rows": found.rows,
+        "page": found,
+        "page_numbers": _page_numbers(found.number, found.count),
         "filters": filters,
         "errors": errors,
-        "counts": counts,
+        "counts": listing.status_counts(stop_id, db_session=db_session),
         "active": ACTIVE_STATUSES,
         "statuses": [s.value for s in RegistrationStatus],
         "other_stops": _other_stops(stop, db_session=db_session),
-        "query": request.url.query,
+        "query": query,
         "message": request.query_params.get("message", ""),
         **forms.profile_options(db_session=db_session),
     }
     return render(request, "companies/manage/registrations.html", context, status=422 if errors else 200)
+
+
+def _page_numbers(current: int, count: int) -> list[int | None]:
+    """The page links: the first, the last and three either side of the current (None: a gap)."""
+    shown = sorted({1, count, *range(max(1, current - 3), min(count, current + 3) + 1)})
+    numbers: list[int | None] = []
+    for n in shown:
+        if numbers and n - (numbers[-1] or 0) > 1:
+            numbers.append(None)
+        numbers.append(n)
+    return numbers
 
 
 def _back(stop_id: int, message: str) -> RedirectResponse:

@@ -7,6 +7,7 @@ each page to a handful of queries whatever the number of companies.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -128,6 +129,80 @@ def load(stop: Stop, *, db_session: Session) -> StopData:
         representatives=representatives,
         consulates=consulates,
         # The per-process copy (one token query at most), not three reads of their own.
+        countries=dict(known.countries_by_code),
+        sectors=dict(known.sectors_by_slug),
+        territories=dict(known.territories_by_code),
+        meetings=meetings,
+        latest_run=latest_run,
+    )
+
+
+def load_personal(
+    stop: Stop, *, registration_id: int | None = None, invitation_id: int | None = None, db_session: Session
+) -> StopData:
+    """What one company's (``registration_id``) or one representative's (``invitation_id``) B2B
+    page shows, in four statements whatever the size of the stop: their own requests with the
+    registrations, companies and meetings behind them; every invitation of the stop with its
+    representative and consulate (the company chooses among them); the sectors of the companies
+    in play; the latest scheduler run (why a request was left out). Everything else of the stop
+    (other companies' requests and meetings) is left out, so only pages about that one person
+    may use it."""
+    stop_id = stop.id
+    own: Any = (
+        select(MeetingRequest, Registration, Company, Meeting)
+        .join(Registration, col(Registration.id) == MeetingRequest.registration_id)
+        .join(Company, col(Company.id) == Registration.company_id)
+        .outerjoin(Meeting, col(Meeting.request_id) == MeetingRequest.id)
+        .where(MeetingRequest.stop_id == stop_id)
+    )
+    if registration_id is not None:
+        own = own.where(MeetingRequest.registration_id == registration_id)
+    if invitation_id is not None:
+        own = own.where(MeetingRequest.invitation_id == invitation_id)
+    found = list(db_session.exec(own.order_by(col(MeetingRequest.id))).all())
+    requests = [q for q, _r, _c, _m in found]
+    registrations = {r.id or 0: r for _q, r, _c, _m in found}
+    companies = {c.id or 0: c for _q, _r, c, _m in found}
+    meetings = {m.request_id: m for _q, _r, _c, m in found if m is not None}
+    company_sectors: dict[int, list[str]] = defaultdict(list)
+    in_play: Any = (
+        select(Registration.company_id).where(Registration.id == registration_id)
+        if registration_id is not None
+        else select(Registration.company_id)
+        .join(MeetingRequest, col(MeetingRequest.registration_id) == Registration.id)
+        .where(MeetingRequest.stop_id == stop_id, MeetingRequest.invitation_id == invitation_id)
+    )
+    for link in db_session.exec(
+        select(CompanySector)
+        .where(col(CompanySector.company_id).in_(in_play))
+        .order_by(col(CompanySector.sector_slug))
+    ):
+        company_sectors[link.company_id].append(link.sector_slug)
+    invitations, representatives, consulates = {}, {}, {}
+    people: Any = (
+        select(Invitation, Representative, Consulate)
+        .join(Representative, col(Representative.id) == Invitation.representative_id)
+        .join(Consulate, col(Consulate.id) == Representative.consulate_id)
+        .where(Invitation.stop_id == stop_id)
+        .order_by(col(Invitation.id))
+    )
+    for invitation, representative, consulate in db_session.exec(people):
+        invitations[invitation.id or 0] = invitation
+        representatives[representative.id or 0] = representative
+        consulates[consulate.id or 0] = consulate
+    latest_run = db_session.exec(
+        select(ScheduleRun).where(ScheduleRun.stop_id == stop_id).order_by(col(ScheduleRun.id).desc())
+    ).first()
+    known = reference_service.cached(db_session=db_session)
+    return StopData(
+        stop=stop,
+        requests=requests,
+        registrations=registrations,
+        companies=companies,
+        company_sectors=dict(company_sectors),
+        invitations=invitations,
+        representatives=representatives,
+        consulates=consulates,
         countries=dict(known.countries_by_code),
         sectors=dict(known.sectors_by_slug),
         territories=dict(known.territories_by_code),

@@ -13,6 +13,7 @@ from app.accounts.deps import OrganiserUser
 from app.db import SessionDep, TransactionRoute
 from app.errors import Conflict
 from app.jobs.runner import wake_runner
+from app.matching import data as stop_data
 from app.matching import placement, publishing, requests, schedule_job, scheduling
 from app.matching.page_flow import BlockForm, PlaceForm, RequestForm, attempt, done_message, load_stop
 from app.matching.view_models import manage_context
@@ -29,9 +30,10 @@ def _manage_url(stop_id: int) -> str:
 def _manage_page(request: Request, db_session: Session, stop_id: int) -> Callable[..., Response]:
     def page(extra: dict[str, Any], status: int = 200) -> Response:
         stop = load_stop(stop_id, db_session)
-        context = manage_context(stop, db_session=db_session)
+        info = stop_data.load(stop, db_session=db_session)  # once, for the grid and attendance
+        context = manage_context(stop, db_session=db_session, info=info)
         context["run_job"] = schedule_job.view(stop, db_session=db_session)
-        context["attendance"] = attendance.view(stop, db_session=db_session)
+        context["attendance"] = attendance.view(stop, db_session=db_session, info=info)
         return render(request, "matching/manage/meetings.html", {**context, **extra}, status=status)
 
     return page
@@ -161,63 +163,6 @@ def manage_place(
         "placed",
         f"place-{request_id}",
         {"slot": slot, "table": table},
-    )
-
-
-@router.post("/manage/stops/{stop_id}/meetings/{meeting_id}/move", response_class=HTMLResponse)
-def manage_move(
-    stop_id: int,
-    meeting_id: int,
-    request: Request,
-    db_session: SessionDep,
-    user: OrganiserUser,
-    form: Annotated[PlaceForm, Form()],
-) -> Response:
-    stop = load_stop(stop_id, db_session)
-    slot, table = form.slot, form.table
-    return _manage_action(
-        request,
-        db_session,
-        stop_id,
-        lambda: placement.move(stop, meeting_id, slot=slot, table=table, db_session=db_session),
-        "moved",
-        f"move-{meeting_id}",
-        {"slot": slot, "table": table},
-    )
-
-
-@router.post("/manage/stops/{stop_id}/meetings/{meeting_id}/lock", response_class=HTMLResponse)
-def manage_lock(
-    stop_id: int,
-    meeting_id: int,
-    request: Request,
-    db_session: SessionDep,
-    user: OrganiserUser,
-    locked: Annotated[bool, Form()] = True,
-) -> Response:
-    stop = load_stop(stop_id, db_session)
-    return _manage_action(
-        request,
-        db_session,
-        stop_id,
-        lambda: placement.set_locked(stop, meeting_id, locked=locked, db_session=db_session),
-        "locked" if locked else "unlocked",
-        f"move-{meeting_id}",
-    )
-
-
-@router.post("/manage/stops/{stop_id}/meetings/{meeting_id}/unschedule", response_class=HTMLResponse)
-def manage_unschedule(
-    stop_id: int, meeting_id: int, request: Request, db_session: SessionDep, user: OrganiserUser
-) -> Response:
-    stop = load_stop(stop_id, db_session)
-    return _manage_action(
-        request,
-        db_session,
-        stop_id,
-        lambda: placement.unschedule(stop, meeting_id, db_session=db_session),
-        "unscheduled",
-        f"move-{meeting_id}",
     )
 
 

@@ -15,7 +15,7 @@ from app.i18n import lazy, pgettext
 from app.matching.data import StopData
 from app.matching.models import MeetingRequest, RequestStatus
 from app.stops.models import PublicationStatus
-from app.stops.slots import slot_span, slot_times
+from app.stops.slots import has_slot, slot_span
 
 # Why an accepted request has no meeting when the scheduler gave none (msgids, translated on show).
 NOT_PLACED = lazy("the organisers did not place it in the published schedule")
@@ -77,7 +77,7 @@ def left_out_reason(info: StopData, request: MeetingRequest) -> str:
 
 def meeting_of(info: StopData, request: MeetingRequest) -> tuple[time, time, int] | None:
     meeting = info.meetings.get(request.id or 0)
-    if meeting is None or meeting.slot_index >= len(slot_times(info.stop)):
+    if meeting is None or not has_slot(info.stop, meeting.slot_index):
         return None
     starts, ends = slot_span(info.stop, meeting.slot_index)
     return starts, ends, meeting.table_number

@@ -8,6 +8,7 @@ from sqlmodel import Session
 from app import labels as enum_labels
 from app.companies.models import Company, Registration
 from app.consuls.models import Consulate, Invitation, Representative
+from app.errors import NotFound
 from app.i18n import gettext as _
 from app.i18n import lazy
 from app.matching import data as stop_data
@@ -116,7 +117,7 @@ def _published(stop: Stop) -> bool:
 
 
 def company_context(stop: Stop, registration: Registration, *, db_session: Session) -> dict[str, Any]:
-    info = stop_data.load(stop, db_session=db_session)
+    info = stop_data.load_personal(stop, registration_id=registration.id, db_session=db_session)
     own = [q for q in info.requests if q.registration_id == registration.id]
     used = requests_service.count_active(registration, db_session=db_session)
     options = invitation_options(info, exclude={q.invitation_id for q in own})
@@ -137,7 +138,7 @@ def company_context(stop: Stop, registration: Registration, *, db_session: Sessi
 
 
 def consul_context(stop: Stop, invitation: Invitation, *, db_session: Session) -> dict[str, Any]:
-    info = stop_data.load(stop, db_session=db_session)
+    info = stop_data.load_personal(stop, invitation_id=invitation.id, db_session=db_session)
     own = [q for q in info.requests if q.invitation_id == invitation.id]
     return {
         "stop": stop,
@@ -150,8 +151,30 @@ def consul_context(stop: Stop, invitation: Invitation, *, db_session: Session) -
     }
 
 
-def manage_context(stop: Stop, *, db_session: Session) -> dict[str, Any]:
+def meeting_context(stop: Stop, meeting_id: int, *, db_session: Session) -> dict[str, Any]:
+    """One meeting of the grid with the forms that change it: move, lock or unlock, take out."""
     info = stop_data.load(stop, db_session=db_session)
+    meeting = next((m for m in info.meetings.values() if m.id == meeting_id), None)
+    if meeting is None:
+        raise NotFound(lazy("This meeting does not exist."))
+    request = next(q for q in info.requests if q.id == meeting.request_id)
+    labels = slot_labels(stop)
+    return {
+        "stop": stop,
+        "row": rows(info, [request])[0],
+        "slot_choices": [(label, label) for label in labels],
+        "table_choices": _table_choices(stop),
+        "values": {},
+        "errors": {},
+    }
+
+
+def _table_choices(stop: Stop) -> list[tuple[int, str]]:
+    return [(t, _("Table %(table)d") % {"table": t}) for t in range(1, stop.b2b_tables + 1)]
+
+
+def manage_context(stop: Stop, *, db_session: Session, info: StopData | None = None) -> dict[str, Any]:
+    info = info or stop_data.load(stop, db_session=db_session)
     all_rows = rows(info, info.requests)
     labels = slot_labels(stop)
     grid: dict[tuple[int, int], RequestRow] = {}
@@ -188,7 +211,7 @@ def manage_context(stop: Stop, *, db_session: Session) -> dict[str, Any]:
         "slots": labels,
         "tables": list(range(1, stop.b2b_tables + 1)),
         "slot_choices": [(label, label) for label in labels],
-        "table_choices": [(t, _("Table %(table)d") % {"table": t}) for t in range(1, stop.b2b_tables + 1)],
+        "table_choices": _table_choices(stop),
         "grid": grid,
         "run": run,
         "gap": gap,

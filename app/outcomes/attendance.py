@@ -7,7 +7,7 @@ can be changed back at any time after the stop's day has begun.
 """
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from babel.dates import format_date
 from sqlmodel import Session, col, select
@@ -26,6 +26,9 @@ from app.matching.models import Meeting, MeetingAttendance, MeetingRequest
 from app.reference.models import Country
 from app.stops.models import Stop
 from app.stops.slots import slot_labels
+
+if TYPE_CHECKING:
+    from app.matching.data import StopData
 
 BEFORE_THE_DAY = lazy(
     "Attendance at the meetings can be marked from the day of the stop (%(date)s), not before."
@@ -89,8 +92,27 @@ class AttendanceView:
     before_message: str
 
 
-def view(stop: Stop, *, db_session: Session) -> AttendanceView:
-    """Every meeting of the stop with what it counts as, in slot and table order."""
+def _from_stop_data(info: "StopData") -> list[tuple[Any, ...]]:
+    """The rows of the query below, from a page's load of the stop's B2B data."""
+    by_id = {q.id: q for q in info.requests}
+    found = []
+    for meeting in sorted(info.meetings.values(), key=lambda m: (m.slot_index, m.table_number)):
+        request = by_id[meeting.request_id]
+        invitation = info.invitations[request.invitation_id]
+        found.append(
+            (
+                meeting,
+                info.registrations[request.registration_id],
+                info.company_of(request),
+                invitation,
+                info.representative_of(invitation),
+                info.countries[invitation.country_code],
+            )
+        )
+    return found
+
+
+def _query_rows(stop: Stop, *, db_session: Session) -> list[tuple[Any, ...]]:
     # Six entities: more than sqlmodel's typed select() takes, so the query is typed loosely.
     query: Any = select(Meeting, Registration, Company, Invitation).add_columns(Representative, Country)
     rows = db_session.exec(
@@ -103,7 +125,14 @@ def view(stop: Stop, *, db_session: Session) -> AttendanceView:
         .where(Meeting.stop_id == stop.id)
         .order_by(col(Meeting.slot_index), col(Meeting.table_number))
     ).all()
-    present = checked_in_registrations([stop.id or 0], db_session=db_session)
+    return list(rows)
+
+
+def view(stop: Stop, *, db_session: Session, info: "StopData | None" = None) -> AttendanceView:
+    """Every meeting of the stop with what it counts as, in slot and table order (from ``info``
+    when the page has loaded the stop's B2B data already)."""
+    rows = _from_stop_data(info) if info is not None else _query_rows(stop, db_session=db_session)
+    present = checked_in_registrations([stop.id or 0], db_session=db_session) if rows else set()
     labels = slot_labels(stop)
     result = [
         AttendanceRow(

@@ -124,22 +124,50 @@ def _stop_rows(today: date, *, db_session: Session) -> list[StopRow]:
     ]
 
 
-def _companies_by(
-    dimension: Any, *, db_session: Session, join_sector: bool = False
-) -> list[tuple[Any, int, int]]:
-    """Distinct companies with a confirmed registration, and those present, grouped by ``dimension``."""
-    present = func.count(func.distinct(case((_present(), Registration.company_id))))
-    query = (
-        select(dimension, func.count(func.distinct(Registration.company_id)), present)
+def _confirmed_companies(*, db_session: Session) -> "_CompanyFacts":
+    """Each company with a confirmed registration: province, size, sectors and whether it came
+    (checked in at any of them). One grouped read and one of sectors, instead of a grouped join of
+    every registration and attendee per breakdown."""
+    came = func.max(case((_present(), 1), else_=0))
+    rows = db_session.exec(
+        select(Company.id, Company.province_code, Company.size_class, came)
         .select_from(Registration)
         .join(Company, col(Company.id) == Registration.company_id)
         .outerjoin(Attendee, col(Attendee.registration_id) == Registration.id)
         .where(Registration.status == CONFIRMED)
-    )
-    if join_sector:
-        query = query.outerjoin(CompanySector, col(CompanySector.company_id) == Company.id)
-    rows = db_session.exec(query.group_by(dimension))
-    return [(key, registered, came) for key, registered, came in rows]
+        .group_by(col(Company.id), col(Company.province_code), col(Company.size_class))
+    ).all()
+    sectors: dict[int, list[str]] = {}
+    confirmed = select(Registration.company_id).where(Registration.status == CONFIRMED)
+    for company_id, slug in db_session.exec(
+        select(CompanySector.company_id, CompanySector.sector_slug).where(
+            col(CompanySector.company_id).in_(confirmed)
+        )
+    ):
+        sectors.setdefault(company_id, []).append(slug)
+    return _CompanyFacts([(c, p, sz, bool(v)) for c, p, sz, v in rows], sectors)
+
+
+@dataclass
+class _CompanyFacts:
+    companies: list[tuple[int | None, str | None, str | None, bool]]
+    sectors: dict[int, list[str]]
+
+    def by(self, dimension: str) -> list[tuple[Any, int, int]]:
+        """Distinct companies, and those present, per province, size or sector (as the grouped
+        query gave them: a company in each of its sectors, one without any under None)."""
+        registered: dict[Any, int] = {}
+        present: dict[Any, int] = {}
+        for company_id, province, size, came in self.companies:
+            if dimension == "sector":
+                keys: list[Any] = list(self.sectors.get(company_id or 0, [])) or [None]
+            else:
+                keys = [province if dimension == "province" else size]
+            for key in keys:
+                registered[key] = registered.get(key, 0) + 1
+                present[key] = present.get(key, 0) + came
+        keys = sorted(registered, key=lambda k: (k is not None, str(k or "")))  # as SQLite groups
+        return [(key, registered[key], present[key]) for key in keys]
 
 
 def _meetings_by_consulate(today: date, *, db_session: Session) -> list[tuple[Consulate, int, int]]:
@@ -232,7 +260,8 @@ def build(*, db_session: Session) -> Results:
             for r in stops
         ],
     )
-    province_rows = _companies_by(Company.province_code, db_session=db_session)
+    facts = _confirmed_companies(db_session=db_session)
+    province_rows = facts.by("province")
     add(
         "companies-by-province",
         lazy("Companies by province"),
@@ -241,14 +270,14 @@ def build(*, db_session: Session) -> Results:
             province_rows, list(territories), lambda k: territories[k].name if k in territories else not_given
         ),
     )
-    size_rows = _companies_by(Company.size_class, db_session=db_session)
+    size_rows = facts.by("size")
     add(
         "companies-by-size",
         lazy("Companies by size"),
         [_("Size"), *company_headers],
         _ordered(size_rows, list(SizeClass), lambda k: label(k, "size") or not_given),
     )
-    sector_rows = _companies_by(CompanySector.sector_slug, db_session=db_session, join_sector=True)
+    sector_rows = facts.by("sector")
     add(
         "companies-by-sector",
         lazy("Companies by sector"),

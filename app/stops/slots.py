@@ -29,6 +29,12 @@ def slot_times(stop: Stop) -> list[time]:
     return [slot_span(stop, index)[0] for index in range(stop.b2b_slot_count)]
 
 
+def has_slot(stop: Stop, slot_index: int) -> bool:
+    """Whether the block has slot ``slot_index``: what ``slot_index < len(slot_times(stop))``
+    says, without working out every slot's time (a grid asks once per meeting)."""
+    return stop.b2b_first_slot is not None and slot_index < stop.b2b_slot_count
+
+
 def slot_labels(stop: Stop) -> list[str]:
     """The slots' start times as ``HH:MM``, the names forms and schedules use for slots."""
     return [moment.strftime("%H:%M") for moment in slot_times(stop)]
