@@ -52,6 +52,34 @@ def _subject(stop: Stop) -> str:
     return f"{localized(stop, 'title')} · {date_text(stop.stop_date, 'full')}"
 
 
+def _page(
+    request: Request,
+    stop: Stop,
+    path: str,
+    lines: list[str],
+    *,
+    title: str,
+    button: str,
+    back_label: str,
+    fields: dict[str, str] | None = None,
+    danger: bool = True,
+) -> HTMLResponse:
+    """Every agenda confirmation names the stop, posts to ``path`` below the agenda and goes back to it."""
+    agenda = f"/manage/stops/{stop.id}/agenda"
+    confirmation = confirm.Confirmation(
+        title=title,
+        subject=_subject(stop),
+        consequences=lines,
+        action=agenda + path,
+        button=button,
+        back_href=agenda,
+        back_label=back_label,
+        fields=fields or {},
+        danger=danger,
+    )
+    return confirm.page(request, confirmation, section="stops")
+
+
 @router.get("/items/{item_id}/delete", response_class=HTMLResponse)
 def confirm_delete(
     stop_id: int, item_id: int, request: Request, db_session: SessionDep, user: OrganiserUser
@@ -71,16 +99,15 @@ def confirm_delete(
             _("The agenda is published: %(audience)s") % {"audience": _audience(stop, db_session=db_session)}
         )
     lines.append(_("Right after deleting, “Undo” brings the item back with its speakers."))
-    confirmation = confirm.Confirmation(
+    return _page(
+        request,
+        stop,
+        f"/items/{item_id}/delete",
+        lines,
         title=_("Delete the agenda item"),
-        subject=_subject(stop),
-        consequences=lines,
-        action=f"/manage/stops/{stop_id}/agenda/items/{item_id}/delete",
         button=_("Delete the item"),
-        back_href=f"/manage/stops/{stop_id}/agenda",
         back_label=_("Keep the item"),
     )
-    return confirm.page(request, confirmation, section="stops")
 
 
 @router.post("/items/{item_id}/restore")
@@ -121,17 +148,16 @@ def confirm_copy(
                 "The published agenda goes back to draft: visitors no longer see it until it is published again."  # noqa: E501
             )
         )
-    confirmation = confirm.Confirmation(
+    return _page(
+        request,
+        stop,
+        "/copy",
+        lines,
         title=_("Replace the agenda items"),
-        subject=_subject(stop),
-        consequences=lines,
-        action=f"/manage/stops/{stop_id}/agenda/copy",
         button=_("Replace the current items"),
-        back_href=f"/manage/stops/{stop_id}/agenda",
         back_label=_("Keep the current items"),
         fields={"source": source},
     )
-    return confirm.page(request, confirmation, section="stops")
 
 
 @router.get("/status", response_class=HTMLResponse)
@@ -165,15 +191,14 @@ def confirm_status(
         ]
         title, button, danger = _("Publish the agenda"), _("Publish the agenda"), False
         status = PublicationStatus.PUBLISHED.value
-    confirmation = confirm.Confirmation(
+    return _page(
+        request,
+        stop,
+        "/status",
+        lines,
         title=title,
-        subject=_subject(stop),
-        consequences=lines,
-        action=f"/manage/stops/{stop_id}/agenda/status",
         button=button,
-        back_href=f"/manage/stops/{stop_id}/agenda",
         back_label=_("Not yet"),
         fields={"status": status},
         danger=danger,
     )
-    return confirm.page(request, confirmation, section="stops")

@@ -9,6 +9,7 @@ nothing but a number and cannot be forged or guessed.
 import base64
 import io
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -179,6 +180,25 @@ def _arrival_at(stop_id: int, attendee_id: int, *, db_session: Session) -> Arriv
     return arrival
 
 
+def _mark(attendee: Attendee, arrived_at: datetime | None, *, actor: User, db_session: Session) -> None:
+    """Mark the arrival (a time) or take it back (None); the audit keeps the time set or taken back."""
+    undo = arrived_at is None
+    stamp = {"checked_in_at": attendee.checked_in_at if undo else arrived_at}
+    attendee.checked_in_at = arrived_at
+    attendee.checked_in_by_user_id = None if undo else actor.id
+    db_session.add(attendee)
+    db_session.flush()
+    audit.record(
+        db_session=db_session,
+        actor=actor,
+        action="attendee.undo_check_in" if undo else "attendee.check_in",
+        entity_type="attendee",
+        entity_id=attendee.id,
+        before=stamp if undo else None,
+        after=None if undo else stamp,
+    )
+
+
 def check_in(stop_id: int, attendee_id: int, *, actor: User, db_session: Session) -> tuple[Arrival, bool]:
     """Mark the arrival; a second scan keeps the first time. Answers whether it is new."""
     arrival = _arrival_at(stop_id, attendee_id, db_session=db_session)
@@ -189,39 +209,15 @@ def check_in(stop_id: int, attendee_id: int, *, actor: User, db_session: Session
         raise Conflict(lazy("This attendee's registration is not confirmed."))
     if arrival.attendee.checked_in_at is not None:
         return arrival, False
-    arrival.attendee.checked_in_at = clock.now()
-    arrival.attendee.checked_in_by_user_id = actor.id
-    db_session.add(arrival.attendee)
-    db_session.flush()
-    audit.record(
-        db_session=db_session,
-        actor=actor,
-        action="attendee.check_in",
-        entity_type="attendee",
-        entity_id=attendee_id,
-        after={"checked_in_at": arrival.attendee.checked_in_at},
-    )
+    _mark(arrival.attendee, clock.now(), actor=actor, db_session=db_session)
     return arrival, True
 
 
 def undo_check_in(stop_id: int, attendee_id: int, *, actor: User, db_session: Session) -> Arrival:
     """Take back an arrival marked by mistake; undoing twice changes nothing."""
     arrival = _arrival_at(stop_id, attendee_id, db_session=db_session)
-    before = arrival.attendee.checked_in_at
-    if before is None:
-        return arrival
-    arrival.attendee.checked_in_at = None
-    arrival.attendee.checked_in_by_user_id = None
-    db_session.add(arrival.attendee)
-    db_session.flush()
-    audit.record(
-        db_session=db_session,
-        actor=actor,
-        action="attendee.undo_check_in",
-        entity_type="attendee",
-        entity_id=attendee_id,
-        before={"checked_in_at": before},
-    )
+    if arrival.attendee.checked_in_at is not None:
+        _mark(arrival.attendee, None, actor=actor, db_session=db_session)
     return arrival
 
 

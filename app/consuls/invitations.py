@@ -1,6 +1,7 @@
 """Inviting representatives to a stop and recording their answer: confirm, decline or delegate."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -39,6 +40,30 @@ WITHDRAWN_LINK = lazy(
 def message_language(person: Representative) -> str:
     """English unless the representative chose Italian."""
     return "it" if person.preferred_language == "it" else "en"
+
+
+def email_invited(
+    invitation: Invitation,
+    person: Representative,
+    stop: Stop | None,
+    template: str,
+    context: dict[str, Any],
+    *,
+    db_session: Session,
+) -> None:
+    """An email to an invited representative, in their language, naming them, the stop and the country."""
+    queue_email(
+        db_session=db_session,
+        to=person.email,
+        template=template,
+        context={
+            "name": person.name,
+            "stop": stop,
+            "country": db_session.get(Country, invitation.country_code),
+            **context,
+        },
+        language=message_language(person),
+    )
 
 
 @dataclass
@@ -123,22 +148,13 @@ def send_invitation_email(
 ) -> None:
     person = consuls_service.get_representative(invitation.representative_id, db_session=db_session)
     stop = db_session.get(Stop, invitation.stop_id)
-    country = db_session.get(Country, invitation.country_code)
-    queue_email(
-        db_session=db_session,
-        to=person.email,
-        template=template,
-        context={
-            "name": person.name,
-            "person": person,
-            "stop": stop,
-            "country": country,
-            "link": links.invitation_url(invitation, person, settings),
-            "slots": slot_times(stop) if stop else [],
-            "delegated_by": delegated_by,
-        },
-        language=message_language(person),
-    )
+    context = {
+        "person": person,
+        "link": links.invitation_url(invitation, person, settings),
+        "slots": slot_times(stop) if stop else [],
+        "delegated_by": delegated_by,
+    }
+    email_invited(invitation, person, stop, template, context, db_session=db_session)
 
 
 def get_by_token(token: str, *, db_session: Session, settings: Settings) -> Invitation:

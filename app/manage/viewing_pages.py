@@ -57,14 +57,27 @@ def _invitation(
     return found
 
 
-def _viewing(name: str, base: str, back: str, page: str) -> dict[str, Any]:
+def _base(stop_id: int, people: str, person_id: int) -> str:
+    return f"/manage/stops/{stop_id}/{people}/{person_id}"
+
+
+def _viewing(name: str, stop_id: int, people: str, person_id: int, page: str) -> dict[str, Any]:
+    """Whose page it is, their two pages, and the way back to the stop's list of ``people``."""
+    base = _base(stop_id, people, person_id)
     return {
         "name": name,
         "agenda": f"{base}/agenda",
         "meetings": f"{base}/meetings",
-        "back": back,
+        "back": f"/manage/stops/{stop_id}/{people}",
         "page": page,
     }
+
+
+def _agenda_page(
+    request: Request, agenda: personal.PersonalAgenda, name: str, stop_id: int, people: str, person_id: int
+) -> HTMLResponse:
+    viewing = _viewing(name, stop_id, people, person_id, "agenda")
+    return personal_page(request, agenda, _base(stop_id, people, person_id), printable=False, viewing=viewing)
 
 
 @router.get("/registrations/{registration_id}/agenda", response_class=HTMLResponse)
@@ -73,9 +86,7 @@ def company_agenda(
 ) -> HTMLResponse:
     _row, company = _registration(stop_id, registration_id, db_session=db_session)
     agenda = personal.company_agenda(stop_id, company.id or 0, db_session=db_session)
-    base = f"/manage/stops/{stop_id}/registrations/{registration_id}"
-    viewing = _viewing(company.name, base, f"/manage/stops/{stop_id}/registrations", "agenda")
-    return personal_page(request, agenda, base, printable=False, viewing=viewing)
+    return _agenda_page(request, agenda, company.name, stop_id, "registrations", registration_id)
 
 
 @router.get("/registrations/{registration_id}/meetings", response_class=HTMLResponse)
@@ -84,10 +95,9 @@ def company_meetings(
 ) -> HTMLResponse:
     registration, company = _registration(stop_id, registration_id, db_session=db_session)
     stop = stops_service.get(stop_id, db_session=db_session)
-    base = f"/manage/stops/{stop_id}/registrations/{registration_id}"
     context = {
         **company_context(stop, registration, db_session=db_session),
-        "viewing": _viewing(company.name, base, f"/manage/stops/{stop_id}/registrations", "meetings"),
+        "viewing": _viewing(company.name, stop_id, "registrations", registration_id, "meetings"),
         "can_request": False,
     }
     return render(request, "matching/public/company_meetings.html", context)
@@ -99,9 +109,7 @@ def consul_agenda(
 ) -> HTMLResponse:
     _invited, person = _invitation(stop_id, representative_id, db_session=db_session)
     agenda = personal.consul_agenda(stop_id, representative_id, db_session=db_session)
-    base = f"/manage/stops/{stop_id}/consuls/{representative_id}"
-    viewing = _viewing(person.name, base, f"/manage/stops/{stop_id}/consuls", "agenda")
-    return personal_page(request, agenda, base, printable=False, viewing=viewing)
+    return _agenda_page(request, agenda, person.name, stop_id, "consuls", representative_id)
 
 
 @router.get("/consuls/{representative_id}/meetings", response_class=HTMLResponse)
@@ -114,9 +122,8 @@ def consul_meetings(
             lazy("This representative has not confirmed attendance: there are no meetings to show.")
         )
     stop = stops_service.get(stop_id, db_session=db_session)
-    base = f"/manage/stops/{stop_id}/consuls/{representative_id}"
     context = {
         **consul_context(stop, invitation, db_session=db_session),
-        "viewing": _viewing(person.name, base, f"/manage/stops/{stop_id}/consuls", "meetings"),
+        "viewing": _viewing(person.name, stop_id, "consuls", representative_id, "meetings"),
     }
     return render(request, "matching/public/consul_requests.html", context)

@@ -25,10 +25,17 @@ router = APIRouter(tags=["matching"], route_class=TransactionRoute)
 CompanyUser = Annotated[User, Depends(require_roles(Role.COMPANY))]
 
 
-def _request_lines(
-    stop: Stop, meeting_request: MeetingRequest, *, db_session: Session
-) -> tuple[str, list[str]]:
-    """Who the request is between, and what taking it back does to them."""
+def _confirmation(
+    stop: Stop,
+    meeting_request: MeetingRequest,
+    *,
+    title: str,
+    button: str,
+    action: str,
+    back_href: str,
+    db_session: Session,
+) -> confirm.Confirmation:
+    """Taking a request back, by whoever: who it is between, and what it does to them."""
     registration = db_session.get(Registration, meeting_request.registration_id)
     company = db_session.get(Company, registration.company_id) if registration else None
     invitation = db_session.get(Invitation, meeting_request.invitation_id)
@@ -44,7 +51,15 @@ def _request_lines(
     if meeting is not None:
         lines.append(_("Its meeting in the schedule is removed and the table is freed."))
     lines.append(_("It can be asked again while the schedule is not published."))
-    return f"{between} · {localized(stop, 'title')} · {date_text(stop.stop_date)}", lines
+    return confirm.Confirmation(
+        title=title,
+        subject=f"{between} · {localized(stop, 'title')} · {date_text(stop.stop_date)}",
+        consequences=lines,
+        action=action,
+        button=button,
+        back_href=back_href,
+        back_label=_("Keep the request"),
+    )
 
 
 def _of_stop(stop: Stop, request_id: int, *, db_session: Session) -> MeetingRequest:
@@ -63,15 +78,14 @@ def confirm_withdraw(
     meeting_request = _of_stop(stop, request_id, db_session=db_session)
     if meeting_request.registration_id != registration.id:
         raise NotFound(lazy("This meeting request does not exist."))
-    subject, lines = _request_lines(stop, meeting_request, db_session=db_session)
-    confirmation = confirm.Confirmation(
+    confirmation = _confirmation(
+        stop,
+        meeting_request,
         title=_("Withdraw the meeting request"),
-        subject=subject,
-        consequences=lines,
-        action=f"/my/stops/{stop_id}/meetings/{request_id}/withdraw",
         button=_("Withdraw the request"),
+        action=f"/my/stops/{stop_id}/meetings/{request_id}/withdraw",
         back_href=f"/my/stops/{stop_id}/meetings",
-        back_label=_("Keep the request"),
+        db_session=db_session,
     )
     return confirm.page(request, confirmation, template=confirm.PUBLIC)
 
@@ -81,16 +95,13 @@ def confirm_remove(
     stop_id: int, request_id: int, request: Request, db_session: SessionDep, user: OrganiserUser
 ) -> HTMLResponse:
     stop = load_stop(stop_id, db_session)
-    subject, lines = _request_lines(
-        stop, _of_stop(stop, request_id, db_session=db_session), db_session=db_session
-    )
-    confirmation = confirm.Confirmation(
+    confirmation = _confirmation(
+        stop,
+        _of_stop(stop, request_id, db_session=db_session),
         title=_("Remove the meeting request"),
-        subject=subject,
-        consequences=lines,
-        action=f"/manage/stops/{stop_id}/meetings/requests/{request_id}/remove",
         button=_("Remove the request"),
+        action=f"/manage/stops/{stop_id}/meetings/requests/{request_id}/remove",
         back_href=f"/manage/stops/{stop_id}/meetings",
-        back_label=_("Keep the request"),
+        db_session=db_session,
     )
     return confirm.page(request, confirmation, section="stops")

@@ -16,13 +16,12 @@ from app import clock
 from app.companies.models import Company, CompanySector, Registration
 from app.config import Settings, get_settings
 from app.consuls import links
-from app.consuls.invitations import message_language
+from app.consuls.invitations import email_invited
 from app.consuls.models import Invitation, InvitationStatus, Representative
 from app.matching import requests as requests_service
 from app.matching.models import MeetingRequest, RequestStatus
-from app.notifications.service import queue_email
 from app.notifications.worker import register_periodic_job
-from app.reference.models import Country, Sector
+from app.reference.models import Sector
 from app.stops.models import PublicationStatus, Stop, StopStatus
 
 # Representatives with requests still unanswered are reminded this many days before the deadline.
@@ -106,20 +105,12 @@ def _email_representative(
 ) -> None:
     person = db_session.get(Representative, invitation.representative_id)
     assert person is not None
-    queue_email(
-        db_session=db_session,
-        to=person.email,
-        template=template,
-        context={
-            "name": person.name,
-            "stop": stop,
-            "country": db_session.get(Country, invitation.country_code),
-            "items": _items(requests, person, db_session=db_session, settings=settings),
-            "requests_url": settings.absolute_url(f"/consul/stops/{stop.id}/requests"),
-            "last_day": requests_service.last_answer_day(stop),
-        },
-        language=message_language(person),
-    )
+    context = {
+        "items": _items(requests, person, db_session=db_session, settings=settings),
+        "requests_url": settings.absolute_url(f"/consul/stops/{stop.id}/requests"),
+        "last_day": requests_service.last_answer_day(stop),
+    }
+    email_invited(invitation, person, stop, template, context, db_session=db_session)
 
 
 def _by_invitation(

@@ -61,7 +61,19 @@ def _signed_in_by_link(browser: Browser, live_server: LiveServer, email: str) ->
     return context
 
 
-def _assert_every_page_fits(findings: widths.Findings, least: int) -> None:
+def _assert_every_page_fits(
+    browser: Browser,
+    context: BrowserContext,
+    live_server: LiveServer,
+    who: str,
+    starts: list[str],
+    area: str,
+    shots: Path,
+    *,
+    least: int,
+) -> None:
+    """Walk ``who``'s pages from ``starts``, staying below ``area``, at both widths: each one fits."""
+    findings = widths.walk(widths.contexts_like(browser, context), live_server.url, who, starts, area, shots)
     assert not findings.broken, findings.broken
     assert not findings.too_wide, findings.too_wide
     assert not findings.unreachable, findings.unreachable
@@ -74,10 +86,7 @@ def test_a_visitor_reads_the_calendar_a_stop_and_its_registration_form_on_a_phon
     context = browser.new_context(locale="it-IT")
     stop = f"/stops/{crowd.stop_id}"
     starts = ["/", stop, f"{stop}/register", f"/stops/{crowd.held_stop_id}", "/login", "/sign-in", "/privacy"]
-    findings = widths.walk(
-        widths.contexts_like(browser, context), live_server.url, "visitor", starts, "/stops", shots
-    )
-    _assert_every_page_fits(findings, least=7)
+    _assert_every_page_fits(browser, context, live_server, "visitor", starts, "/stops", shots, least=7)
 
 
 def test_every_page_of_a_company_fits_a_phone_and_a_laptop(
@@ -86,10 +95,7 @@ def test_every_page_of_a_company_fits_a_phone_and_a_laptop(
     context = _signed_in_by_link(browser, live_server, crowd.company)
     stop = f"/my/stops/{crowd.stop_id}"
     starts = ["/my", f"{stop}/meetings", f"{stop}/agenda"]
-    findings = widths.walk(
-        widths.contexts_like(browser, context), live_server.url, "company", starts, "/my", shots
-    )
-    _assert_every_page_fits(findings, least=8)
+    _assert_every_page_fits(browser, context, live_server, "company", starts, "/my", shots, least=8)
 
 
 def test_every_page_of_a_consul_fits_a_phone_and_a_laptop(
@@ -98,10 +104,7 @@ def test_every_page_of_a_consul_fits_a_phone_and_a_laptop(
     context = _signed_in_by_link(browser, live_server, crowd.consul)
     stop = f"/consul/stops/{crowd.stop_id}"
     starts = ["/consul", stop, f"{stop}/requests", f"{stop}/agenda"]
-    findings = widths.walk(
-        widths.contexts_like(browser, context), live_server.url, "consul", starts, "/consul", shots
-    )
-    _assert_every_page_fits(findings, least=6)
+    _assert_every_page_fits(browser, context, live_server, "consul", starts, "/consul", shots, least=6)
 
 
 def test_every_back_office_page_fits_a_phone_and_a_laptop(
@@ -125,10 +128,7 @@ def test_every_back_office_page_fits_a_phone_and_a_laptop(
         f"/manage/consuls/{crowd.consulate_id}",
         scanned,
     ]
-    findings = widths.walk(
-        widths.contexts_like(browser, context), live_server.url, "organiser", starts, "/manage", shots
-    )
-    _assert_every_page_fits(findings, least=30)
+    _assert_every_page_fits(browser, context, live_server, "organiser", starts, "/manage", shots, least=30)
 
 
 def _plan_a_small_calendar(page: Page, after: date) -> None:

@@ -1,6 +1,7 @@
 """Check-in opens on the stop's day (earlier only on purpose), lists arrivals and undoes them."""
 
 from datetime import UTC, date, datetime
+from typing import TypeVar
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
@@ -20,10 +21,13 @@ from tests.factories import (
     sign_in_as,
 )
 
+Row = TypeVar("Row")
 
-def _arrival(db_session: Session, attendee_id: int | None) -> Attendee:
+
+def _fresh(db_session: Session, model: type[Row], row_id: int | None) -> Row:
+    """The row as stored now, not as this session last saw it."""
     db_session.expire_all()
-    found = db_session.get(Attendee, attendee_id)
+    found = db_session.get(model, row_id)
     assert found is not None
     return found
 
@@ -43,7 +47,7 @@ def test_check_in_waits_for_the_day_unless_opened_early_with_a_warning(
     refused = client.post(
         f"/manage/stops/{stop.id}/checkin/{attendee.id}", data={"csrf_token": csrf_token(client)}
     )
-    assert refused.status_code == 409 and _arrival(db_session, attendee.id).checked_in_at is None
+    assert refused.status_code == 409 and _fresh(db_session, Attendee, attendee.id).checked_in_at is None
 
     warning = client.get(f"/manage/stops/{stop.id}/checkin/open").text
     assert "Questa tappa si tiene venerdì 12 marzo 2027" in warning and "data-confirmed-action" in warning
@@ -53,24 +57,17 @@ def test_check_in_waits_for_the_day_unless_opened_early_with_a_warning(
         follow_redirects=False,
     )
     assert opened.status_code == 303
-    db_session.expire_all()
-    assert db_session.get(Stop, stop.id).checkin_opened_at is not None  # type: ignore[union-attr]
+    assert _fresh(db_session, Stop, stop.id).checkin_opened_at is not None
     done = client.post(
         f"/manage/stops/{stop.id}/checkin/{attendee.id}",
         data={"csrf_token": csrf_token(client)},
         follow_redirects=False,
     )
-    assert done.status_code == 303 and _arrival(db_session, attendee.id).checked_in_at is not None
+    assert done.status_code == 303 and _fresh(db_session, Attendee, attendee.id).checked_in_at is not None
     assert "L'accredito è stato aperto in anticipo" in client.get(done.headers["location"]).text
     # An early arrival is not yet a presence: the stop has not been held.
-    early = counts(_stop(db_session, stop), db_session=db_session)
+    early = counts(_fresh(db_session, Stop, stop.id), db_session=db_session)
     assert early.checked_in == 1 and early.present is None
-
-
-def _stop(db_session: Session, stop: Stop) -> Stop:
-    found = db_session.get(Stop, stop.id)
-    assert found is not None
-    return found
 
 
 def test_arrivals_list_says_when_in_rome_and_by_whom_and_each_can_be_undone(
@@ -101,10 +98,12 @@ def test_arrivals_list_says_when_in_rome_and_by_whom_and_each_can_be_undone(
     back = client.get(undone.headers["location"]).text
     assert "Anna Bianchi (Officine Rossi S.p.A.): accredito annullato." in back
     assert "Nessun arrivo registrato finora." in back
-    found = _arrival(db_session, attendee.id)
+    found = _fresh(db_session, Attendee, attendee.id)
     assert found.checked_in_at is None and found.checked_in_by_user_id is None
-    assert db_session.exec(select(AuditEvent).where(AuditEvent.action == "attendee.undo_check_in")).one()
-    assert counts(_stop(db_session, stop), db_session=db_session).present == 0
+    undo = db_session.exec(select(AuditEvent).where(AuditEvent.action == "attendee.undo_check_in")).one()
+    assert undo.before is not None and undo.before["checked_in_at"].startswith("2027-05-12T07:45")
+    assert undo.after is None and undo.actor_user_id == organiser.id
+    assert counts(_fresh(db_session, Stop, stop.id), db_session=db_session).present == 0
 
 
 def test_results_count_presence_only_at_stops_whose_day_has_come(db_session: Session) -> None:

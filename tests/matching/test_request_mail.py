@@ -41,6 +41,8 @@ def _at(year: int, month: int, day: int, hour: int = 9) -> None:
 
 
 def _setup(db_session: Session, *, language: str = "en") -> tuple[Stop, Invitation, Representative]:
+    """A stop whose requests close on DEADLINE, a confirmed consul, and the clock a month before."""
+    _at(2027, 4, 1)
     stop = create_stop(db_session, b2b_slots=4, b2b_tables=2, requests_close_on=DEADLINE)
     invitation = create_invitation(db_session, stop, country="US", status="confirmed", language=language)
     person = db_session.get(Representative, invitation.representative_id)
@@ -77,7 +79,6 @@ def test_two_requests_on_one_day_make_one_digest_and_the_next_day_brings_another
     db_session: Session, settings: Settings
 ) -> None:
     stop, invitation, person = _setup(db_session)
-    _at(2027, 4, 1)
     _request(db_session, stop, invitation, "Alfa Meccanica")
     _request(db_session, stop, invitation, "Beta Tessile")
     assert request_mail.send_request_digests(db_session=db_session, settings=settings) == 1
@@ -103,7 +104,6 @@ def test_the_accept_link_asks_for_a_click_and_answers_without_signing_in(
     client: TestClient, db_session: Session, settings: Settings
 ) -> None:
     stop, invitation, person = _setup(db_session)
-    _at(2027, 4, 1)
     request = _request(db_session, stop, invitation, "Alfa Meccanica")
     request_mail.send_request_digests(db_session=db_session, settings=settings)
     db_session.commit()
@@ -136,7 +136,6 @@ def test_the_decline_link_declines_and_pages_speak_the_representatives_language(
     client: TestClient, db_session: Session, settings: Settings
 ) -> None:
     stop, invitation, person = _setup(db_session, language="it")
-    _at(2027, 4, 1)
     request = _request(db_session, stop, invitation, "Alfa Meccanica")
     db_session.commit()
     decline = f"/consul/requests/decline/{_token(request, 'decline', person, settings)}"
@@ -168,7 +167,6 @@ def test_links_expire_at_the_deadline_and_revoked_links_are_refused(
     client: TestClient, db_session: Session, settings: Settings
 ) -> None:
     stop, invitation, person = _setup(db_session)
-    _at(2027, 4, 1)
     request = _request(db_session, stop, invitation, "Alfa Meccanica")
     db_session.commit()
     accept = f"/consul/requests/accept/{_token(request, 'accept', person, settings)}"
@@ -193,7 +191,6 @@ def test_a_reminder_goes_out_once_a_few_days_before_the_deadline(
     db_session: Session, settings: Settings
 ) -> None:
     stop, invitation, person = _setup(db_session)
-    _at(2027, 4, 1)
     _request(db_session, stop, invitation, "Alfa Meccanica")
     answered = _request(db_session, stop, invitation, "Beta Tessile")
     answered.status = RequestStatus.ACCEPTED
@@ -214,7 +211,6 @@ def test_at_the_deadline_pending_requests_expire_and_each_company_is_told_once(
 ) -> None:
     stop, invitation, _person = _setup(db_session)
     other = create_invitation(db_session, stop, country="DE", status="confirmed")
-    _at(2027, 4, 1)
     pending = _request(db_session, stop, invitation, "Alfa Meccanica")
     registration = db_session.get_one(Registration, pending.registration_id)
     second = create_meeting_request(db_session, registration, other, status="pending")
@@ -255,7 +251,6 @@ def test_at_the_deadline_pending_requests_expire_and_each_company_is_told_once(
 
 def test_no_digest_once_the_schedule_is_published(db_session: Session, settings: Settings) -> None:
     stop, invitation, _person = _setup(db_session)
-    _at(2027, 4, 1)
     _request(db_session, stop, invitation, "Alfa Meccanica")
     stop.schedule_status = PublicationStatus.PUBLISHED
     assert request_mail.send_request_digests(db_session=db_session, settings=settings) == 0

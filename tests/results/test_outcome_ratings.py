@@ -29,6 +29,15 @@ def ratings(db_session: Session) -> list[MeetingRating]:
     return list(db_session.exec(select(MeetingRating).order_by(MeetingRating.id)))  # type: ignore[arg-type]
 
 
+def asked(db_session: Session, settings: Settings, **stop: date) -> Day:
+    """A stop held yesterday whose rating emails have gone out (committed, so links can be opened)."""
+    day = held_stop(db_session, **stop)
+    on(day.stop.stop_date + timedelta(days=1))
+    asking.ask_for_ratings(db_session=db_session, settings=settings)
+    db_session.commit()
+    return day
+
+
 def test_each_party_is_emailed_once_the_day_after_the_stop(db_session: Session, settings: Settings) -> None:
     day = held_stop(db_session)
     on(day.stop.stop_date, 20)
@@ -56,10 +65,7 @@ def test_a_meeting_marked_as_a_no_show_is_not_asked_about(db_session: Session, s
 def test_rating_by_link_shows_stores_and_a_second_answer_replaces_the_first(
     client: TestClient, db_session: Session, settings: Settings
 ) -> None:
-    day = held_stop(db_session)
-    on(day.stop.stop_date + timedelta(days=1))
-    asking.ask_for_ratings(db_session=db_session, settings=settings)
-    db_session.commit()
+    day = asked(db_session, settings)
     path = link_to(db_session, day.alfa.contact_email, RATE)
     page = client.get(path)
     assert page.status_code == 200
@@ -103,10 +109,7 @@ def test_rating_by_link_shows_stores_and_a_second_answer_replaces_the_first(
 def test_the_representative_rates_the_same_meeting_separately(
     client: TestClient, db_session: Session, settings: Settings
 ) -> None:
-    day = held_stop(db_session)
-    on(day.stop.stop_date + timedelta(days=1))
-    asking.ask_for_ratings(db_session=db_session, settings=settings)
-    db_session.commit()
+    day = asked(db_session, settings)
     path = link_to(db_session, representative(db_session, day).email, RATE)
     client.cookies.set("roadshow_lang", "en")
     page = client.get(path)
@@ -124,10 +127,7 @@ def test_the_representative_rates_the_same_meeting_separately(
 def test_rating_someone_elses_meeting_is_not_found_and_changes_nothing(
     client: TestClient, db_session: Session, settings: Settings
 ) -> None:
-    day = held_stop(db_session)
-    on(day.stop.stop_date + timedelta(days=1))
-    asking.ask_for_ratings(db_session=db_session, settings=settings)
-    db_session.commit()
+    day = asked(db_session, settings)
     path = link_to(db_session, day.alfa.contact_email, RATE)
     data = {"took_place": "yes", "interest": "informative", "csrf_token": csrf_token(client)}
     response = client.post(f"{path}/{day.beta_us.id}", data=data)
@@ -140,10 +140,7 @@ def test_rating_someone_elses_meeting_is_not_found_and_changes_nothing(
 def test_a_missing_answer_shows_the_form_again_with_its_message(
     client: TestClient, db_session: Session, settings: Settings
 ) -> None:
-    day = held_stop(db_session)
-    on(day.stop.stop_date + timedelta(days=1))
-    asking.ask_for_ratings(db_session=db_session, settings=settings)
-    db_session.commit()
+    day = asked(db_session, settings)
     path = link_to(db_session, day.alfa.contact_email, RATE)
     response = client.post(
         f"{path}/{day.alfa_us.id}",
@@ -157,10 +154,7 @@ def test_a_missing_answer_shows_the_form_again_with_its_message(
 def test_a_garbled_link_gets_a_clear_page_in_the_readers_language(
     client: TestClient, db_session: Session, settings: Settings
 ) -> None:
-    day = held_stop(db_session)
-    on(day.stop.stop_date + timedelta(days=1))
-    asking.ask_for_ratings(db_session=db_session, settings=settings)
-    db_session.commit()
+    day = asked(db_session, settings)
     path = link_to(db_session, day.alfa.contact_email, RATE)
     garbled = path[:-6]
     client.cookies.set("roadshow_lang", "it")
@@ -180,10 +174,7 @@ def test_a_garbled_link_gets_a_clear_page_in_the_readers_language(
 def test_withdrawn_and_expired_links_are_gone_and_change_nothing(
     client: TestClient, db_session: Session, settings: Settings
 ) -> None:
-    day = held_stop(db_session)
-    on(day.stop.stop_date + timedelta(days=1))
-    asking.ask_for_ratings(db_session=db_session, settings=settings)
-    db_session.commit()
+    day = asked(db_session, settings)
     person = representative(db_session, day)
     path = link_to(db_session, person.email, RATE)
     credentials.revoke(person, db_session=db_session)
@@ -203,10 +194,7 @@ def test_withdrawn_and_expired_links_are_gone_and_change_nothing(
 def test_the_follow_up_is_sent_once_182_days_after_the_stop(
     client: TestClient, db_session: Session, settings: Settings
 ) -> None:
-    day = held_stop(db_session, stop_date=date(2027, 5, 12))
-    on(day.stop.stop_date + timedelta(days=1))
-    asking.ask_for_ratings(db_session=db_session, settings=settings)
-    db_session.commit()
+    day = asked(db_session, settings, stop_date=date(2027, 5, 12))
     rate = link_to(db_session, day.alfa.contact_email, RATE)
     # Alfa says its German meeting did not take place: the follow-up does not ask Alfa about it.
     client.post(f"{rate}/{day.alfa_de.id}", data={"took_place": "no", "csrf_token": csrf_token(client)})

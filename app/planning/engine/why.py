@@ -62,86 +62,87 @@ def _families(params: dict[str, Any]) -> str:
     return text
 
 
+# The English sentence of each reason, filled by ``str.format`` with the reason's parameters and
+# the wordings ``_wording`` adds; ``families_conflict`` has its own function.
+ENGLISH = {
+    "fixed_not_open": "{fixed} on {date} is {closed}",
+    "fixed_closed_date": "{fixed} falls on a closed date {date}",
+    "fixed_territory_unavailable": "{fixed} is in {territory} on {date}, when {territory} is unavailable",
+    "fixed_country_count": "{fixed} features {countries}, but each stop needs {low} to {high}",
+    "fixed_country_unavailable": "{fixed} features {country} on {date}, one of its unavailable dates",
+    "fixed_too_close": "two fixed stops on {first} and {second} are closer than {gap} days",
+    "fixed_sector_excess": "{fixed_stops} are in {sector}, which needs only {stops}",
+    "fixed_territory_excess": "{fixed_stops} are in {territory}, which hosts at most {limit}",
+    "fixed_country_excess": "the fixed stops feature {country} {count} times, but its max_stops is {limit}",
+    "territory_capacity": "territory limits allow {room} stops but the sectors need {needed}",
+    "too_few_countries": "each stop needs {low} distinct countries but only {listed} are listed",
+    "country_places_short": (
+        "the countries need at least {needed} featured places but "
+        "{stops} stops × {high} countries allow at most {most_places}"
+    ),
+    "country_room_short": (
+        "{stops} stops × {low} countries need {least_places} featured places but the "
+        "countries' max_stops allow at most {room}"
+    ),
+    "country_min_exceeds_plan": "{country} must be featured at {min} stops, but the plan has only {stops}",
+    "no_usable_date": (
+        "no date between {start} and {end} is allowed and has a free territory and enough countries"
+    ),
+    "spacing": (
+        "{stops} stops need at least {gap} days between them, "
+        "but only {fit} allowed dates fit between {start} and {end}"
+    ),
+    "max_spacing_stretch": (
+        "consecutive stops may be at most {most} days apart, and the allowed dates have gaps "
+        "longer than that: the roomiest stretch, {first}..{last}, fits only {fit} of the {stops} stops"
+    ),
+    "fixed_split_by_gaps": (
+        "the fixed stops cannot all be in one plan: consecutive stops may be at most {most} "
+        "days apart, and the allowed dates between the fixed stops have longer gaps"
+    ),
+    "country_dates": (
+        "{country} must be featured at {min} stops, but "
+        "only {fit} possible dates{spaced} avoid its unavailable dates"
+    ),
+    "calendar_impossible": (
+        "no plan is possible even with every rule family relaxed: the sectors' stops "
+        "cannot be placed between {start} and {end} on the allowed weekdays"
+    ),
+    "time_limit": (
+        "no plan was found within the time limit of {seconds:g} s, and none was "
+        "proven impossible; allow more time"
+    ),
+}
+
+
+def _wording(p: dict[str, Any]) -> dict[str, Any]:
+    """The reason's parameters, with the English wordings its sentence uses in place of codes and counts."""
+    words = {**p}
+    if "fixed" in p:
+        words["fixed"] = f"fixed[{p['fixed']}]"
+    if "country" in p:
+        words["country"] = country_label(p["country"])
+    if "closed" in p:
+        words["closed"] = closed_english(p["closed"])
+    if "count" in p:
+        words["countries"] = plural(p["count"], "country", "countries")
+        words["fixed_stops"] = plural(p["count"], "fixed stop")
+    if "stops" in p and "high" in p:
+        words["most_places"] = p["stops"] * p["high"]
+    if "stops" in p and "low" in p:
+        words["least_places"] = p["stops"] * p["low"]
+    if "gap" in p:
+        words["spaced"] = f" at least {p['gap']} days apart" if p["gap"] > 1 else ""
+    return words
+
+
 def english(why: Reason | str) -> str:
     """The reason in plain English; a stored plain string (older scenarios) is returned as is."""
     if isinstance(why, str):
         return why
-    p = {**why}
-    code = p["code"]
-    fixed = f"fixed[{p['fixed']}]" if "fixed" in p else ""
-    country = country_label(p["country"]) if "country" in p else ""
-    if code == "fixed_not_open":
-        return f"{fixed} on {p['date']} is {closed_english(p['closed'])}"
-    if code == "fixed_closed_date":
-        return f"{fixed} falls on a closed date {p['date']}"
-    if code == "fixed_territory_unavailable":
-        return f"{fixed} is in {p['territory']} on {p['date']}, when {p['territory']} is unavailable"
-    if code == "fixed_country_count":
-        listed = plural(p["count"], "country", "countries")
-        return f"{fixed} features {listed}, but each stop needs {p['low']} to {p['high']}"
-    if code == "fixed_country_unavailable":
-        return f"{fixed} features {country} on {p['date']}, one of its unavailable dates"
-    if code == "fixed_too_close":
-        return f"two fixed stops on {p['first']} and {p['second']} are closer than {p['gap']} days"
-    if code == "fixed_sector_excess":
-        return f"{plural(p['count'], 'fixed stop')} are in {p['sector']}, which needs only {p['stops']}"
-    if code == "fixed_territory_excess":
-        return f"{plural(p['count'], 'fixed stop')} are in {p['territory']}, which hosts at most {p['limit']}"
-    if code == "fixed_country_excess":
-        return f"the fixed stops feature {country} {p['count']} times, but its max_stops is {p['limit']}"
-    if code == "territory_capacity":
-        return f"territory limits allow {p['room']} stops but the sectors need {p['needed']}"
-    if code == "too_few_countries":
-        return f"each stop needs {p['low']} distinct countries but only {p['listed']} are listed"
-    if code == "country_places_short":
-        return (
-            f"the countries need at least {p['needed']} featured places but "
-            f"{p['stops']} stops × {p['high']} countries allow at most {p['stops'] * p['high']}"
-        )
-    if code == "country_room_short":
-        return (
-            f"{p['stops']} stops × {p['low']} countries need {p['stops'] * p['low']} featured places but the "
-            f"countries' max_stops allow at most {p['room']}"
-        )
-    if code == "country_min_exceeds_plan":
-        return f"{country} must be featured at {p['min']} stops, but the plan has only {p['stops']}"
-    if code == "no_usable_date":
-        return (
-            f"no date between {p['start']} and {p['end']} is allowed "
-            "and has a free territory and enough countries"
-        )
-    if code == "spacing":
-        return (
-            f"{p['stops']} stops need at least {p['gap']} days between them, "
-            f"but only {p['fit']} allowed dates fit between {p['start']} and {p['end']}"
-        )
-    if code == "max_spacing_stretch":
-        return (
-            f"consecutive stops may be at most {p['most']} days apart, and the allowed dates have gaps "
-            f"longer than that: the roomiest stretch, {p['first']}..{p['last']}, fits only {p['fit']} "
-            f"of the {p['stops']} stops"
-        )
-    if code == "fixed_split_by_gaps":
-        return (
-            f"the fixed stops cannot all be in one plan: consecutive stops may be at most {p['most']} "
-            "days apart, and the allowed dates between the fixed stops have longer gaps"
-        )
-    if code == "country_dates":
-        spaced = f" at least {p['gap']} days apart" if p["gap"] > 1 else ""
-        return (
-            f"{country} must be featured at {p['min']} stops, but "
-            f"only {p['fit']} possible dates{spaced} avoid its unavailable dates"
-        )
-    if code == "calendar_impossible":
-        return (
-            "no plan is possible even with every rule family relaxed: the sectors' stops "
-            f"cannot be placed between {p['start']} and {p['end']} on the allowed weekdays"
-        )
+    code = why["code"]
     if code == "families_conflict":
-        return _families(p)
-    if code == "time_limit":
-        return (
-            f"no plan was found within the time limit of {p['seconds']:g} s, and none was "
-            "proven impossible; allow more time"
-        )
-    raise ValueError(f"unknown reason code {code!r}")
+        return _families(why)
+    if code not in ENGLISH:
+        raise ValueError(f"unknown reason code {code!r}")
+    return ENGLISH[code].format(**_wording(why))
