@@ -12,7 +12,7 @@ from app.config import ROOT
 from tests.test_post_redirects import page_post_routes
 
 DESTRUCTIVE = re.compile(
-    r"/(cancel|delete|remove|withdraw|erase|invite|publish|copy|status|unschedule|decline)$"
+    r"/(cancel|delete|remove|withdraw|erase|invite|publish|copy|status|unschedule|decline|deactivate)$"
 )
 # Destructive-sounding actions without a confirmation page, and why.
 EXEMPT = {

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from app import confirm
 from app.accounts import limits, service
 from app.accounts.api import WRONG_CREDENTIALS
 from app.accounts.deps import (
@@ -204,6 +205,29 @@ def create_organiser(
         errors = {"email": exc.translated()}
         return _organisers_page(request, db_session, user, form=form, errors=errors, status=409)
     return RedirectResponse("/manage/organisers?done=created", status_code=303)
+
+
+@router.get("/manage/organisers/{user_id}/deactivate", response_class=HTMLResponse)
+def confirm_deactivate_organiser(
+    user_id: int, request: Request, db_session: SessionDep, user: AdminUser
+) -> Response:
+    """What deactivating an organiser does, before it is done."""
+    person = service.get(user_id, db_session=db_session)
+    if person is None or person.role not in service.STAFF_ROLES or not person.is_active:
+        return RedirectResponse("/manage/organisers", status_code=303)
+    confirmation = confirm.Confirmation(
+        title=_("Deactivate this account?"),
+        subject=person.email,
+        consequences=[
+            _("They are signed out at once: their sessions, API tokens and sign-in links stop working."),
+            _("Reactivating the account later brings none of them back: they sign in afresh."),
+        ],
+        action=f"/manage/organisers/{user_id}/deactivate",
+        button=_("Deactivate the account"),
+        back_href="/manage/organisers",
+        back_label=_("Keep the account active"),
+    )
+    return confirm.page(request, confirmation, section="organisers")
 
 
 @router.post("/manage/organisers/{user_id}/deactivate")

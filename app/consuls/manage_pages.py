@@ -131,6 +131,28 @@ def update_consulate(
     return RedirectResponse(f"/manage/consuls/{consulate_id}?saved=1", status_code=303)
 
 
+@router.get("/consuls/{consulate_id:int}/active", response_class=HTMLResponse)
+def confirm_deactivate_consulate(
+    consulate_id: int, request: Request, db_session: SessionDep, _user: OrganiserUser
+) -> Response:
+    """What deactivating a representation does, before it is done."""
+    consulate = service.get(consulate_id, db_session=db_session)
+    back = f"/manage/consuls/{consulate_id}"
+    if not consulate.active:
+        return RedirectResponse(back, status_code=303)
+    confirmation = confirm.Confirmation(
+        title=_("Deactivate this representation?"),
+        subject=localized(consulate, "name"),
+        consequences=[_("Its representatives are no longer invited to the stops ahead.")],
+        action=f"/manage/consuls/{consulate_id}/active",
+        button=_("Deactivate the representation"),
+        back_href=back,
+        back_label=_("Keep the representation active"),
+        fields={"active": "false"},
+    )
+    return confirm.page(request, confirmation, section="consuls")
+
+
 @router.post("/consuls/{consulate_id:int}/active")
 def set_consulate_active(
     consulate_id: int, db_session: SessionDep, user: OrganiserUser, active: Annotated[bool, Form()]
@@ -202,6 +224,32 @@ def update_representative(
     except InvalidInput as exc:
         return _representative_page(request, representative_id, db_session, 422, form=data, errors=exc.errors)
     return RedirectResponse(f"/manage/consuls/representatives/{representative_id}?saved=1", status_code=303)
+
+
+@router.get("/consuls/representatives/{representative_id:int}/active", response_class=HTMLResponse)
+def confirm_deactivate_representative(
+    representative_id: int, request: Request, db_session: SessionDep, _user: OrganiserUser
+) -> Response:
+    """What deactivating a representative does, before it is done."""
+    person = service.get_representative(representative_id, db_session=db_session)
+    back = f"/manage/consuls/representatives/{representative_id}"
+    if not person.active:
+        return RedirectResponse(back, status_code=303)
+    confirmation = confirm.Confirmation(
+        title=_("Deactivate this representative?"),
+        subject=f"{person.name} · {person.email}",
+        consequences=[
+            _("Their invitation and calendar links and their sessions stop working at once."),
+            _("They are no longer invited to the stops ahead."),
+            _("Reactivating them later emails the invitations still ahead again, with fresh links."),
+        ],
+        action=f"/manage/consuls/representatives/{representative_id}/active",
+        button=_("Deactivate the representative"),
+        back_href=back,
+        back_label=_("Keep the representative active"),
+        fields={"active": "false"},
+    )
+    return confirm.page(request, confirmation, section="consuls")
 
 
 @router.post("/consuls/representatives/{representative_id:int}/active")

@@ -110,3 +110,22 @@ def test_admins_cannot_deactivate_themselves_and_organisers_cannot_manage_staff(
     db_session.commit()
     sign_in_as(client, organiser)
     assert client.get("/manage/organisers").status_code == 403
+
+
+def test_deactivating_an_organiser_is_confirmed_on_a_page_saying_what_it_does(
+    client: TestClient, db_session: Session
+) -> None:
+    _admin(client, db_session)
+    organiser = create_user(db_session, role="organiser", email="maybe.leaving@example.org")
+    db_session.commit()
+    listing = client.get("/manage/organisers", headers={"Accept-Language": "en"}).text
+    assert f'href="/manage/organisers/{organiser.id}/deactivate"' in listing
+    assert f'action="/manage/organisers/{organiser.id}/deactivate"' not in listing  # a link, not a POST
+
+    page = client.get(f"/manage/organisers/{organiser.id}/deactivate", headers={"Accept-Language": "it"})
+    assert page.status_code == 200
+    assert "maybe.leaving@example.org" in page.text
+    assert "le sue sessioni, i token API e i link di accesso smettono di funzionare" in page.text
+    assert f'action="/manage/organisers/{organiser.id}/deactivate"' in page.text
+    db_session.refresh(organiser)
+    assert organiser.is_active  # showing the page changed nothing

@@ -178,3 +178,23 @@ def test_representative_with_a_taken_email_or_unknown_language_is_refused(
     assert "Another representative already has this email." in response.text
     assert "Unknown language code &#39;zz&#39;" in response.text
     assert "Choose English (en) or Italian (it)." in response.text
+
+
+def test_deactivating_a_representative_or_a_representation_is_confirmed_first(
+    client: TestClient, db_session: Session
+) -> None:
+    _organiser(client, db_session)
+    person = create_representative(db_session, name="Sam Leaving", email="sam.leaving@example.org")
+    db_session.commit()
+    page_path = f"/manage/consuls/representatives/{person.id}"
+    assert f'action="{page_path}/active"' not in client.get(page_path, headers=ENGLISH).text
+    page = client.get(f"{page_path}/active", headers=ENGLISH)
+    assert page.status_code == 200 and "Sam Leaving" in page.text
+    assert "Their invitation and calendar links and their sessions stop working at once." in page.text
+    assert f'action="{page_path}/active"' in page.text and 'name="active" value="false"' in page.text
+
+    consulate_path = f"/manage/consuls/{person.consulate_id}"
+    italian = client.get(f"{consulate_path}/active", headers={"Accept-Language": "it"})
+    assert "I suoi rappresentanti non riceveranno più inviti alle prossime tappe." in italian.text
+    db_session.refresh(person)
+    assert person.active and db_session.get(Consulate, person.consulate_id).active  # type: ignore[union-attr]
