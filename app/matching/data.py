@@ -115,12 +115,8 @@ def load(stop: Stop, *, db_session: Session) -> StopData:
         c.id or 0: c for c in db_session.exec(select(Consulate).where(col(Consulate.id).in_(consulate_ids)))
     }
     meetings = {m.request_id: m for m in db_session.exec(select(Meeting).where(Meeting.stop_id == stop_id))}
-    latest_run = db_session.exec(
-        select(ScheduleRun).where(ScheduleRun.stop_id == stop_id).order_by(col(ScheduleRun.id).desc())
-    ).first()
-    known = reference_service.cached(db_session=db_session)
-    return StopData(
-        stop=stop,
+    return _with_reference(
+        stop,
         requests=requests,
         registrations=registrations,
         companies=companies,
@@ -128,12 +124,8 @@ def load(stop: Stop, *, db_session: Session) -> StopData:
         invitations=invitations,
         representatives=representatives,
         consulates=consulates,
-        # The per-process copy (one token query at most), not three reads of their own.
-        countries=dict(known.countries_by_code),
-        sectors=dict(known.sectors_by_slug),
-        territories=dict(known.territories_by_code),
         meetings=meetings,
-        latest_run=latest_run,
+        db_session=db_session,
     )
 
 
@@ -190,12 +182,8 @@ def load_personal(
         invitations[invitation.id or 0] = invitation
         representatives[representative.id or 0] = representative
         consulates[consulate.id or 0] = consulate
-    latest_run = db_session.exec(
-        select(ScheduleRun).where(ScheduleRun.stop_id == stop_id).order_by(col(ScheduleRun.id).desc())
-    ).first()
-    known = reference_service.cached(db_session=db_session)
-    return StopData(
-        stop=stop,
+    return _with_reference(
+        stop,
         requests=requests,
         registrations=registrations,
         companies=companies,
@@ -203,9 +191,23 @@ def load_personal(
         invitations=invitations,
         representatives=representatives,
         consulates=consulates,
+        meetings=meetings,
+        db_session=db_session,
+    )
+
+
+def _with_reference(stop: Stop, *, db_session: Session, **rows: Any) -> StopData:
+    """The rows read, with the stop's latest scheduler run and the reference data: the
+    per-process copy (one token query at most), not three reads of their own."""
+    latest_run = db_session.exec(
+        select(ScheduleRun).where(ScheduleRun.stop_id == stop.id).order_by(col(ScheduleRun.id).desc())
+    ).first()
+    known = reference_service.cached(db_session=db_session)
+    return StopData(
+        stop=stop,
         countries=dict(known.countries_by_code),
         sectors=dict(known.sectors_by_slug),
         territories=dict(known.territories_by_code),
-        meetings=meetings,
         latest_run=latest_run,
+        **rows,
     )
