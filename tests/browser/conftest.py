@@ -64,7 +64,11 @@ def live_server(
     wait_until_serving(url, [process], Path(log.name))
     yield LiveServer(url, database_url, env)
     process.terminate()
-    process.wait(timeout=10)
+    try:  # the app lets its job process finish the job in hand (up to 15 s) before exiting
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
     log.close()
 
 

@@ -148,7 +148,7 @@ def test_a_b2b_day_from_the_request_to_the_counted_rating(
     expect(page.get_by_role("heading", level=1)).to_have_text("I suoi incontri B2B")
     _ask(page, day.near, "high", "Cerchiamo un distributore in Texas")
     _ask(page, day.far, "low", "Fornitori per l'industria aeronautica bavarese")
-    requests = page.get_by_role("region", name="Le sue richieste")
+    requests = page.get_by_role("region", name="Le sue richieste", exact=True)
     expect(requests.locator("tbody tr")).to_have_count(2)
     expect(requests.locator(".status-pending")).to_have_count(2)
     expect(requests).to_contain_text("Richiesta inviata, in attesa di risposta")
@@ -229,7 +229,7 @@ def test_a_b2b_day_from_the_request_to_the_counted_rating(
     # 4. The company sees its meeting, and the request left out with its reason.
     act_as(page, live_server, day.company_user)
     page.goto(my_meetings)
-    agenda = page.get_by_role("region", name="I suoi incontri")
+    agenda = page.get_by_role("region", name="I suoi incontri", exact=True)
     expect(agenda.locator("tbody tr")).to_have_count(1)
     expect(agenda).to_contain_text("Jane Carter")
     expect(agenda).to_contain_text("14:00")

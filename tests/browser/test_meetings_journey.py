@@ -187,7 +187,7 @@ def test_companies_request_consuls_accept_organiser_schedules_and_company_sees_i
 
     _act_as(page, live_server, journey.companies[0])
     page.goto(my_meetings)
-    agenda = page.get_by_role("region", name="I suoi incontri")
+    agenda = page.get_by_role("region", name="I suoi incontri", exact=True)
     expect(agenda.locator("tbody tr")).to_have_count(2)
     expect(agenda).to_contain_text("Jane Carter")
     expect(agenda).to_contain_text("Klaus Weber")
@@ -196,7 +196,7 @@ def test_companies_request_consuls_accept_organiser_schedules_and_company_sees_i
     page.screenshot(path=str(artifacts / "meetings-company-agenda.png"), full_page=True)
     # On a 360 px phone the requests stack into labelled rows: priority, goal and status stay visible.
     page.set_viewport_size({"width": 360, "height": 800})
-    requests = page.get_by_role("region", name="Le sue richieste")
+    requests = page.get_by_role("region", name="Le sue richieste", exact=True)
     for cell in ("Priorità", "Obiettivo", "Stato"):
         expect(requests.locator(f'td[data-label="{cell}"]').first).to_be_visible()
     expect(requests.locator('td[data-label="Stato"]').first).to_contain_text("In calendario")
