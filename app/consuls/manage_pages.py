@@ -137,20 +137,16 @@ def confirm_deactivate_consulate(
 ) -> Response:
     """What deactivating a representation does, before it is done."""
     consulate = service.get(consulate_id, db_session=db_session)
-    back = f"/manage/consuls/{consulate_id}"
-    if not consulate.active:
-        return RedirectResponse(back, status_code=303)
-    confirmation = confirm.Confirmation(
+    return _deactivation_page(
+        request,
+        f"/manage/consuls/{consulate_id}",
+        active=consulate.active,
         title=_("Deactivate this representation?"),
         subject=localized(consulate, "name"),
         consequences=[_("Its representatives are no longer invited to the stops ahead.")],
-        action=f"/manage/consuls/{consulate_id}/active",
         button=_("Deactivate the representation"),
-        back_href=back,
         back_label=_("Keep the representation active"),
-        fields={"active": "false"},
     )
-    return confirm.page(request, confirmation, section="consuls")
 
 
 @router.post("/consuls/{consulate_id:int}/active")
@@ -232,10 +228,10 @@ def confirm_deactivate_representative(
 ) -> Response:
     """What deactivating a representative does, before it is done."""
     person = service.get_representative(representative_id, db_session=db_session)
-    back = f"/manage/consuls/representatives/{representative_id}"
-    if not person.active:
-        return RedirectResponse(back, status_code=303)
-    confirmation = confirm.Confirmation(
+    return _deactivation_page(
+        request,
+        f"/manage/consuls/representatives/{representative_id}",
+        active=person.active,
         title=_("Deactivate this representative?"),
         subject=f"{person.name} · {person.email}",
         consequences=[
@@ -243,13 +239,9 @@ def confirm_deactivate_representative(
             _("They are no longer invited to the stops ahead."),
             _("Reactivating them later emails the invitations still ahead again, with fresh links."),
         ],
-        action=f"/manage/consuls/representatives/{representative_id}/active",
         button=_("Deactivate the representative"),
-        back_href=back,
         back_label=_("Keep the representative active"),
-        fields={"active": "false"},
     )
-    return confirm.page(request, confirmation, section="consuls")
 
 
 @router.post("/consuls/representatives/{representative_id:int}/active")
@@ -365,3 +357,30 @@ def attendance(
     stop = stops_service.get(stop_id, db_session=db_session)
     count = follow_up.mark_attendance(stop, set(attended), db_session=db_session, actor=user)
     return RedirectResponse(f"/manage/stops/{stop_id}/consuls?attendance={count}", status_code=303)
+
+
+def _deactivation_page(
+    request: Request,
+    back: str,
+    *,
+    active: bool,
+    title: str,
+    subject: str,
+    consequences: list[str],
+    button: str,
+    back_label: str,
+) -> Response:
+    """The confirmation before ``{back}/active`` deactivates; nothing to confirm when inactive."""
+    if not active:
+        return RedirectResponse(back, status_code=303)
+    confirmation = confirm.Confirmation(
+        title=title,
+        subject=subject,
+        consequences=consequences,
+        action=f"{back}/active",
+        button=button,
+        back_href=back,
+        back_label=back_label,
+        fields={"active": "false"},
+    )
+    return confirm.page(request, confirmation, section="consuls")
