@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     # Seconds each process may serve an anonymous visitor a public page it rendered before.
     public_cache_seconds: float = Field(default=2.0, ge=0, le=60)
+    # Copies each process keeps of the public pages' stop listings and stop pages, until the
+    # public data changes in the database (0 builds them on every request).
+    public_copies: int = Field(default=256, ge=0, le=100_000)
     # Seconds the B2B meeting scheduler may search before returning its best schedule.
     scheduler_time_limit: float = Field(default=10.0, gt=0, le=600)
     # Seconds the calendar planner may spend solving for one plan.

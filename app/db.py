@@ -181,3 +181,8 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return clock.now()
+
+
+# Every session, in the app, the CLI and the workers, gives the public data a new version when
+# it commits a change to it (see app.freshness.service); imported here so none can miss it.
+import app.freshness.service  # noqa: E402, F401

@@ -28,6 +28,7 @@ from app.consuls import pages as consuls_pages
 from app.csrf import CsrfCookieMiddleware, verify_csrf
 from app.db import make_engine
 from app.errors import install_error_handlers
+from app.freshness import service as freshness
 from app.i18n import LocaleMiddleware
 from app.jobs.runner import JobProcess
 from app.manage import pages as manage_pages
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
+    app.state.public_copies = freshness.Copies(keep=settings.public_copies)
     app.state.job_runner = None
     install_error_handlers(app)
     app.add_middleware(PublicPageCache, seconds=settings.public_cache_seconds)

@@ -12,6 +12,7 @@ from app.companies.models import (
     RegistrationCountry,
 )
 from app.consuls.models import Consulate, Invitation, Representative
+from app.freshness.models import PublicVersion
 from app.jobs.models import Job
 from app.matching.models import Meeting, MeetingRequest, PublishedAgenda, ScheduleRun
 from app.notifications.models import OutboxAttachment, OutboxMessage
@@ -38,6 +39,7 @@ __all__ = [
     "OutboxAttachment",
     "OutboxMessage",
     "PlanningScenario",
+    "PublicVersion",
     "PublishedAgenda",
     "RateLimitCounter",
     "Registration",

@@ -110,6 +110,11 @@ SESSION_COOKIE = "roadshow_session"
 def render(
     request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200
 ) -> HTMLResponse:
+    return HTMLResponse(render_fragment(request, template, context), status_code=status)
+
+
+def render_fragment(request: Request, template: str, context: dict[str, Any] | None = None) -> Markup:
+    """A template rendered for this request, as markup another page may hold."""
     page = environment().get_template(template)
     values = {
         "request": request,
@@ -120,5 +125,4 @@ def render(
         "current_user": getattr(request.state, "user", None),
         **(context or {}),
     }
-    html = page.render(values)
-    return HTMLResponse(html, status_code=status)
+    return Markup(page.render(values))  # noqa: S704  (rendered with autoescape)

@@ -127,6 +127,9 @@ def settings(engine: Engine) -> Settings:
         database_url=engine.url.render_as_string(hide_password=False),
         environment="test",
         public_cache_seconds=0,
+        # Factories flush without committing, so public pages are built fresh on each request;
+        # tests/freshness keeps copies and commits what it writes, as every request does.
+        public_copies=0,
         jobs_in_process=False,  # tests run queued jobs themselves (tests/jobs_helpers.py)
     )
 

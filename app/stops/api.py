@@ -1,13 +1,16 @@
 """Public JSON API of the roadshow calendar."""
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request, Response
 from pydantic import BaseModel, Field, TypeAdapter
 
+from app import clock
 from app.accounts.deps import OrganiserUser, Public
 from app.db import SessionDep, TransactionRoute
+from app.freshness import service as freshness
 from app.i18n import current_language
 from app.stops import changes, service
 from app.stops.schemas import StopPublic, StopWrite
@@ -66,12 +69,19 @@ def list_stops(
     country: Annotated[str | None, Query(description="ISO 3166 alpha-2 code, e.g. US")] = None,
     territory: Annotated[str | None, Query(description="Province code, e.g. VA")] = None,
 ) -> Response:
-    filters = StopFilters(sector=sector, country=country, territory=territory)
+    filters = StopFilters(sector=sector, country=country, territory=territory).normalised()
     url = stop_urls(request)
-    stops = [to_public(view, request, url) for view in service.list_public(filters, db_session=db_session)]
-    # Serialised once by pydantic: FastAPI would validate the models again against the
-    # response model before encoding them (the schema stays documented by response_model).
-    return Response(STOP_LIST.dump_json(stops), media_type="application/json")
+
+    def build() -> tuple[bytes, datetime]:
+        views = service.list_public(filters, db_session=db_session)
+        # Serialised once by pydantic: FastAPI would validate the models again against the
+        # response model before encoding them (the schema stays documented by response_model).
+        body = STOP_LIST.dump_json([to_public(view, request, url) for view in views])
+        return body, service.changes_at(views, clock.now())
+
+    key = ("api-stops", filters, current_language(), url(0))
+    body = freshness.copies(request).kept(key, build, db_session=db_session)
+    return Response(body, media_type="application/json")
 
 
 @router.get("/{stop_id}", response_model=StopPublic, summary="One published stop", dependencies=[Public])

@@ -1,20 +1,25 @@
 """Public pages: the roadshow calendar and a stop's page."""
 
-from datetime import date
+from datetime import date, datetime
 from itertools import groupby
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
+from sqlmodel import Session
 
+from app import clock
 from app.accounts.deps import Public
 from app.agenda import reading as agenda_reading
 from app.db import SessionDep, TransactionRoute
 from app.errors import InvalidInput
+from app.freshness import service as freshness
+from app.i18n import current_language
 from app.reference import service as reference_service
 from app.stops import service
 from app.stops.service import StopFilters, StopView
-from app.web import localized, render
+from app.web import localized, render, render_fragment
 
 router = APIRouter(tags=["pages"], route_class=TransactionRoute)
 
@@ -34,19 +39,26 @@ def calendar(
     country: Annotated[str | None, Query()] = None,
     territory: Annotated[str | None, Query()] = None,
 ) -> HTMLResponse:
-    filters = StopFilters(sector=sector, country=country, territory=territory)
+    filters = StopFilters(sector=sector, country=country, territory=territory).normalised()
+    freshness.stamp(db_session=db_session)  # the reference data comes with the tokens
     errors: dict[str, str] = {}
     try:
-        views = service.list_public(filters, db_session=db_session)
+        service.check_filters(filters, db_session=db_session)
     except InvalidInput as exc:
-        errors, views = exc.errors, []
-    upcoming = [v for v in views if not v.is_past]
-    past = sorted((v for v in views if v.is_past), key=lambda v: v.stop.stop_date, reverse=True)
-    known = reference_service.cached(db_session=db_session)  # read once per request, see check_filters
+        errors = exc.errors
+    stops_html = (
+        render_fragment(request, "stops/public/_calendar_stops.html", {"upcoming": [], "past": []})
+        if errors
+        else freshness.copies(request).kept(
+            ("calendar", filters, current_language()),
+            lambda: _calendar_stops(request, filters, db_session=db_session),
+            db_session=db_session,
+        )
+    )
+    known = reference_service.cached(db_session=db_session)
     context = {
-        "upcoming": _by_month(upcoming),
-        "past": _by_month(past),
-        "filters": filters.normalised(),
+        "stops_html": stops_html,
+        "filters": filters,
         "errors": errors,
         "sector_options": [(s.slug, localized(s, "name")) for s in known.sectors],
         "country_options": sorted(
@@ -58,8 +70,34 @@ def calendar(
     return render(request, "stops/public/calendar.html", context, status=422 if errors else 200)
 
 
+def _calendar_stops(
+    request: Request, filters: StopFilters, *, db_session: Session
+) -> tuple[Markup, datetime | None]:
+    views = service.list_public(filters, db_session=db_session)
+    now = clock.now()
+    upcoming = [v for v in views if not v.is_past]
+    past = sorted((v for v in views if v.is_past), key=lambda v: v.stop.stop_date, reverse=True)
+    context = {"upcoming": _by_month(upcoming), "past": _by_month(past)}
+    html = render_fragment(request, "stops/public/_calendar_stops.html", context)
+    return html, service.changes_at(views, now)
+
+
 @router.get("/stops/{stop_id}", response_class=HTMLResponse, name="stop_page", dependencies=[Public])
 def stop_page(stop_id: int, request: Request, db_session: SessionDep) -> HTMLResponse:
+    title, stop_html = freshness.copies(request).kept(
+        ("stop", stop_id, current_language()),
+        lambda: _stop_body(stop_id, request, db_session=db_session),
+        db_session=db_session,
+    )
+    return render(request, "stops/public/stop.html", {"title": title, "stop_html": stop_html})
+
+
+def _stop_body(
+    stop_id: int, request: Request, *, db_session: Session
+) -> tuple[tuple[str, Markup], datetime | None]:
+    """The stop's title and page body; a stop that is not public raises NotFound (never kept)."""
     view = service.get_public(stop_id, db_session=db_session)
     agenda_entries = agenda_reading.public_entries(view.stop, db_session=db_session)
-    return render(request, "stops/public/stop.html", {"view": view, "agenda_entries": agenda_entries})
+    context = {"view": view, "agenda_entries": agenda_entries}
+    html = render_fragment(request, "stops/public/_stop.html", context)
+    return (localized(view.stop, "title"), html), service.changes_at([view], clock.now())

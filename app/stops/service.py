@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from functools import cache
 from typing import TypeVar
 
@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app import clock
+from app.clock import ROME
 from app.companies import seats
 from app.companies.models import Registration, RegistrationStatus
 from app.db import UTCDateTime, utcnow
@@ -29,7 +30,7 @@ PUBLIC_LIST_STATUSES = (StopStatus.PUBLISHED, StopStatus.CLOSED)
 PUBLIC_PAGE_STATUSES = (*PUBLIC_LIST_STATUSES, StopStatus.CANCELLED)
 
 
-@dataclass
+@dataclass(frozen=True)
 class StopFilters:
     sector: str | None = None
     country: str | None = None
@@ -52,6 +53,8 @@ class StopView:
     territory: Territory
     countries: list[Country] = field(default_factory=list)
     seats_taken: int = 0
+    # When the earliest live hold on a seat lapses (counted views only): the count drops then.
+    hold_lapses_at: datetime | None = None
 
     @property
     def seats_left(self) -> int:
@@ -61,6 +64,14 @@ class StopView:
     def is_past(self) -> bool:
         return self.stop.stop_date < clock.today()
 
+    def changes_at(self, now: datetime) -> datetime:
+        """The next moment the view changes by itself: a hold lapsing, registrations opening or
+        closing, or the day going by (past stops)."""
+        tomorrow = datetime.combine(now.astimezone(ROME).date() + timedelta(days=1), time(0), tzinfo=ROME)
+        stop = self.stop
+        moments = (self.hold_lapses_at, stop.registration_opens_at, stop.registration_closes_at)
+        return min((m for m in moments if m is not None and m > now), default=tomorrow)
+
     def registration_open(self, now: datetime | None = None) -> bool:
         now = now or utcnow()
         stop = self.stop
@@ -69,6 +80,12 @@ class StopView:
         if stop.registration_opens_at and now < stop.registration_opens_at:
             return False
         return not (stop.registration_closes_at and now >= stop.registration_closes_at)
+
+
+def changes_at(views: list[StopView], now: datetime) -> datetime:
+    """The next moment any of these views changes by itself (tomorrow when there are none)."""
+    tomorrow = datetime.combine(now.astimezone(ROME).date() + timedelta(days=1), time(0), tzinfo=ROME)
+    return min((view.changes_at(now) for view in views), default=tomorrow)
 
 
 def check_filters(filters: StopFilters, *, db_session: Session) -> StopFilters:
@@ -134,32 +151,50 @@ def build_views(stops: list[Stop], *, db_session: Session) -> list[StopView]:
 
 
 def counted_views(query: SelectOfScalar[Stop], *, db_session: Session) -> list[StopView]:
-    """Views of the stops a query selects, their seats counted in the same statement.
+    """Views of the stops a query selects, their seats counted and their featured countries
+    joined in the same statement (a row per country, in order).
 
     Each count is a subquery correlated to its stop that seeks the index on (stop, status,
     hold) by status: only the registrations of the stops listed, and of the status counted,
     are read. The rows also carry the reference data's token, so that the cached copy costs
     no query of its own.
     """
-    confirmed, pending, waiting, token = _count_columns()
-    counted = query.add_columns(confirmed, pending, waiting, token)
+    confirmed, pending, waiting, lapses, token = _count_columns()
+    counted = (
+        query.add_columns(confirmed, pending, waiting, lapses, token, col(StopCountry.country_code))
+        .outerjoin(StopCountry, col(StopCountry.stop_id) == col(Stop.id))
+        .order_by(col(StopCountry.position))
+    )
     rows = db_session.execute(counted, {HOLD_NOW: clock.now()}).all()
-    if rows:
-        reference_service.cached(db_session=db_session, token=rows[0][4])
-    stops = [row[0] for row in rows]
-    counts = {
-        stop.id or 0: seats.SeatCount(int(held) + int(holding), int(waits))
-        for stop, held, holding, waits, _ in rows
-    }
-    return _views(stops, db_session=db_session, counts=counts)
+    if not rows:
+        return []
+    known = reference_service.cached(db_session=db_session, token=rows[0][5])
+    stops: dict[int, Stop] = {}
+    counts: dict[int, seats.SeatCount] = {}
+    lapsing: dict[int, datetime | None] = {}
+    featured: dict[int, list[Country]] = defaultdict(list)
+    for stop, held, holding, waits, lapse, _token, code in rows:
+        stop_id = stop.id or 0
+        stops[stop_id] = stop
+        counts[stop_id] = seats.SeatCount(int(held) + int(holding), int(waits))
+        lapsing[stop_id] = lapse
+        if code is not None and (country := known.country(code)) is not None:
+            featured[stop_id].append(country)
+    views = _views(list(stops.values()), db_session=db_session, counts=counts, featured=featured)
+    for view in views:
+        view.hold_lapses_at = lapsing[view.stop.id or 0]
+    return views
 
 
 HOLD_NOW = "hold_now"
 
 
 @cache
-def _count_columns() -> tuple[ScalarSelect[int], ScalarSelect[int], ScalarSelect[int], ScalarSelect[str]]:
-    """The counting subqueries, built once: the moment holds lapse is a parameter (``HOLD_NOW``).
+def _count_columns() -> tuple[
+    ScalarSelect[int], ScalarSelect[int], ScalarSelect[int], ScalarSelect[datetime], ScalarSelect[str]
+]:
+    """The counting subqueries, built once: the moment holds lapse is a parameter (``HOLD_NOW``),
+    and the earliest live hold's lapse is read beside them.
 
     The same seats as ``seats.holds_seat`` (a test compares them), split by status so that each
     count seeks the index instead of reading every registration of the stop.
@@ -176,32 +211,43 @@ def _count_columns() -> tuple[ScalarSelect[int], ScalarSelect[int], ScalarSelect
     status = col(Registration.status)
     expires = col(Registration.hold_expires_at)
     live_hold = or_(expires.is_(None), expires > bindparam(HOLD_NOW, type_=UTCDateTime()))
+    first_lapse = (
+        select(func.min(expires))
+        .where(col(Registration.stop_id) == col(Stop.id), status == RegistrationStatus.PENDING, live_hold)
+        .scalar_subquery()
+    )
     return (
         count(status == RegistrationStatus.CONFIRMED),
         count(status == RegistrationStatus.PENDING, live_hold),
         count(status == RegistrationStatus.WAITLISTED),
+        first_lapse,
         reference_service.token_column(),
     )
 
 
 def _views(
-    stops: list[Stop], *, db_session: Session, counts: dict[int, seats.SeatCount] | None = None
+    stops: list[Stop],
+    *,
+    db_session: Session,
+    counts: dict[int, seats.SeatCount] | None = None,
+    featured: dict[int, list[Country]] | None = None,
 ) -> list[StopView]:
     """Build views with a fixed number of queries, whatever the number of stops."""
     if not stops:
         return []
     ids = [stop.id for stop in stops if stop.id is not None]
     known = reference_service.cached(db_session=db_session)
-    featured: dict[int, list[Country]] = defaultdict(list)
-    links = db_session.exec(
-        select(StopCountry.stop_id, StopCountry.country_code)
-        .where(col(StopCountry.stop_id).in_(ids))
-        .order_by(col(StopCountry.stop_id), col(StopCountry.position))
-    )
-    for stop_id, code in links:
-        country = known.country(code)
-        if country is not None:
-            featured[stop_id].append(country)
+    if featured is None:
+        featured = defaultdict(list)
+        links = db_session.exec(
+            select(StopCountry.stop_id, StopCountry.country_code)
+            .where(col(StopCountry.stop_id).in_(ids))
+            .order_by(col(StopCountry.stop_id), col(StopCountry.position))
+        )
+        for stop_id, code in links:
+            country = known.country(code)
+            if country is not None:
+                featured[stop_id].append(country)
     if counts is None:
         counts = seats.seat_counts(ids, db_session=db_session)
     return [
@@ -209,7 +255,7 @@ def _views(
             stop=stop,
             sector=_known(known.sector(stop.sector_slug)),
             territory=_known(known.territory(stop.territory_code)),
-            countries=featured[stop.id or 0],
+            countries=featured.get(stop.id or 0, []),
             seats_taken=counts.get(stop.id or 0, seats.SeatCount()).spoken_for(stop.capacity),
         )
         for stop in stops

@@ -1,0 +1,158 @@
+"""Public pages are built once per change of the public data, and never served stale.
+
+These tests keep copies (the suite's other tests build every page fresh, since factories only
+flush) and commit what they write, as every request does.
+"""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import delete, event
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session, col, select
+
+from app import clock
+from app.audit.models import AuditEvent
+from app.companies.models import RegistrationStatus
+from app.config import Settings
+from app.freshness.models import PublicVersion
+from app.stops.models import PublicationStatus, Stop, StopCountry
+from tests.factories import create_agenda_item, create_registration, create_stop
+
+NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def settings(engine: Engine) -> Settings:
+    return Settings(
+        database_url=engine.url.render_as_string(hide_password=False),
+        environment="test",
+        public_cache_seconds=0,
+        jobs_in_process=False,
+        public_copies=64,
+    )
+
+
+@pytest.fixture
+def statements(connection: Connection) -> Iterator[list[str]]:
+    recorded: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "BEGIN", "ROLLBACK")):
+            recorded.append(statement)
+
+    event.listen(connection, "before_cursor_execute", record)
+    yield recorded
+    event.remove(connection, "before_cursor_execute", record)
+
+
+def _token(db_session: Session) -> str:
+    return db_session.exec(select(PublicVersion.token)).one()
+
+
+def _seats_left(client: TestClient, stop: Stop) -> int:
+    listed = {item["id"]: item for item in client.get("/api/stops").json()}
+    return int(listed[stop.id]["seats_left"])
+
+
+def _kept_pages(client: TestClient, stop: Stop) -> list[str]:
+    return ["/", "/api/stops", f"/stops/{stop.id}", "/?sector=aerospace", "/api/stops?country=US"]
+
+
+def test_a_kept_page_costs_one_statement_and_a_committed_change_is_shown_at_once(
+    client: TestClient, db_session: Session, statements: list[str]
+) -> None:
+    stop = create_stop(db_session, capacity=5, title_en="Kept stop")
+    db_session.commit()
+    client.cookies.set("roadshow_lang", "en")
+    for path in _kept_pages(client, stop):
+        assert client.get(path).status_code == 200
+        statements.clear()
+        again = client.get(path)
+        assert again.status_code == 200
+        assert len(statements) == 1, f"{path} read {statements}"
+    assert "5 seats left" in client.get("/").text
+
+    create_registration(db_session, stop, status="confirmed")
+    db_session.commit()
+
+    assert "4 seats left" in client.get("/").text
+    assert "4 seats left" in client.get("/?sector=aerospace").text
+    assert _seats_left(client, stop) == 4
+    assert "<strong>4</strong> / 5" in client.get(f"/stops/{stop.id}").text
+
+
+def test_a_change_of_a_stop_by_statement_is_seen_as_well_as_by_its_rows(
+    client: TestClient, db_session: Session
+) -> None:
+    stop = create_stop(db_session, countries=("US", "DE"))
+    db_session.commit()
+    assert client.get("/api/stops?country=US").json()[-1]["id"] == stop.id
+
+    db_session.exec(delete(StopCountry).where(col(StopCountry.stop_id) == stop.id))  # type: ignore[call-overload]
+    db_session.commit()
+    assert stop.id not in [item["id"] for item in client.get("/api/stops?country=US").json()]
+
+    stop.title_en = "Renamed stop"
+    db_session.add(stop)
+    db_session.commit()
+    client.cookies.set("roadshow_lang", "en")
+    assert "Renamed stop" in client.get(f"/stops/{stop.id}").text
+
+
+def test_an_agenda_change_refreshes_the_stop_page(client: TestClient, db_session: Session) -> None:
+
+    stop = create_stop(db_session, agenda_status=PublicationStatus.PUBLISHED)
+    db_session.commit()
+    client.cookies.set("roadshow_lang", "en")
+    assert "Opening of the day" not in client.get(f"/stops/{stop.id}").text
+
+    create_agenda_item(db_session, stop, title_en="Opening of the day")
+    db_session.commit()
+    assert "Opening of the day" in client.get(f"/stops/{stop.id}").text
+
+
+def test_writes_no_public_page_reads_and_rolled_back_writes_keep_the_token(db_session: Session) -> None:
+    stop = create_stop(db_session)
+    db_session.commit()
+    before = _token(db_session)
+
+    db_session.add(AuditEvent(action="test.noted", entity_type="stop", entity_id=str(stop.id)))
+    db_session.commit()
+    assert _token(db_session) == before
+
+    stop.capacity = 7
+    db_session.add(stop)
+    db_session.flush()
+    db_session.rollback()
+    db_session.commit()
+    assert _token(db_session) == before
+
+    stop = db_session.get(Stop, stop.id)
+    assert stop is not None
+    stop.capacity = 8
+    db_session.add(stop)
+    db_session.commit()
+    assert _token(db_session) != before
+
+
+def test_a_hold_lapsing_or_registrations_opening_show_without_any_write(
+    client: TestClient, db_session: Session
+) -> None:
+    clock.set_source(lambda: NOW)
+    stop = create_stop(db_session, capacity=3, registration_opens_at=NOW + timedelta(hours=3))
+    create_registration(
+        db_session, stop, status=RegistrationStatus.PENDING, hold_expires_at=NOW + timedelta(hours=1)
+    )
+    db_session.commit()
+    client.cookies.set("roadshow_lang", "en")
+    assert _seats_left(client, stop) == 2
+    assert "Register your company" not in client.get(f"/stops/{stop.id}").text
+
+    clock.set_source(lambda: NOW + timedelta(hours=2))
+    assert _seats_left(client, stop) == 3
+
+    clock.set_source(lambda: NOW + timedelta(hours=4))
+    assert "Register your company" in client.get(f"/stops/{stop.id}").text
