@@ -131,7 +131,7 @@ def company_context(stop: Stop, registration: Registration, *, db_session: Sessi
         "can_request": not _published(stop) and used < stop.meeting_request_quota and bool(options),
         "published": _published(stop),
         "agenda": published_entries(info, registration_id=registration.id),
-        "suggestions": suggesting.for_company(info, registration, db_session=db_session),
+        "suggestions": suggesting.for_company(info, registration),
         "values": {},
         "errors": {},
     }
@@ -144,7 +144,7 @@ def consul_context(stop: Stop, invitation: Invitation, *, db_session: Session) -
         "stop": stop,
         "invitation": invitation,
         "requests": rows(info, own),
-        "matches": suggesting.for_representative(info, invitation, own, db_session=db_session),
+        "matches": suggesting.for_representative(info, invitation, own),
         "published": _published(stop),
         "agenda": published_entries(info, invitation_id=invitation.id),
         "errors": {},
