@@ -119,7 +119,7 @@ def _published(stop: Stop) -> bool:
 def company_context(stop: Stop, registration: Registration, *, db_session: Session) -> dict[str, Any]:
     info = stop_data.load_personal(stop, registration_id=registration.id, db_session=db_session)
     own = [q for q in info.requests if q.registration_id == registration.id]
-    used = requests_service.count_active(registration, db_session=db_session)
+    used = sum(1 for q in own if requests_service.counts_against_quota(q))
     options = invitation_options(info, exclude={q.invitation_id for q in own})
     return {
         "stop": stop,
