@@ -167,29 +167,18 @@ def for_company(company_id: int, *, db_session: Session) -> list[tuple[Registrat
 
 def _rows(pairs: list[tuple[Registration, Company]], *, db_session: Session) -> list[RegistrationRow]:
     """Rows with their countries, sectors and attendees, in a fixed number of queries."""
-    ids = [r.id for r, _ in pairs]
+    ids = [r.id or 0 for r, _ in pairs]
     company_ids = {c.id for _, c in pairs}
     countries: dict[int, list[str]] = defaultdict(list)
     sectors: dict[int, list[str]] = defaultdict(list)
     attendees: dict[int, list[Attendee]] = defaultdict(list)
     if ids:
-        for link in db_session.exec(
-            select(RegistrationCountry)
-            .where(col(RegistrationCountry.registration_id).in_(ids))
-            .order_by(col(RegistrationCountry.country_code))
-        ):
-            countries[link.registration_id].append(link.country_code)
+        countries = _countries(ids, db_session=db_session)
         for sector in db_session.exec(
             select(CompanySector).where(col(CompanySector.company_id).in_(company_ids))
         ):
             sectors[sector.company_id].append(sector.sector_slug)
-        for person in db_session.exec(
-            # Grouped by registration as the index is: SQLite then needs no sort of its own.
-            select(Attendee)
-            .where(col(Attendee.registration_id).in_(ids))
-            .order_by(col(Attendee.registration_id), col(Attendee.id))
-        ):
-            attendees[person.registration_id].append(person)
+        attendees = _attendees(ids, db_session=db_session)
     return [
         RegistrationRow(
             registration=r,
@@ -200,3 +189,33 @@ def _rows(pairs: list[tuple[Registration, Company]], *, db_session: Session) -> 
         )
         for r, c in pairs
     ]
+
+
+def details_of(registration_id: int, *, db_session: Session) -> tuple[list[str], list[Attendee]]:
+    """One registration's countries and attendees, as its rows in the listings show them."""
+    countries = _countries([registration_id], db_session=db_session)
+    attendees = _attendees([registration_id], db_session=db_session)
+    return countries[registration_id], attendees[registration_id]
+
+
+def _countries(ids: list[int], *, db_session: Session) -> dict[int, list[str]]:
+    countries: dict[int, list[str]] = defaultdict(list)
+    for link in db_session.exec(
+        select(RegistrationCountry)
+        .where(col(RegistrationCountry.registration_id).in_(ids))
+        .order_by(col(RegistrationCountry.country_code))
+    ):
+        countries[link.registration_id].append(link.country_code)
+    return countries
+
+
+def _attendees(ids: list[int], *, db_session: Session) -> dict[int, list[Attendee]]:
+    attendees: dict[int, list[Attendee]] = defaultdict(list)
+    for person in db_session.exec(
+        # Grouped by registration as the index is: SQLite then needs no sort of its own.
+        select(Attendee)
+        .where(col(Attendee.registration_id).in_(ids))
+        .order_by(col(Attendee.registration_id), col(Attendee.id))
+    ):
+        attendees[person.registration_id].append(person)
+    return attendees

@@ -90,10 +90,9 @@ def _edit_page(
     registration = registrations.get_for(registration_id, user, db_session=db_session)
     view = stops_service.get_public(registration.stop_id, db_session=db_session)
     if details is None:
-        row = listing.for_company(registration.company_id, db_session=db_session)
-        current = next(r for r, _ in row if r.registration.id == registration.id)
-        people = [AttendeeData(a.name, a.role, a.email) for a in current.attendees]
-        details = RegistrationData(attendees=people, countries=current.countries, note=registration.note)
+        countries, attendees = listing.details_of(registration_id, db_session=db_session)
+        people = [AttendeeData(a.name, a.role, a.email) for a in attendees]
+        details = RegistrationData(attendees=people, countries=countries, note=registration.note)
     people = details.attendees if isinstance(details.attendees, list) else []
     rows = (people + [AttendeeData()] * view.stop.attendees_per_company)[: view.stop.attendees_per_company]
     context = {

@@ -73,8 +73,7 @@ def _of_stop(stop: Stop, request_id: int, *, db_session: Session) -> MeetingRequ
 def confirm_withdraw(
     stop_id: int, request_id: int, request: Request, db_session: SessionDep, user: CompanyUser
 ) -> HTMLResponse:
-    stop = load_stop(stop_id, db_session)
-    registration = requests.company_registration(stop, user, db_session=db_session)
+    stop, registration = requests.company_stop(stop_id, user, db_session=db_session)
     meeting_request = _of_stop(stop, request_id, db_session=db_session)
     if meeting_request.registration_id != registration.id:
         raise NotFound(lazy("This meeting request does not exist."))

@@ -1,17 +1,18 @@
 """Everything about a stop's B2B meetings, read in a fixed number of queries.
 
 Requests, scheduling and publishing all look at the same rows (requests, registrations,
-companies, invitations, representatives, meetings); loading them once per operation keeps
-each page to a handful of queries whatever the number of companies.
+companies with their sectors and markets, invitations, representatives, meetings); loading
+them once per operation keeps each page to a handful of queries whatever the number of companies.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import literal, union_all
 from sqlmodel import Session, col, select
 
-from app.companies.models import Company, CompanySector, Registration, RegistrationStatus
+from app.companies.models import Company, CompanyMarket, CompanySector, Registration, RegistrationStatus
 from app.consuls.models import Consulate, Invitation, InvitationStatus, Representative
 from app.matching.models import Meeting, MeetingRequest, RequestPriority, RequestStatus, ScheduleRun
 from app.reference import service as reference_service
@@ -32,12 +33,14 @@ class StopData:
     registrations: dict[int, Registration]
     companies: dict[int, Company]
     company_sectors: dict[int, list[str]]
+    company_markets: dict[int, list[str]]
     invitations: dict[int, Invitation]
     representatives: dict[int, Representative]
     consulates: dict[int, Consulate]
     countries: dict[str, Country]
     sectors: dict[str, Sector]
     territories: dict[str, Territory]
+    interest: dict[str, dict[str, int]]  # the survey's, by sector slug then country code
     meetings: dict[int, Meeting] = field(default_factory=dict)  # by request id
     latest_run: ScheduleRun | None = None
 
@@ -92,13 +95,7 @@ def load(stop: Stop, *, db_session: Session) -> StopData:
     companies = {
         c.id or 0: c for c in db_session.exec(select(Company).where(col(Company.id).in_(company_ids)))
     }
-    company_sectors: dict[int, list[str]] = defaultdict(list)
-    for link in db_session.exec(
-        select(CompanySector)
-        .where(col(CompanySector.company_id).in_(company_ids))
-        .order_by(col(CompanySector.sector_slug))
-    ):
-        company_sectors[link.company_id].append(link.sector_slug)
+    company_sectors, company_markets = _declared(company_ids, db_session=db_session)
     invitations = {
         i.id or 0: i
         for i in db_session.exec(
@@ -120,7 +117,8 @@ def load(stop: Stop, *, db_session: Session) -> StopData:
         requests=requests,
         registrations=registrations,
         companies=companies,
-        company_sectors=dict(company_sectors),
+        company_sectors=company_sectors,
+        company_markets=company_markets,
         invitations=invitations,
         representatives=representatives,
         consulates=consulates,
@@ -135,8 +133,8 @@ def load_personal(
     """What one company's (``registration_id``) or one representative's (``invitation_id``) B2B
     page shows, in four statements whatever the size of the stop: their own requests with the
     registrations, companies and meetings behind them; every invitation of the stop with its
-    representative and consulate (the company chooses among them); the sectors of the companies
-    in play; the latest scheduler run (why a request was left out). Everything else of the stop
+    representative and consulate (the company chooses among them); the sectors and markets of
+    the companies in play; the latest scheduler run (why a request was left out). Everything else of the stop
     (other companies' requests and meetings) is left out, so only pages about that one person
     may use it."""
     stop_id = stop.id
@@ -156,7 +154,6 @@ def load_personal(
     registrations = {r.id or 0: r for _q, r, _c, _m in found}
     companies = {c.id or 0: c for _q, _r, c, _m in found}
     meetings = {m.request_id: m for _q, _r, _c, m in found if m is not None}
-    company_sectors: dict[int, list[str]] = defaultdict(list)
     in_play: Any = (
         select(Registration.company_id).where(Registration.id == registration_id)
         if registration_id is not None
@@ -164,12 +161,7 @@ def load_personal(
         .join(MeetingRequest, col(MeetingRequest.registration_id) == Registration.id)
         .where(MeetingRequest.stop_id == stop_id, MeetingRequest.invitation_id == invitation_id)
     )
-    for link in db_session.exec(
-        select(CompanySector)
-        .where(col(CompanySector.company_id).in_(in_play))
-        .order_by(col(CompanySector.sector_slug))
-    ):
-        company_sectors[link.company_id].append(link.sector_slug)
+    company_sectors, company_markets = _declared(in_play, db_session=db_session)
     invitations, representatives, consulates = {}, {}, {}
     people: Any = (
         select(Invitation, Representative, Consulate)
@@ -187,13 +179,33 @@ def load_personal(
         requests=requests,
         registrations=registrations,
         companies=companies,
-        company_sectors=dict(company_sectors),
+        company_sectors=company_sectors,
+        company_markets=company_markets,
         invitations=invitations,
         representatives=representatives,
         consulates=consulates,
         meetings=meetings,
         db_session=db_session,
     )
+
+
+def _declared(company_ids: Any, *, db_session: Session) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """The sectors (by slug) and target markets (by country code) of the companies, ids or a
+    subquery of them: one statement, as the two lists are always wanted together."""
+    sectors: Any = select(
+        col(CompanySector.company_id),
+        literal("sector").label("kind"),
+        col(CompanySector.sector_slug).label("code"),
+    ).where(col(CompanySector.company_id).in_(company_ids))
+    markets: Any = select(
+        col(CompanyMarket.company_id),
+        literal("market").label("kind"),
+        col(CompanyMarket.country_code).label("code"),
+    ).where(col(CompanyMarket.company_id).in_(company_ids))
+    found: dict[str, dict[int, list[str]]] = {"sector": defaultdict(list), "market": defaultdict(list)}
+    for company_id, kind, code in db_session.execute(union_all(sectors, markets).order_by("code")):
+        found[kind][company_id].append(code)
+    return dict(found["sector"]), dict(found["market"])
 
 
 def _with_reference(stop: Stop, *, db_session: Session, **rows: Any) -> StopData:
@@ -208,6 +220,7 @@ def _with_reference(stop: Stop, *, db_session: Session, **rows: Any) -> StopData
         countries=dict(known.countries_by_code),
         sectors=dict(known.sectors_by_slug),
         territories=dict(known.territories_by_code),
+        interest=known.interest,
         latest_run=latest_run,
         **rows,
     )

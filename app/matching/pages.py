@@ -17,7 +17,7 @@ from app.errors import InvalidInput
 from app.i18n import gettext as _
 from app.matching import data as stop_data
 from app.matching import publishing, requests
-from app.matching.page_flow import RequestForm, attempt, done_message, load_stop
+from app.matching.page_flow import RequestForm, attempt, done_message
 from app.matching.view_models import company_context, consul_context
 from app.web import render
 
@@ -32,8 +32,7 @@ ConsulUser = Annotated[User, Depends(require_roles(Role.CONSUL))]
 
 def _company_page(request: Request, db_session: Session, stop_id: int, user: User) -> Callable[..., Response]:
     def page(extra: dict[str, Any], status: int = 200) -> Response:
-        stop = load_stop(stop_id, db_session)
-        registration = requests.company_registration(stop, user, db_session=db_session)
+        stop, registration = requests.company_stop(stop_id, user, db_session=db_session)
         context = company_context(stop, registration, db_session=db_session)
         return render(request, "matching/public/company_meetings.html", {**context, **extra}, status=status)
 
@@ -59,8 +58,7 @@ def company_request(
     user: CompanyUser,
     form: Annotated[RequestForm, Form()],
 ) -> Response:
-    stop = load_stop(stop_id, db_session)
-    registration = requests.company_registration(stop, user, db_session=db_session)
+    stop, registration = requests.company_stop(stop_id, user, db_session=db_session)
     page = _company_page(request, db_session, stop_id, user)
     values = form.values(exclude={"registration_id"})
     invitation_id, priority, goal = form.invitation_id, form.priority, form.goal
@@ -91,8 +89,7 @@ def company_request(
 def company_withdraw(
     stop_id: int, request_id: int, request: Request, db_session: SessionDep, user: CompanyUser
 ) -> Response:
-    stop = load_stop(stop_id, db_session)
-    registration = requests.company_registration(stop, user, db_session=db_session)
+    stop, registration = requests.company_stop(stop_id, user, db_session=db_session)
     return attempt(
         request,
         db_session,
@@ -106,9 +103,8 @@ def company_withdraw(
 
 @router.get("/my/stops/{stop_id}/meetings.ics", name="company_meetings_ics")
 def company_ics(stop_id: int, db_session: SessionDep, user: CompanyUser) -> Response:
-    stop = load_stop(stop_id, db_session)
-    registration = requests.company_registration(stop, user, db_session=db_session)
-    info = stop_data.load(stop, db_session=db_session)
+    stop, registration = requests.company_stop(stop_id, user, db_session=db_session)
+    info = stop_data.load_personal(stop, registration_id=registration.id, db_session=db_session)
     agenda = publishing.published_entries(info, registration_id=registration.id)
     return ics.response(publishing.calendar(stop, agenda, for_company=True), f"meetings-{stop.slug}.ics")
 
@@ -118,8 +114,7 @@ def company_ics(stop_id: int, db_session: SessionDep, user: CompanyUser) -> Resp
 
 def _consul_page(request: Request, db_session: Session, stop_id: int, user: User) -> Callable[..., Response]:
     def page(extra: dict[str, Any], status: int = 200) -> Response:
-        stop = load_stop(stop_id, db_session)
-        invitation = requests.consul_invitation(stop, user, db_session=db_session)
+        stop, invitation = requests.consul_stop(stop_id, user, db_session=db_session)
         context = consul_context(stop, invitation, db_session=db_session)
         return render(request, "matching/public/consul_requests.html", {**context, **extra}, status=status)
 
@@ -146,8 +141,7 @@ def consul_answer(
     user: ConsulUser,
     decision: Annotated[str, Form()] = "",
 ) -> Response:
-    stop = load_stop(stop_id, db_session)
-    invitation = requests.consul_invitation(stop, user, db_session=db_session)
+    stop, invitation = requests.consul_stop(stop_id, user, db_session=db_session)
     if decision not in ("accept", "decline"):
         raise InvalidInput({"decision": _("Choose accept or decline.")})
     return attempt(
@@ -165,8 +159,7 @@ def consul_answer(
 
 @router.get("/consul/stops/{stop_id}/meetings.ics", name="consul_meetings_ics")
 def consul_ics(stop_id: int, db_session: SessionDep, user: ConsulUser) -> Response:
-    stop = load_stop(stop_id, db_session)
-    invitation = requests.consul_invitation(stop, user, db_session=db_session)
-    info = stop_data.load(stop, db_session=db_session)
+    stop, invitation = requests.consul_stop(stop_id, user, db_session=db_session)
+    info = stop_data.load_personal(stop, invitation_id=invitation.id, db_session=db_session)
     agenda = publishing.published_entries(info, invitation_id=invitation.id)
     return ics.response(publishing.calendar(stop, agenda, for_company=False), f"meetings-{stop.slug}.ics")

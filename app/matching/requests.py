@@ -5,7 +5,9 @@ a representative only those addressed to their own invitation.
 """
 
 from datetime import date, timedelta
+from typing import Any, TypeVar
 
+from sqlalchemy import ColumnElement, and_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
@@ -19,6 +21,8 @@ from app.i18n import gettext as _
 from app.i18n import lazy
 from app.matching import seating
 from app.matching.models import Meeting, MeetingRequest, RequestPriority, RequestStatus
+from app.reference import service as reference_service
+from app.stops import service as stops_service
 from app.stops.models import PublicationStatus, Stop, StopStatus
 
 GOAL_MAX_LENGTH = 500
@@ -29,6 +33,8 @@ SCHEDULE_PUBLISHED = lazy(
 REQUESTS_CLOSED = lazy("The deadline for meeting requests at this stop has passed.")
 # Requests that neither count against the company's quota nor go to the scheduler.
 CLOSED_STATUSES = (RequestStatus.DECLINED, RequestStatus.EXPIRED)
+
+T = TypeVar("T", Registration, Invitation)
 
 
 def requests_closed(stop: Stop) -> bool:
@@ -44,15 +50,23 @@ def last_answer_day(stop: Stop) -> date:
     return stop.stop_date
 
 
-def company_registration(stop: Stop, user: User, *, db_session: Session) -> Registration:
-    """The signed-in company's confirmed registration for the stop, or 403."""
-    registration = db_session.exec(
-        select(Registration)
-        .where(Registration.stop_id == stop.id)
-        .where(Registration.company_id == user.company_id)
+def company_stop(stop_id: int, user: User, *, db_session: Session) -> tuple[Stop, Registration]:
+    """The stop (or 404) with the signed-in company's confirmed registration for it (or 403),
+    read in one statement: what every page of the company's meetings starts from."""
+    stop, registration = _stop_with(stop_id, Registration, _registration_of(user, col(Stop.id)), db_session)
+    return stop, _own_registration(registration, user)
+
+
+def _registration_of(user: User, stop_id: Any) -> ColumnElement[bool]:
+    return and_(
+        col(Registration.stop_id) == stop_id,
+        col(Registration.company_id) == user.company_id,
         # A company that cancelled and registered again has two rows: the confirmed one counts.
-        .where(Registration.status == RegistrationStatus.CONFIRMED)
-    ).first()
+        col(Registration.status) == RegistrationStatus.CONFIRMED,
+    )
+
+
+def _own_registration(registration: Registration | None, user: User) -> Registration:
     if user.company_id is None or registration is None:
         raise Forbidden(
             lazy("Only companies with a confirmed registration for this stop can ask for meetings.")
@@ -62,11 +76,24 @@ def company_registration(stop: Stop, user: User, *, db_session: Session) -> Regi
 
 def consul_invitation(stop: Stop, user: User, *, db_session: Session) -> Invitation:
     """The signed-in representative's confirmed invitation to the stop, or 403."""
-    invitation = db_session.exec(
-        select(Invitation)
-        .where(Invitation.stop_id == stop.id)
-        .where(Invitation.representative_id == user.representative_id)
-    ).first()
+    invitation = db_session.exec(select(Invitation).where(_invitation_of(user, stop.id))).first()
+    return _own_invitation(invitation, user)
+
+
+def consul_stop(stop_id: int, user: User, *, db_session: Session) -> tuple[Stop, Invitation]:
+    """The stop (or 404) with the signed-in representative's confirmed invitation to it (or
+    403), read in one statement: what every page of the consul's requests starts from."""
+    stop, invitation = _stop_with(stop_id, Invitation, _invitation_of(user, col(Stop.id)), db_session)
+    return stop, _own_invitation(invitation, user)
+
+
+def _invitation_of(user: User, stop_id: Any) -> ColumnElement[bool]:
+    return and_(
+        col(Invitation.stop_id) == stop_id, col(Invitation.representative_id) == user.representative_id
+    )
+
+
+def _own_invitation(invitation: Invitation | None, user: User) -> Invitation:
     if (
         user.representative_id is None
         or invitation is None
@@ -76,6 +103,28 @@ def consul_invitation(stop: Stop, user: User, *, db_session: Session) -> Invitat
             lazy("Only representatives who confirmed their attendance at this stop can see its requests.")
         )
     return invitation
+
+
+def _stop_with(
+    stop_id: int, model: type[T], joined_on: ColumnElement[bool], db_session: Session
+) -> tuple[Stop, T | None]:
+    """The stop and the row of ``model`` joined to it (None when there is none), or 404; the
+    statement carries the reference data's token, so that the cached copy costs no query."""
+    found = db_session.exec(
+        select(Stop, model, reference_service.token_column())
+        .outerjoin(model, joined_on)
+        .where(col(Stop.id) == stop_id)
+    ).first()
+    if found is None:
+        raise NotFound(stops_service.NO_SUCH_STOP)
+    stop, row, token = found
+    reference_service.cached(db_session=db_session, token=token)
+    return stop, row
+
+
+def counts_against_quota(request: MeetingRequest) -> bool:
+    """Whether the request takes a place of the company's quota (as ``count_active`` counts)."""
+    return request.status not in CLOSED_STATUSES
 
 
 def count_active(registration: Registration, *, db_session: Session) -> int:

@@ -1,15 +1,15 @@
-"""Suggestions on the participants' pages, from a stop's data and the survey (see ``suggestions``)."""
+"""Suggestions on the participants' pages, from a stop's data and the survey (see ``suggestions``).
+
+The stop's data carry what they need (the companies' sectors and markets, the survey), so
+suggesting reads nothing of its own."""
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
-
-from app.companies.models import CompanyMarket, Registration
+from app.companies.models import Registration
 from app.consuls.models import Consulate, Invitation, Representative
 from app.matching import suggestions
 from app.matching.data import StopData
 from app.matching.models import MeetingRequest
-from app.reference import service as reference_service
 from app.reference.models import Country
 
 
@@ -28,20 +28,11 @@ class SuggestionRow:
         return suggestions.sentence(self.reasons)
 
 
-def _markets(company_ids: set[int], *, db_session: Session) -> dict[int, list[str]]:
-    markets: dict[int, list[str]] = {}
-    query = select(CompanyMarket).where(col(CompanyMarket.company_id).in_(company_ids))
-    for row in db_session.exec(query.order_by(col(CompanyMarket.country_code))):
-        markets.setdefault(row.company_id, []).append(row.country_code)
-    return markets
-
-
-def for_company(info: StopData, registration: Registration, *, db_session: Session) -> list[SuggestionRow]:
+def for_company(info: StopData, registration: Registration) -> list[SuggestionRow]:
     """The confirmed representatives of the stop the company should meet first, best first."""
     company_id = registration.company_id
     sectors = info.company_sectors.get(company_id, [])
-    markets = _markets({company_id}, db_session=db_session).get(company_id, [])
-    interest = reference_service.get_interest(db_session=db_session)
+    markets = info.company_markets.get(company_id, [])
     requested = {q.invitation_id for q in info.requests if q.registration_id == registration.id}
     scored = [
         (
@@ -51,7 +42,7 @@ def for_company(info: StopData, registration: Registration, *, db_session: Sessi
                 company_sectors=sectors,
                 company_markets=markets,
                 representative_sectors=invitation.sector_interests,
-                interest=interest,
+                interest=info.interest,
             ),
         )
         for invitation in info.confirmed_invitations()
@@ -79,11 +70,9 @@ def for_company(info: StopData, registration: Registration, *, db_session: Sessi
 
 
 def for_representative(
-    info: StopData, invitation: Invitation, requests: list[MeetingRequest], *, db_session: Session
+    info: StopData, invitation: Invitation, requests: list[MeetingRequest]
 ) -> dict[int, list[str]]:
     """For each request, why its company matches what the representative asked for (or nothing)."""
-    company_ids = {info.registrations[q.registration_id].company_id for q in requests}
-    markets = _markets(company_ids, db_session=db_session)
     country = info.countries[invitation.country_code]
     matches = {}
     for q in requests:
@@ -91,7 +80,7 @@ def for_representative(
         result = suggestions.score(
             country=invitation.country_code,
             company_sectors=info.company_sectors.get(company_id, []),
-            company_markets=markets.get(company_id, []),
+            company_markets=info.company_markets.get(company_id, []),
             representative_sectors=invitation.sector_interests,
             interest={},  # the survey speaks of companies' interest, not of the representative's
         )

@@ -119,7 +119,7 @@ def _published(stop: Stop) -> bool:
 def company_context(stop: Stop, registration: Registration, *, db_session: Session) -> dict[str, Any]:
     info = stop_data.load_personal(stop, registration_id=registration.id, db_session=db_session)
     own = [q for q in info.requests if q.registration_id == registration.id]
-    used = requests_service.count_active(registration, db_session=db_session)
+    used = sum(1 for q in own if requests_service.counts_against_quota(q))
     options = invitation_options(info, exclude={q.invitation_id for q in own})
     return {
         "stop": stop,
@@ -131,7 +131,7 @@ def company_context(stop: Stop, registration: Registration, *, db_session: Sessi
         "can_request": not _published(stop) and used < stop.meeting_request_quota and bool(options),
         "published": _published(stop),
         "agenda": published_entries(info, registration_id=registration.id),
-        "suggestions": suggesting.for_company(info, registration, db_session=db_session),
+        "suggestions": suggesting.for_company(info, registration),
         "values": {},
         "errors": {},
     }
@@ -144,7 +144,7 @@ def consul_context(stop: Stop, invitation: Invitation, *, db_session: Session) -
         "stop": stop,
         "invitation": invitation,
         "requests": rows(info, own),
-        "matches": suggesting.for_representative(info, invitation, own, db_session=db_session),
+        "matches": suggesting.for_representative(info, invitation, own),
         "published": _published(stop),
         "agenda": published_entries(info, invitation_id=invitation.id),
         "errors": {},

@@ -1,8 +1,10 @@
-"""Reading reference data: sectors, countries and territories by their stable codes.
+"""Reading reference data: sectors, countries and territories by their stable codes, and the
+survey's interest of each sector in each country.
 
-They change a few times a year, yet every public page shows them. ``cached`` keeps, per
-process, a copy read under the token of ``reference_version``; any flush that adds, changes or
-deletes a sector, country or territory gives the row a new token in the same transaction, so
+They change a few times a year, yet every public page shows them (and every company's B2B page
+the survey). ``cached`` keeps, per process, a copy read under the token of
+``reference_version``; any flush that adds, changes or deletes a sector, country, territory or
+survey score gives the row a new token in the same transaction, so
 every process (and a rolled-back writer) reads the data again on its next request. A cached
 copy is made of transient objects of its own, never of rows attached to a session.
 """
@@ -27,13 +29,13 @@ from app.reference.models import (
     TerritorySector,
 )
 
-CACHED_MODELS = (Sector, Country, Territory)
+CACHED_MODELS = (Sector, Country, Territory, SectorInterest)
 # Copies kept per process: one per database in use (tests open two).
 KEEP = 4
 
 SESSION_KEY = "roadshow.reference"
 
-T = TypeVar("T", Sector, Country, Territory)
+T = TypeVar("T", Sector, Country, Territory, SectorInterest)
 
 
 def get_all_sectors(*, db_session: Session) -> list[Sector]:
@@ -53,7 +55,8 @@ def get_all_territories(*, db_session: Session) -> list[Territory]:
 
 @dataclass(frozen=True)
 class ReferenceData:
-    """Sectors, countries and territories in their display order, and by code."""
+    """Sectors, countries and territories in their display order, and by code; the survey's
+    interest (0-5) by sector slug, then country code."""
 
     sectors: list[Sector]
     countries: list[Country]
@@ -61,11 +64,19 @@ class ReferenceData:
     sectors_by_slug: dict[str, Sector] = field(default_factory=dict)
     countries_by_code: dict[str, Country] = field(default_factory=dict)
     territories_by_code: dict[str, Territory] = field(default_factory=dict)
+    interest: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @classmethod
     def of(
-        cls, sectors: list[Sector], countries: list[Country], territories: list[Territory]
+        cls,
+        sectors: list[Sector],
+        countries: list[Country],
+        territories: list[Territory],
+        interest: list[SectorInterest],
     ) -> "ReferenceData":
+        by_sector: dict[str, dict[str, int]] = {}
+        for row in interest:
+            by_sector.setdefault(row.sector_slug, {})[row.country_code] = row.score
         return cls(
             sectors,
             countries,
@@ -73,6 +84,7 @@ class ReferenceData:
             {s.slug: s for s in sectors},
             {c.code: c for c in countries},
             {t.code: t for t in territories},
+            by_sector,
         )
 
     @property
@@ -117,6 +129,7 @@ def cached(*, db_session: Session, token: str | None = None) -> ReferenceData:
         _copy(Sector, db_session, Sector.position),
         _copy(Country, db_session, Country.survey_rank, Country.code),
         _copy(Territory, db_session, Territory.position),
+        _copy(SectorInterest, db_session, SectorInterest.sector_slug, SectorInterest.country_code),
     )
     if token:
         with _lock:
@@ -158,10 +171,8 @@ def get_strengths(*, db_session: Session) -> dict[str, list[str]]:
 
 
 def get_interest(*, db_session: Session) -> dict[str, dict[str, int]]:
-    interest: dict[str, dict[str, int]] = {}
-    for row in db_session.exec(select(SectorInterest)):
-        interest.setdefault(row.sector_slug, {})[row.country_code] = row.score
-    return interest
+    """The survey's scores by sector, then country: a copy of the cached ones, the caller's to change."""
+    return {slug: dict(by_country) for slug, by_country in cached(db_session=db_session).interest.items()}
 
 
 def name(item: Sector | Country) -> str:

@@ -133,10 +133,13 @@ def get_public(stop_id: int, *, db_session: Session) -> StopView:
     return views[0]
 
 
+NO_SUCH_STOP = lazy("This stop does not exist.")
+
+
 def get(stop_id: int, *, db_session: Session) -> Stop:
     stop = db_session.get(Stop, stop_id)
     if stop is None:
-        raise NotFound(lazy("This stop does not exist."))
+        raise NotFound(NO_SUCH_STOP)
     return stop
 
 

@@ -179,16 +179,7 @@ PAGES = [
 # Statements per page at most, whatever the rows (issue 16): public pages 3, personal pages and
 # feeds 6. Pages not named here are only held to a count that does not grow.
 PUBLIC_PAGES = {"/", "/api/stops", "/stops/{stop}", "/stops/{stop}/agenda.ics"}
-# Not held to it yet, only to a count that does not grow: the B2B pages and feeds load the stop's
-# whole matching data (about 15 statements), one registration's page reads 8.
-NOT_BOUNDED_YET = {
-    "/my/stops/{stop}/meetings",
-    "/my/stops/{stop}/meetings.ics",
-    "/my/registrations/{registration}",
-    "/consul/stops/{stop}/requests",
-    "/consul/stops/{stop}/meetings.ics",
-}
-PERSONAL_PAGES = {path for who, path in PAGES if who in ("company", "consul")} - NOT_BOUNDED_YET | {
+PERSONAL_PAGES = {path for who, path in PAGES if who in ("company", "consul")} | {
     "/consul/calendar.ics?token={feed}"
 }
 NOT_GROWN = {
