@@ -11,7 +11,7 @@ thread or a connection, keeps every request moving (found by 200 concurrent regi
 import anyio
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-# Below both pools: SQLite's default (5 + 10 overflow) and PostgreSQL's in app.db (10 + 20).
+# Below both pools: SQLite's default (5 + 10 overflow) and PostgreSQL's in app.db (20 + 10).
 DEFAULT_LIMIT = 15
 
 

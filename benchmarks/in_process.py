@@ -17,15 +17,17 @@ from pathlib import Path
 import psycopg
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlmodel import select
+from sqlmodel import col, select
 
+from app.accounts.models import User
+from app.accounts.service import Signer
 from app.config import Settings
 from app.db import make_engine, session_scope
 from app.main import create_app
 from app.migrate import upgrade
 from app.seed import load as load_seed
 from app.stops.models import Stop
-from benchmarks.load_data import populate
+from benchmarks.load_data import COMPANY_EMAIL, CONSUL_EMAIL, populate
 
 ROOT = Path(__file__).resolve().parents[1]
 ADMIN_DSN = os.environ.get("ROADSHOW_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -61,17 +63,38 @@ def prepare(database_url: str, **populate_options: bool) -> dict[str, int]:
         engine.dispose()
 
 
-def first_stop_id(database_url: str) -> int:
-    """The id of the data set's first stop, in a database filled earlier."""
+def known_facts(database_url: str) -> dict[str, int]:
+    """The ids a benchmark needs (first stop, the company's and the consul's users), in a
+    database filled earlier."""
     engine = make_engine(database_url)
     try:
         with session_scope(engine, write=False) as db_session:
             found = db_session.exec(select(Stop.id).where(Stop.slug == "bench-00")).first()
+            if found is None:
+                raise SystemExit(f"{database_url} holds no benchmark data set")
+            users = db_session.exec(
+                select(User).where(col(User.email).in_([COMPANY_EMAIL, CONSUL_EMAIL]))
+            ).all()
+            by_email = {user.email: user.id or 0 for user in users}
     finally:
         engine.dispose()
-    if found is None:
-        raise SystemExit(f"{database_url} holds no benchmark data set")
-    return found
+    return {
+        "first_stop_id": found,
+        "company_user_id": by_email[COMPANY_EMAIL],
+        "consul_user_id": by_email[CONSUL_EMAIL],
+    }
+
+
+def session_cookie(database_url: str, user_id: int) -> str:
+    """A signed session cookie of that user, as the benchmark app (``app_on``) accepts it."""
+    engine = make_engine(database_url)
+    try:
+        with session_scope(engine, write=False) as db_session:
+            user = db_session.get(User, user_id)
+            assert user is not None
+            return Signer(SECRET).session_cookie(user)
+    finally:
+        engine.dispose()
 
 
 def app_on(database_url: str, *, cache_seconds: float = 0) -> FastAPI:

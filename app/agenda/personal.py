@@ -5,18 +5,19 @@ published shows (the agenda once published, the meetings once the schedule is pu
 """
 
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import datetime, time
 
 from sqlmodel import Session, col, select
 
-from app import ics
+from app import clock, ics
 from app.agenda.events import item_event, meeting_event
 from app.agenda.reading import GONE, AgendaEntry, public_entries
 from app.companies.models import Attendee, Company, Registration, RegistrationStatus
 from app.consuls.models import Consulate, Invitation, Representative
 from app.errors import NotFound
+from app.freshness.service import Copies
+from app.i18n import current_language, lazy
 from app.i18n import gettext as _
-from app.i18n import lazy
 from app.matching.models import Meeting, MeetingRequest
 from app.reference.models import Country
 from app.stops import service as stops_service
@@ -100,14 +101,31 @@ def _merge(
     return sorted(lines, key=lambda line: (line.starts_at, line.meeting is not None, line.ends_at))
 
 
-def _start(stop_id: int, *, db_session: Session) -> tuple[StopView, list[AgendaEntry], bool]:
-    view = stops_service.get_public(stop_id, db_session=db_session)
-    entries = public_entries(view.stop, db_session=db_session)
+def _start(
+    stop_id: int, *, db_session: Session, copies: Copies | None
+) -> tuple[StopView, list[AgendaEntry], bool]:
+    """The stop and its published programme: the same for every party, so kept in ``copies``
+    until the public data changes (then detached from this session, which may roll back)."""
+
+    def build() -> tuple[tuple[StopView, list[AgendaEntry]], datetime]:
+        view = stops_service.get_public(stop_id, db_session=db_session)
+        entries = public_entries(view.stop, db_session=db_session)
+        if copies is not None:
+            for row in (view.stop, *(entry.item for entry in entries)):
+                db_session.expunge(row)
+        return (view, entries), view.changes_at(clock.now())
+
+    if copies is None:
+        (view, entries), _ = build()
+    else:
+        view, entries = copies.kept(("agenda", stop_id, current_language()), build, db_session=db_session)
     return view, entries, view.stop.schedule_status == PublicationStatus.PUBLISHED
 
 
-def company_agenda(stop_id: int, company_id: int, *, db_session: Session) -> PersonalAgenda:
-    view, entries, schedule_published = _start(stop_id, db_session=db_session)
+def company_agenda(
+    stop_id: int, company_id: int, *, db_session: Session, copies: Copies | None = None
+) -> PersonalAgenda:
+    view, entries, schedule_published = _start(stop_id, db_session=db_session, copies=copies)
     # The registration with its attendees, in one query.
     found = db_session.exec(
         select(Registration, Attendee)
@@ -146,8 +164,10 @@ def company_agenda(stop_id: int, company_id: int, *, db_session: Session) -> Per
     )
 
 
-def consul_agenda(stop_id: int, representative_id: int, *, db_session: Session) -> PersonalAgenda:
-    view, entries, schedule_published = _start(stop_id, db_session=db_session)
+def consul_agenda(
+    stop_id: int, representative_id: int, *, db_session: Session, copies: Copies | None = None
+) -> PersonalAgenda:
+    view, entries, schedule_published = _start(stop_id, db_session=db_session, copies=copies)
     invitation = db_session.exec(
         select(Invitation)
         .where(Invitation.stop_id == stop_id)

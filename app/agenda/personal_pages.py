@@ -13,6 +13,7 @@ from app.agenda.personal import PersonalAgenda
 from app.checkin.service import checkin_qr_data_uri
 from app.db import SessionDep, TransactionRoute
 from app.errors import Forbidden
+from app.freshness import service as freshness
 from app.i18n import gettext as _
 from app.web import render
 
@@ -22,16 +23,18 @@ CompanyUser = Annotated[User, Depends(require_roles(Role.COMPANY))]
 ConsulUser = Annotated[User, Depends(require_roles(Role.CONSUL))]
 
 
-def _company(stop_id: int, user: User, db_session: SessionDep) -> PersonalAgenda:
+def _company(stop_id: int, user: User, db_session: SessionDep, request: Request) -> PersonalAgenda:
     if user.company_id is None:
         raise Forbidden()
-    return personal.company_agenda(stop_id, user.company_id, db_session=db_session)
+    copies = freshness.copies(request)
+    return personal.company_agenda(stop_id, user.company_id, db_session=db_session, copies=copies)
 
 
-def _consul(stop_id: int, user: User, db_session: SessionDep) -> PersonalAgenda:
+def _consul(stop_id: int, user: User, db_session: SessionDep, request: Request) -> PersonalAgenda:
     if user.representative_id is None:
         raise Forbidden()
-    return personal.consul_agenda(stop_id, user.representative_id, db_session=db_session)
+    copies = freshness.copies(request)
+    return personal.consul_agenda(stop_id, user.representative_id, db_session=db_session, copies=copies)
 
 
 def personal_page(
@@ -60,33 +63,33 @@ def _calendar(agenda: PersonalAgenda, who: str) -> Response:
 
 @router.get("/my/stops/{stop_id}/agenda", response_class=HTMLResponse, name="company_agenda")
 def company_page(stop_id: int, request: Request, db_session: SessionDep, user: CompanyUser) -> HTMLResponse:
-    agenda = _company(stop_id, user, db_session)
+    agenda = _company(stop_id, user, db_session, request)
     return personal_page(request, agenda, f"/my/stops/{stop_id}/agenda", printable=False)
 
 
 @router.get("/my/stops/{stop_id}/agenda/print", response_class=HTMLResponse)
 def company_print(stop_id: int, request: Request, db_session: SessionDep, user: CompanyUser) -> HTMLResponse:
-    agenda = _company(stop_id, user, db_session)
+    agenda = _company(stop_id, user, db_session, request)
     return personal_page(request, agenda, f"/my/stops/{stop_id}/agenda", printable=True)
 
 
 @router.get("/my/stops/{stop_id}/agenda.ics")
-def company_calendar(stop_id: int, db_session: SessionDep, user: CompanyUser) -> Response:
-    return _calendar(_company(stop_id, user, db_session), "company")
+def company_calendar(stop_id: int, request: Request, db_session: SessionDep, user: CompanyUser) -> Response:
+    return _calendar(_company(stop_id, user, db_session, request), "company")
 
 
 @router.get("/consul/stops/{stop_id}/agenda", response_class=HTMLResponse, name="consul_agenda")
 def consul_page(stop_id: int, request: Request, db_session: SessionDep, user: ConsulUser) -> HTMLResponse:
-    agenda = _consul(stop_id, user, db_session)
+    agenda = _consul(stop_id, user, db_session, request)
     return personal_page(request, agenda, f"/consul/stops/{stop_id}/agenda", printable=False)
 
 
 @router.get("/consul/stops/{stop_id}/agenda/print", response_class=HTMLResponse)
 def consul_print(stop_id: int, request: Request, db_session: SessionDep, user: ConsulUser) -> HTMLResponse:
-    agenda = _consul(stop_id, user, db_session)
+    agenda = _consul(stop_id, user, db_session, request)
     return personal_page(request, agenda, f"/consul/stops/{stop_id}/agenda", printable=True)
 
 
 @router.get("/consul/stops/{stop_id}/agenda.ics")
-def consul_calendar(stop_id: int, db_session: SessionDep, user: ConsulUser) -> Response:
-    return _calendar(_consul(stop_id, user, db_session), "consul")
+def consul_calendar(stop_id: int, request: Request, db_session: SessionDep, user: ConsulUser) -> Response:
+    return _calendar(_consul(stop_id, user, db_session, request), "consul")

@@ -19,7 +19,14 @@ from app.companies.models import RegistrationStatus
 from app.config import Settings
 from app.freshness.models import PublicVersion
 from app.stops.models import PublicationStatus, Stop, StopCountry
-from tests.factories import create_agenda_item, create_registration, create_stop
+from tests.factories import (
+    create_agenda_item,
+    create_company,
+    create_registration,
+    create_stop,
+    create_user,
+    sign_in_as,
+)
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -156,3 +163,34 @@ def test_a_hold_lapsing_or_registrations_opening_show_without_any_write(
 
     clock.set_source(lambda: NOW + timedelta(hours=4))
     assert "Register your company" in client.get(f"/stops/{stop.id}").text
+
+
+def test_personal_agendas_share_the_kept_programme_and_see_its_changes(
+    client: TestClient, db_session: Session, statements: list[str]
+) -> None:
+    stop = create_stop(db_session, agenda_status=PublicationStatus.PUBLISHED)
+    create_agenda_item(db_session, stop, title_en="Opening of the day")
+    registered = create_company(db_session)
+    create_registration(db_session, stop, registered, status="confirmed")
+    stranger = create_user(db_session, role="company", company_id=create_company(db_session).id)
+    member = create_user(db_session, role="company", company_id=registered.id)
+    db_session.commit()
+    client.cookies.set("roadshow_lang", "en")
+    path = f"/my/stops/{stop.id}/agenda"
+
+    # A company without a registration is refused; the copy its request built stays usable.
+    sign_in_as(client, stranger)
+    assert client.get(path).status_code == 404
+    sign_in_as(client, member)
+    statements.clear()
+    page = client.get(path)
+    assert page.status_code == 200 and "Opening of the day" in page.text
+    kept = len(statements)
+
+    create_agenda_item(db_session, stop, title_en="Closing drinks")
+    db_session.commit()
+    statements.clear()
+    page = client.get(path)
+    assert "Closing drinks" in page.text and "Opening of the day" in page.text
+    assert len(statements) == kept + 2, "the programme is read again (stop, items) once it changed"
+    assert "Closing drinks" in client.get(f"/my/stops/{stop.id}/agenda.ics").text
