@@ -17,7 +17,8 @@ import psycopg
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from app import clock
@@ -165,3 +166,18 @@ def real_clock() -> Iterator[None]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def statements(connection: Connection) -> Iterator[list[str]]:
+    """The SQL statements sent on the test's connection, transaction control left out."""
+    recorded: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        # The test's savepoints (and SQLite's BEGIN) are transaction control, not reads.
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "BEGIN", "ROLLBACK")):
+            recorded.append(statement)
+
+    event.listen(connection, "before_cursor_execute", record)
+    yield recorded
+    event.remove(connection, "before_cursor_execute", record)

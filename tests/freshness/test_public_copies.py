@@ -4,13 +4,11 @@ These tests keep copies (the suite's other tests build every page fresh, since f
 flush) and commit what they write, as every request does.
 """
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import delete, event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from app import clock
@@ -32,27 +30,8 @@ NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def settings(engine: Engine) -> Settings:
-    return Settings(
-        database_url=engine.url.render_as_string(hide_password=False),
-        environment="test",
-        public_cache_seconds=0,
-        jobs_in_process=False,
-        public_copies=64,
-    )
-
-
-@pytest.fixture
-def statements(connection: Connection) -> Iterator[list[str]]:
-    recorded: list[str] = []
-
-    def record(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "BEGIN", "ROLLBACK")):
-            recorded.append(statement)
-
-    event.listen(connection, "before_cursor_execute", record)
-    yield recorded
-    event.remove(connection, "before_cursor_execute", record)
+def settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"public_copies": 64})
 
 
 def _token(db_session: Session) -> str:

@@ -5,15 +5,12 @@ statements sent to the database must not change (an N+1 loop would add one per r
 """
 
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event
-from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from app import clock
@@ -130,20 +127,6 @@ def roadshow(db_session: Session) -> Roadshow:
     shape = Roadshow(stop, company, representative, organiser, company_user, consul_user, registration)
     shape.grow(db_session, 2)
     return shape
-
-
-@pytest.fixture
-def statements(connection: Connection) -> Iterator[list[str]]:
-    recorded: list[str] = []
-
-    def record(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
-        # The test's savepoints (and SQLite's BEGIN) are transaction control, not reads.
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "BEGIN", "ROLLBACK")):
-            recorded.append(statement)
-
-    event.listen(connection, "before_cursor_execute", record)
-    yield recorded
-    event.remove(connection, "before_cursor_execute", record)
 
 
 # (who, path): the listing pages; {stop} is the stop that grows, {feed} the consul's feed token.
