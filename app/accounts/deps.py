@@ -37,7 +37,7 @@ def get_optional_user(
         claim = sign.session_claim(cookie)
     if claim is None:
         return None
-    found = service.get(claim.subject_id, db_session=db_session)
+    found = service.get_signed_in(claim.subject_id, db_session=db_session)
     # A token signed before the user's last revocation names an older version: it is refused
     # here, on the row loaded anyway, at no extra query.
     user = found if found is not None and found.is_active and claim.is_current_for(found) else None

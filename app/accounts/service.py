@@ -17,6 +17,7 @@ from app.accounts.models import Role, SignInToken, User
 from app.audit import service as audit_service
 from app.config import get_settings
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.freshness import service as freshness
 from app.i18n import gettext as _
 from app.i18n import lazy
 from app.notifications.service import queue_email
@@ -52,6 +53,12 @@ def get_by_email(email: str, *, db_session: Session) -> User | None:
 
 def get(user_id: int, *, db_session: Session) -> User | None:
     return db_session.get(User, user_id)
+
+
+def get_signed_in(user_id: int, *, db_session: Session) -> User | None:
+    """The user a request is signed in as, read with the public data's tokens (which most
+    pages need next) in the same statement."""
+    return freshness.with_stamp(select(User).where(User.id == user_id), db_session=db_session)
 
 
 def create(

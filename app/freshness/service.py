@@ -30,12 +30,14 @@ from sqlalchemy import Table, event, update
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from app import clock
 from app.freshness.models import PublicVersion
 from app.reference import service as reference_service
 
 T = TypeVar("T")
+M = TypeVar("M")
 
 # Tables no public page reads: writing them leaves every kept copy valid.
 UNSEEN = frozenset(
@@ -70,14 +72,30 @@ class Stamp:
 
 
 def stamp(*, db_session: Session) -> Stamp:
-    """The current tokens, read once per session (one statement)."""
+    """The current tokens, read once per session (one statement, unless ``with_stamp`` read
+    them beside the signed-in user)."""
     found = db_session.info.get(STAMP)
     if isinstance(found, Stamp):
         return found
     row = db_session.exec(
         select(PublicVersion.token, reference_service.token_column()).where(PublicVersion.id == 1)
     ).one()
-    found = Stamp(public=row[0], reference=row[1])
+    return _remember(row[0], row[1], db_session=db_session)
+
+
+def with_stamp(query: SelectOfScalar[M], *, db_session: Session) -> M | None:
+    """The first row of ``query`` (the first statement of a request), with the tokens read in
+    the same statement and remembered for the session."""
+    public = select(PublicVersion.token).where(PublicVersion.id == 1).scalar_subquery()
+    row = db_session.execute(query.add_columns(public, reference_service.token_column())).first()
+    if row is None:
+        return None
+    _remember(row[1], row[2], db_session=db_session)
+    return row[0]  # type: ignore[no-any-return]
+
+
+def _remember(public: str, reference: str, *, db_session: Session) -> Stamp:
+    found = Stamp(public=public, reference=reference)
     reference_service.cached(db_session=db_session, token=found.reference)
     db_session.info[STAMP] = found
     return found
