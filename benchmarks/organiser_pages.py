@@ -27,7 +27,7 @@ from app.web import SESSION_COOKIE
 from benchmarks.in_process import (
     SECRET,
     app_on,
-    first_stop_id,
+    known_facts,
     percentile,
     prepare,
     throwaway_database,
@@ -65,7 +65,7 @@ def main() -> int:
     args = parser.parse_args()
     args.facts = {"first_stop_id": 0}
     if args.database:
-        args.facts["first_stop_id"] = first_stop_id(args.database)
+        args.facts["first_stop_id"] = known_facts(args.database)["first_stop_id"]
     if args.build_only:
         print(prepare(args.build_only, busy_first_stop=True))
         return 0
