@@ -108,12 +108,13 @@ def _start(
     until the public data changes (then detached from this session, which may roll back)."""
 
     def build() -> tuple[tuple[StopView, list[AgendaEntry]], datetime]:
+        now = clock.now()  # before the data: a moment passing while it is read is not missed
         view = stops_service.get_public(stop_id, db_session=db_session)
         entries = public_entries(view.stop, db_session=db_session)
         if copies is not None:
             for row in (view.stop, *(entry.item for entry in entries)):
                 db_session.expunge(row)
-        return (view, entries), view.changes_at(clock.now())
+        return (view, entries), view.changes_at(now)
 
     if copies is None:
         (view, entries), _ = build()

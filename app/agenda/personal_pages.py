@@ -13,7 +13,7 @@ from app.agenda.personal import PersonalAgenda
 from app.checkin.service import checkin_qr_data_uri
 from app.db import SessionDep, TransactionRoute
 from app.errors import Forbidden
-from app.freshness import service as freshness
+from app.freshness.deps import copies
 from app.i18n import gettext as _
 from app.web import render
 
@@ -26,15 +26,15 @@ ConsulUser = Annotated[User, Depends(require_roles(Role.CONSUL))]
 def _company(stop_id: int, user: User, db_session: SessionDep, request: Request) -> PersonalAgenda:
     if user.company_id is None:
         raise Forbidden()
-    copies = freshness.copies(request)
-    return personal.company_agenda(stop_id, user.company_id, db_session=db_session, copies=copies)
+    kept = copies(request)
+    return personal.company_agenda(stop_id, user.company_id, db_session=db_session, copies=kept)
 
 
 def _consul(stop_id: int, user: User, db_session: SessionDep, request: Request) -> PersonalAgenda:
     if user.representative_id is None:
         raise Forbidden()
-    copies = freshness.copies(request)
-    return personal.consul_agenda(stop_id, user.representative_id, db_session=db_session, copies=copies)
+    kept = copies(request)
+    return personal.consul_agenda(stop_id, user.representative_id, db_session=db_session, copies=kept)
 
 
 def personal_page(

@@ -11,7 +11,8 @@ render them again. Here a process keeps what it built under the token of ``publi
 - a request reads the token (one statement, which also carries the reference data's token)
   and is served the kept copy built under the same token, unless the moment it was built for
   has passed: a hold lapsing, registrations opening or closing, a stop's day going by;
-- a copy is never kept by a session that has written, whose view may still be rolled back.
+- a session that has written is neither served a copy (it must see its own changes) nor keeps
+  one (its view may still be rolled back).
 
 Any process, and any worker, sees the new token on its next request: nothing is ever served
 that differs from a fresh read.
@@ -25,9 +26,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from fastapi import Request
 from sqlalchemy import Table, event, update
-from sqlalchemy.orm import ORMExecuteState
+from sqlalchemy.orm import ORMExecuteState, SessionTransaction
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -90,7 +90,8 @@ def with_stamp(query: SelectOfScalar[M], *, db_session: Session) -> M | None:
     row = db_session.execute(query.add_columns(public, reference_service.token_column())).first()
     if row is None:
         return None
-    _remember(row[1], row[2], db_session=db_session)
+    if row[1] is not None and row[2] is not None:
+        _remember(row[1], row[2], db_session=db_session)
     return row[0]  # type: ignore[no-any-return]
 
 
@@ -118,17 +119,18 @@ class Copies:
     ) -> T:
         """The copy of ``key`` built under the current tokens, or a new one from ``build``,
         which returns the value and the moment it stops being true by itself (or None)."""
+        if _has_written(db_session):
+            return build()[0]  # this session's own changes, not yet committed, must show
         current = stamp(db_session=db_session)
         with self._lock:
             entry = self._entries.get(key)
-        if entry is not None:
-            built_under, lapses_at, value = entry
-            if built_under == current and (lapses_at is None or clock.now() < lapses_at):
-                with self._lock:
+            if entry is not None:
+                built_under, lapses_at, value = entry
+                if built_under == current and (lapses_at is None or clock.now() < lapses_at):
                     self._entries.move_to_end(key)
-                return value  # type: ignore[no-any-return]
+                    return value  # type: ignore[no-any-return]
         value, lapses_at = build()
-        if self.keep and not _has_written(db_session):
+        if self.keep and current.public and not _has_written(db_session):
             with self._lock:
                 self._entries[key] = (current, lapses_at, value)
                 self._entries.move_to_end(key)
@@ -139,13 +141,6 @@ class Copies:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
-
-
-def copies(request: Request) -> Copies:
-    """The application's store (``ROADSHOW_PUBLIC_COPIES`` entries at most)."""
-    store = request.app.state.public_copies
-    assert isinstance(store, Copies)
-    return store
 
 
 def _has_written(session: OrmSession) -> bool:
@@ -172,14 +167,17 @@ def _note_statement(state: ORMExecuteState) -> None:
 
 @event.listens_for(OrmSession, "before_commit")
 def _new_token_before_commit(session: OrmSession) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint released: the token is decided when the transaction commits
     session.flush()  # what is still pending is noted before the token is decided
     if session.info.pop(CHANGED, False):
         new_token = update(PublicVersion).where(col(PublicVersion.id) == 1).values(token=uuid.uuid4().hex)
         session.execute(new_token)
-    session.info.pop(STAMP, None)
 
 
-@event.listens_for(OrmSession, "after_rollback")
-def _forget_on_rollback(session: OrmSession) -> None:
-    session.info.pop(CHANGED, None)
-    session.info.pop(STAMP, None)
+@event.listens_for(OrmSession, "after_transaction_end")
+def _forget_when_the_transaction_ends(session: OrmSession, transaction: SessionTransaction) -> None:
+    # Only the outermost transaction: a savepoint rolled back leaves the writes made before it.
+    if transaction.parent is None:
+        session.info.pop(CHANGED, None)
+        session.info.pop(STAMP, None)

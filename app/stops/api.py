@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, TypeAdapter
 from app import clock
 from app.accounts.deps import OrganiserUser, Public
 from app.db import SessionDep, TransactionRoute
-from app.freshness import service as freshness
+from app.freshness.deps import copies
 from app.i18n import current_language
 from app.stops import changes, service
 from app.stops.schemas import StopPublic, StopWrite
@@ -73,14 +73,15 @@ def list_stops(
     url = stop_urls(request)
 
     def build() -> tuple[bytes, datetime]:
+        now = clock.now()  # before the data: a moment passing while it is read is not missed
         views = service.list_public(filters, db_session=db_session)
         # Serialised once by pydantic: FastAPI would validate the models again against the
         # response model before encoding them (the schema stays documented by response_model).
         body = STOP_LIST.dump_json([to_public(view, request, url) for view in views])
-        return body, service.changes_at(views, clock.now())
+        return body, service.changes_at(views, now)
 
     key = ("api-stops", filters, current_language(), url(0))
-    body = freshness.copies(request).kept(key, build, db_session=db_session)
+    body = copies(request).kept(key, build, db_session=db_session)
     return Response(body, media_type="application/json")
 
 

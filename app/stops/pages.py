@@ -15,6 +15,7 @@ from app.agenda import reading as agenda_reading
 from app.db import SessionDep, TransactionRoute
 from app.errors import InvalidInput
 from app.freshness import service as freshness
+from app.freshness.deps import copies
 from app.i18n import current_language
 from app.reference import service as reference_service
 from app.stops import service
@@ -49,7 +50,7 @@ def calendar(
     stops_html = (
         render_fragment(request, "stops/public/_calendar_stops.html", {"upcoming": [], "past": []})
         if errors
-        else freshness.copies(request).kept(
+        else copies(request).kept(
             ("calendar", filters, current_language()),
             lambda: _calendar_stops(request, filters, db_session=db_session),
             db_session=db_session,
@@ -73,8 +74,8 @@ def calendar(
 def _calendar_stops(
     request: Request, filters: StopFilters, *, db_session: Session
 ) -> tuple[Markup, datetime | None]:
+    now = clock.now()  # before the data: a moment passing while it is read is not missed
     views = service.list_public(filters, db_session=db_session)
-    now = clock.now()
     upcoming = [v for v in views if not v.is_past]
     past = sorted((v for v in views if v.is_past), key=lambda v: v.stop.stop_date, reverse=True)
     context = {"upcoming": _by_month(upcoming), "past": _by_month(past)}
@@ -84,7 +85,7 @@ def _calendar_stops(
 
 @router.get("/stops/{stop_id}", response_class=HTMLResponse, name="stop_page", dependencies=[Public])
 def stop_page(stop_id: int, request: Request, db_session: SessionDep) -> HTMLResponse:
-    title, stop_html = freshness.copies(request).kept(
+    title, stop_html = copies(request).kept(
         ("stop", stop_id, current_language()),
         lambda: _stop_body(stop_id, request, db_session=db_session),
         db_session=db_session,
@@ -96,8 +97,9 @@ def _stop_body(
     stop_id: int, request: Request, *, db_session: Session
 ) -> tuple[tuple[str, Markup], datetime | None]:
     """The stop's title and page body; a stop that is not public raises NotFound (never kept)."""
+    now = clock.now()  # before the data: a moment passing while it is read is not missed
     view = service.get_public(stop_id, db_session=db_session)
     agenda_entries = agenda_reading.public_entries(view.stop, db_session=db_session)
     context = {"view": view, "agenda_entries": agenda_entries}
     html = render_fragment(request, "stops/public/_stop.html", context)
-    return (localized(view.stop, "title"), html), service.changes_at([view], clock.now())
+    return (localized(view.stop, "title"), html), service.changes_at([view], now)

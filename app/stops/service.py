@@ -66,11 +66,10 @@ class StopView:
 
     def changes_at(self, now: datetime) -> datetime:
         """The next moment the view changes by itself: a hold lapsing, registrations opening or
-        closing, or the day going by (past stops)."""
-        tomorrow = datetime.combine(now.astimezone(ROME).date() + timedelta(days=1), time(0), tzinfo=ROME)
+        closing, or the day going by (the stop becomes past)."""
         stop = self.stop
         moments = (self.hold_lapses_at, stop.registration_opens_at, stop.registration_closes_at)
-        return min((m for m in moments if m is not None and m > now), default=tomorrow)
+        return min([*(m for m in moments if m is not None and m > now), _next_midnight(now)])
 
     def registration_open(self, now: datetime | None = None) -> bool:
         now = now or utcnow()
@@ -83,9 +82,13 @@ class StopView:
 
 
 def changes_at(views: list[StopView], now: datetime) -> datetime:
-    """The next moment any of these views changes by itself (tomorrow when there are none)."""
-    tomorrow = datetime.combine(now.astimezone(ROME).date() + timedelta(days=1), time(0), tzinfo=ROME)
-    return min((view.changes_at(now) for view in views), default=tomorrow)
+    """The next moment any of these views changes by itself (midnight when there are none)."""
+    return min((view.changes_at(now) for view in views), default=_next_midnight(now))
+
+
+def _next_midnight(now: datetime) -> datetime:
+    """When today ends where the roadshow happens."""
+    return datetime.combine(now.astimezone(ROME).date() + timedelta(days=1), time(0), tzinfo=ROME)
 
 
 def check_filters(filters: StopFilters, *, db_session: Session) -> StopFilters:

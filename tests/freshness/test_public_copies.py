@@ -13,9 +13,12 @@ from sqlmodel import Session, col, select
 
 from app import clock
 from app.audit.models import AuditEvent
+from app.clock import ROME
 from app.companies.models import RegistrationStatus
 from app.config import Settings
 from app.freshness.models import PublicVersion
+from app.freshness.service import Copies
+from app.stops import service
 from app.stops.models import PublicationStatus, Stop, StopCountry
 from tests.factories import (
     create_agenda_item,
@@ -173,3 +176,50 @@ def test_personal_agendas_share_the_kept_programme_and_see_its_changes(
     assert "Closing drinks" in page.text and "Opening of the day" in page.text
     assert len(statements) == kept + 2, "the programme is read again (stop, items) once it changed"
     assert "Closing drinks" in client.get(f"/my/stops/{stop.id}/agenda.ics").text
+
+
+def test_savepoints_neither_write_the_token_early_nor_forget_the_writes_before_them(
+    db_session: Session,
+) -> None:
+    stop = create_stop(db_session)
+    db_session.commit()
+    before = _token(db_session)
+
+    stop.capacity = 9
+    db_session.add(stop)
+    db_session.flush()
+    with db_session.begin_nested():
+        create_agenda_item(db_session, stop, title_en="Kept")
+    assert _token(db_session) == before, "the token is written when the transaction commits"
+    with pytest.raises(RuntimeError), db_session.begin_nested():
+        create_agenda_item(db_session, stop, title_en="Undone")
+        raise RuntimeError("the savepoint rolls back, not the writes before it")
+
+    db_session.commit()
+    assert _token(db_session) != before
+
+
+def test_a_session_that_has_written_is_served_what_it_wrote_and_keeps_nothing(db_session: Session) -> None:
+    store = Copies(keep=8)
+    builds: list[int] = []
+
+    def build() -> tuple[int, None]:
+        builds.append(len(builds) + 1)
+        return builds[-1], None
+
+    assert store.kept("page", build, db_session=db_session) == 1
+    assert store.kept("page", build, db_session=db_session) == 1
+    create_stop(db_session)
+    assert store.kept("page", build, db_session=db_session) == 2
+    db_session.commit()
+    assert store.kept("page", build, db_session=db_session) == 3
+    assert store.kept("page", build, db_session=db_session) == 3
+
+
+def test_a_view_changes_at_midnight_even_with_a_hold_lapsing_later(db_session: Session) -> None:
+    now = datetime(2027, 5, 11, 20, 0, tzinfo=UTC)
+    view = service.get_view(create_stop(db_session).id or 0, db_session=db_session)
+    view.hold_lapses_at = now + timedelta(hours=30)
+    assert view.changes_at(now) == datetime(2027, 5, 12, 0, 0, tzinfo=ROME)
+    view.hold_lapses_at = now + timedelta(minutes=20)
+    assert view.changes_at(now) == now + timedelta(minutes=20)
