@@ -9,7 +9,7 @@ from datetime import datetime, time
 
 from sqlmodel import Session, col, select
 
-from app import clock, ics
+from app import ics
 from app.agenda.events import item_event, meeting_event
 from app.agenda.reading import GONE, AgendaEntry, public_entries
 from app.companies.models import Attendee, Company, Registration, RegistrationStatus
@@ -108,13 +108,12 @@ def _start(
     until the public data changes (then detached from this session, which may roll back)."""
 
     def build() -> tuple[tuple[StopView, list[AgendaEntry]], datetime]:
-        now = clock.now()  # before the data: a moment passing while it is read is not missed
-        view = stops_service.get_public(stop_id, db_session=db_session)
+        view, changes_at = stops_service.get_public_until(stop_id, db_session=db_session)
         entries = public_entries(view.stop, db_session=db_session)
         if copies is not None:
             for row in (view.stop, *(entry.item for entry in entries)):
                 db_session.expunge(row)
-        return (view, entries), view.changes_at(now)
+        return (view, entries), changes_at
 
     if copies is None:
         (view, entries), _ = build()

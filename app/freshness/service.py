@@ -130,7 +130,7 @@ class Copies:
                     self._entries.move_to_end(key)
                     return value  # type: ignore[no-any-return]
         value, lapses_at = build()
-        if self.keep and current.public and not _has_written(db_session):
+        if self.keep and not _has_written(db_session):  # a build that wrote keeps nothing
             with self._lock:
                 self._entries[key] = (current, lapses_at, value)
                 self._entries.move_to_end(key)

@@ -74,12 +74,6 @@ def _own_registration(registration: Registration | None, user: User) -> Registra
     return registration
 
 
-def consul_invitation(stop: Stop, user: User, *, db_session: Session) -> Invitation:
-    """The signed-in representative's confirmed invitation to the stop, or 403."""
-    invitation = db_session.exec(select(Invitation).where(_invitation_of(user, stop.id))).first()
-    return _own_invitation(invitation, user)
-
-
 def consul_stop(stop_id: int, user: User, *, db_session: Session) -> tuple[Stop, Invitation]:
     """The stop (or 404) with the signed-in representative's confirmed invitation to it (or
     403), read in one statement: what every page of the consul's requests starts from."""

@@ -7,7 +7,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Request, Response
 from pydantic import BaseModel, Field, TypeAdapter
 
-from app import clock
 from app.accounts.deps import OrganiserUser, Public
 from app.db import SessionDep, TransactionRoute
 from app.freshness.deps import copies
@@ -73,12 +72,11 @@ def list_stops(
     url = stop_urls(request)
 
     def build() -> tuple[bytes, datetime]:
-        now = clock.now()  # before the data: a moment passing while it is read is not missed
-        views = service.list_public(filters, db_session=db_session)
+        views, changes_at = service.list_public_until(filters, db_session=db_session)
         # Serialised once by pydantic: FastAPI would validate the models again against the
         # response model before encoding them (the schema stays documented by response_model).
         body = STOP_LIST.dump_json([to_public(view, request, url) for view in views])
-        return body, service.changes_at(views, now)
+        return body, changes_at
 
     key = ("api-stops", filters, current_language(), url(0))
     body = copies(request).kept(key, build, db_session=db_session)

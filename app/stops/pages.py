@@ -9,7 +9,6 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 from sqlmodel import Session
 
-from app import clock
 from app.accounts.deps import Public
 from app.agenda import reading as agenda_reading
 from app.db import SessionDep, TransactionRoute
@@ -74,13 +73,12 @@ def calendar(
 def _calendar_stops(
     request: Request, filters: StopFilters, *, db_session: Session
 ) -> tuple[Markup, datetime | None]:
-    now = clock.now()  # before the data: a moment passing while it is read is not missed
-    views = service.list_public(filters, db_session=db_session)
+    views, changes_at = service.list_public_until(filters, db_session=db_session)
     upcoming = [v for v in views if not v.is_past]
     past = sorted((v for v in views if v.is_past), key=lambda v: v.stop.stop_date, reverse=True)
     context = {"upcoming": _by_month(upcoming), "past": _by_month(past)}
     html = render_fragment(request, "stops/public/_calendar_stops.html", context)
-    return html, service.changes_at(views, now)
+    return html, changes_at
 
 
 @router.get("/stops/{stop_id}", response_class=HTMLResponse, name="stop_page", dependencies=[Public])
@@ -97,9 +95,8 @@ def _stop_body(
     stop_id: int, request: Request, *, db_session: Session
 ) -> tuple[tuple[str, Markup], datetime | None]:
     """The stop's title and page body; a stop that is not public raises NotFound (never kept)."""
-    now = clock.now()  # before the data: a moment passing while it is read is not missed
-    view = service.get_public(stop_id, db_session=db_session)
+    view, changes_at = service.get_public_until(stop_id, db_session=db_session)
     agenda_entries = agenda_reading.public_entries(view.stop, db_session=db_session)
     context = {"view": view, "agenda_entries": agenda_entries}
     html = render_fragment(request, "stops/public/_stop.html", context)
-    return (localized(view.stop, "title"), html), service.changes_at([view], now)
+    return (localized(view.stop, "title"), html), changes_at

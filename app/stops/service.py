@@ -81,9 +81,25 @@ class StopView:
         return not (stop.registration_closes_at and now >= stop.registration_closes_at)
 
 
-def changes_at(views: list[StopView], now: datetime) -> datetime:
+def _changes_at(views: list[StopView], now: datetime) -> datetime:
     """The next moment any of these views changes by itself (midnight when there are none)."""
     return min((view.changes_at(now) for view in views), default=_next_midnight(now))
+
+
+def list_public_until(filters: StopFilters, *, db_session: Session) -> tuple[list[StopView], datetime]:
+    """``list_public``, and the moment the listing changes by itself: a copy is good until then.
+
+    The time is read before the data, so that a moment passing while it is read is not missed."""
+    now = clock.now()
+    views = list_public(filters, db_session=db_session)
+    return views, _changes_at(views, now)
+
+
+def get_public_until(stop_id: int, *, db_session: Session) -> tuple[StopView, datetime]:
+    """``get_public``, and the moment the view changes by itself (as ``list_public_until``)."""
+    now = clock.now()
+    view = get_public(stop_id, db_session=db_session)
+    return view, view.changes_at(now)
 
 
 def _next_midnight(now: datetime) -> datetime:

@@ -232,4 +232,4 @@ def test_forbidden_for_other_roles(client: TestClient, db_session: Session) -> N
     sign_in_as(client, user)
     assert client.get(f"/manage/stops/{b2b.stop.id}/meetings").status_code == 403
     with pytest.raises(Forbidden):
-        requests.consul_invitation(b2b.stop, user, db_session=db_session)
+        requests.consul_stop(b2b.stop.id or 0, user, db_session=db_session)
