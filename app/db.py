@@ -15,11 +15,12 @@ failing half-way when a reader upgrades, which is what keeps capacity checks exa
 On PostgreSQL the same checks lock the row they guard with ``SELECT ... FOR UPDATE``.
 """
 
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
+import anyio
 from fastapi import Depends, Request, Response
 from fastapi.routing import APIRoute
 from sqlalchemy import DateTime, Engine, MetaData, event
@@ -94,13 +95,28 @@ def session_scope(engine: Engine, *, write: bool = True) -> Iterator[Session]:
         session.close()
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """The request's session; tests override this dependency to bind it to their transaction."""
-    session = open_session(request.app.state.engine, write=request.method not in SAFE_METHODS)
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """The request's session; tests override this dependency to bind it to their transaction.
+
+    On the event loop, not the thread pool (each hop there costs a request about as much as
+    one of its queries): a read session takes its connection only at its first statement,
+    and once the response has settled the transaction, closing it sends nothing. A write
+    session takes its connection at once, and one still in a transaction (the request
+    failed before it settled) rolls back on closing: those wait in the thread pool.
+    """
+    engine = request.app.state.engine
+    if request.method in SAFE_METHODS:
+        session = open_session(engine, write=False)
+    else:
+        session = await run_in_threadpool(open_session, engine, write=True)
     try:
         yield session
     finally:
-        session.close()
+        with anyio.CancelScope(shield=True):
+            if session.in_transaction():
+                await run_in_threadpool(session.close)
+            else:
+                session.close()
 
 
 # What the route asked for, kept in the session's info until the response settles it.
@@ -108,14 +124,15 @@ OUTCOME = "roadshow_outcome"
 KEEP, DISCARD = "keep", "discard"
 
 
-def _request_transaction(
+async def _request_transaction(
     request: Request, session: Annotated[Session, Depends(get_session)]
-) -> Iterator[Session]:
+) -> AsyncIterator[Session]:
     request.state.db_session = session
     try:
         yield session
     except BaseException:
-        session.rollback()
+        with anyio.CancelScope(shield=True):
+            await run_in_threadpool(session.rollback)
         raise
 
 

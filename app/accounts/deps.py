@@ -4,8 +4,8 @@ A bearer token (API) or the session cookie (pages) identifies the user. Routes d
 use them with ``Annotated`` aliases: ``CurrentUser``, ``OrganiserUser``, ``AdminUser``.
 """
 
-from collections.abc import Callable
-from typing import Annotated
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
@@ -59,7 +59,7 @@ Public = Depends(public)
 OptionalUser = Annotated[User | None, Depends(get_optional_user)]
 
 
-def get_current_user(user: OptionalUser) -> User:
+async def get_current_user(user: OptionalUser) -> User:
     if user is None:
         raise Unauthorized()
     return user
@@ -68,8 +68,9 @@ def get_current_user(user: OptionalUser) -> User:
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
-def require_roles(*roles: Role) -> Callable[[User], User]:
-    def check(user: CurrentUser) -> User:
+def require_roles(*roles: Role) -> Callable[[User], Coroutine[Any, Any, User]]:
+    # Async, as they only look at the user: sync ones would each cost a thread-pool hop.
+    async def check(user: CurrentUser) -> User:
         if user.role not in roles:
             raise Forbidden()
         return user
