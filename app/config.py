@@ -7,6 +7,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.backpressure import DEFAULT_LIMIT
+
 ROOT = Path(__file__).resolve().parents[1]
 DEVELOPMENT_SECRET = "development-only-secret-change-me"  # noqa: S105 (refused in production)
 
@@ -28,6 +30,8 @@ class Settings(BaseSettings):
     # Copies each process keeps of the public pages' stop listings and stop pages, until the
     # public data changes in the database (0 builds them on every request).
     public_copies: int = Field(default=256, ge=0, le=100_000)
+    # Requests each process works on at once; the others wait their turn (app.backpressure).
+    requests_at_once: int = Field(default=DEFAULT_LIMIT, ge=1, le=15)
     # Seconds the B2B meeting scheduler may search before returning its best schedule.
     scheduler_time_limit: float = Field(default=10.0, gt=0, le=600)
     # Seconds the calendar planner may spend solving for one plan.

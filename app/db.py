@@ -50,7 +50,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
         _configure_sqlite(engine)
         return engine
-    # Room for the 15 requests at once (app.backpressure) and the job threads without overflow:
+    # Room for up to 15 requests at once (app.backpressure) and the job threads without overflow:
     # an overflow connection is closed when returned, so each request beyond the pool would
     # open a new one.
     return create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=10, **kwargs)

@@ -92,7 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(CsrfCookieMiddleware, secure=settings.secure_cookies)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodySizeLimitMiddleware)
-    app.add_middleware(ConcurrencyLimitMiddleware)
+    app.add_middleware(ConcurrencyLimitMiddleware, limit=settings.requests_at_once)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Each request tries the routes in this order until one matches: the most requested
     # pages (calendar, stop, /api/stops, personal agendas) come first. No route takes

@@ -1,0 +1,42 @@
+"""At most ``requests_at_once`` requests are worked on at once per process; the rest wait."""
+
+import asyncio
+
+import httpx
+import pytest
+from pydantic import ValidationError
+from starlette.types import Receive, Scope, Send
+
+from app.backpressure import ConcurrencyLimitMiddleware
+from app.config import Settings
+from tests.test_cache import in_own_loop
+
+
+def test_requests_beyond_the_limit_wait_their_turn_and_all_are_answered() -> None:
+    running = 0
+    most = 0
+
+    async def slow(scope: Scope, receive: Receive, send: Send) -> None:
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        await asyncio.sleep(0.02)
+        running -= 1
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    async def scenario() -> list[int]:
+        transport = httpx.ASGITransport(app=ConcurrencyLimitMiddleware(slow, limit=3))
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            answers = await asyncio.gather(*(client.get(f"/page/{n}") for n in range(12)))
+        return [answer.status_code for answer in answers]
+
+    assert in_own_loop(scenario) == [200] * 12
+    assert most == 3
+
+
+def test_the_setting_stays_below_the_database_pools() -> None:
+    assert Settings().requests_at_once == 4
+    for wrong in (0, 16):
+        with pytest.raises(ValidationError, match="requests_at_once"):
+            Settings(requests_at_once=wrong)
