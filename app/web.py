@@ -39,7 +39,13 @@ def date_text(value: date | datetime, format: str = "long") -> str:
 
 
 def _time(value: time | None) -> str:
-    return format_time(value, format="HH:mm", locale=babel_locale()) if value else ""
+    return _clock_time(value, current_language()) if value else ""
+
+
+@lru_cache(maxsize=4096)
+def _clock_time(value: time, language: str) -> str:
+    # A day has few distinct times (its slots), and a personal agenda writes each twice.
+    return format_time(value, format="HH:mm", locale=babel_locale(language))
 
 
 def _month(value: date) -> str:

@@ -9,6 +9,7 @@ from datetime import timedelta
 from email_validator import EmailNotValidError, validate_email
 from itsdangerous import URLSafeTimedSerializer
 from pwdlib import PasswordHash
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, delete, func, select, update
 
 from app import clock
@@ -55,10 +56,15 @@ def get(user_id: int, *, db_session: Session) -> User | None:
     return db_session.get(User, user_id)
 
 
+# Built once: every signed-in request runs it, and building a statement costs about a tenth of
+# a millisecond of the few a page takes.
+_SIGNED_IN = freshness.stamped(select(User).where(User.id == bindparam("user_id")))
+
+
 def get_signed_in(user_id: int, *, db_session: Session) -> User | None:
     """The user a request is signed in as, read with the public data's tokens (which most
     pages need next) in the same statement."""
-    return freshness.with_stamp(select(User).where(User.id == user_id), db_session=db_session)
+    return freshness.first_stamped(_SIGNED_IN, {"user_id": user_id}, db_session=db_session)
 
 
 def create(

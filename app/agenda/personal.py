@@ -7,6 +7,7 @@ published shows (the agenda once published, the meetings once the schedule is pu
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from app import ics
@@ -25,6 +26,44 @@ from app.stops.models import PublicationStatus, Stop
 from app.stops.service import StopView
 from app.stops.slots import slot_span
 from app.web import localized
+
+# The statements of every personal agenda, built once (building one costs about a tenth of a
+# millisecond of the few a page takes); the values are bound at each request.
+
+# A company's confirmed registration with its attendees, in one statement.
+_REGISTRATION = (
+    select(Registration, Attendee)
+    .outerjoin(Attendee, col(Attendee.registration_id) == col(Registration.id))
+    .where(Registration.stop_id == bindparam("stop_id"))
+    .where(Registration.company_id == bindparam("company_id"))
+    .where(Registration.status == RegistrationStatus.CONFIRMED)
+    .order_by(col(Registration.id), col(Attendee.id))
+)
+_COMPANY_MEETINGS = (
+    select(Meeting, Representative, Consulate, Country)
+    .join(MeetingRequest, col(MeetingRequest.id) == Meeting.request_id)
+    .join(Invitation, col(Invitation.id) == MeetingRequest.invitation_id)
+    .join(Representative, col(Representative.id) == Invitation.representative_id)
+    .join(Consulate, col(Consulate.id) == Representative.consulate_id)
+    .join(Country, col(Country.code) == Invitation.country_code)
+    .where(MeetingRequest.registration_id == bindparam("registration_id"))
+    .order_by(col(Meeting.slot_index))
+)
+_INVITATION = (
+    select(Invitation)
+    .where(Invitation.stop_id == bindparam("stop_id"))
+    .where(Invitation.representative_id == bindparam("representative_id"))
+    .where(col(Invitation.status).not_in(GONE))
+)
+# A consul's meetings with the name and website of each company, all their day shows of it.
+_CONSUL_MEETINGS = (
+    select(Meeting, Company.name, Company.website)
+    .join(MeetingRequest, col(MeetingRequest.id) == Meeting.request_id)
+    .join(Registration, col(Registration.id) == MeetingRequest.registration_id)
+    .join(Company, col(Company.id) == Registration.company_id)
+    .where(MeetingRequest.invitation_id == bindparam("invitation_id"))
+    .order_by(col(Meeting.slot_index))
+)
 
 
 @dataclass
@@ -126,31 +165,14 @@ def company_agenda(
     stop_id: int, company_id: int, *, db_session: Session, copies: Copies | None = None
 ) -> PersonalAgenda:
     view, entries, schedule_published = _start(stop_id, db_session=db_session, copies=copies)
-    # The registration with its attendees, in one query.
-    found = db_session.exec(
-        select(Registration, Attendee)
-        .outerjoin(Attendee, col(Attendee.registration_id) == col(Registration.id))
-        .where(Registration.stop_id == stop_id)
-        .where(Registration.company_id == company_id)
-        .where(Registration.status == RegistrationStatus.CONFIRMED)
-        .order_by(col(Registration.id), col(Attendee.id))
-    ).all()
+    found = db_session.exec(_REGISTRATION, params={"stop_id": stop_id, "company_id": company_id}).all()
     registration = found[0][0] if found else None
     attendees = [attendee for row, attendee in found if row is registration and attendee is not None]
     if registration is None:
         raise NotFound(lazy("Your company has no confirmed registration for this stop."))
     meetings = []
     if schedule_published:
-        rows = db_session.exec(
-            select(Meeting, Representative, Consulate, Country)
-            .join(MeetingRequest, col(MeetingRequest.id) == Meeting.request_id)
-            .join(Invitation, col(Invitation.id) == MeetingRequest.invitation_id)
-            .join(Representative, col(Representative.id) == Invitation.representative_id)
-            .join(Consulate, col(Consulate.id) == Representative.consulate_id)
-            .join(Country, col(Country.code) == Invitation.country_code)
-            .where(MeetingRequest.registration_id == registration.id)
-            .order_by(col(Meeting.slot_index))
-        )
+        rows = db_session.exec(_COMPANY_MEETINGS, params={"registration_id": registration.id})
         for meeting, rep, consulate, country in rows:
             start, end = slot_span(view.stop, meeting.slot_index)
             counterpart = f"{rep.name} ({localized(country, 'name')})"
@@ -169,27 +191,16 @@ def consul_agenda(
 ) -> PersonalAgenda:
     view, entries, schedule_published = _start(stop_id, db_session=db_session, copies=copies)
     invitation = db_session.exec(
-        select(Invitation)
-        .where(Invitation.stop_id == stop_id)
-        .where(Invitation.representative_id == representative_id)
-        .where(col(Invitation.status).not_in(GONE))
+        _INVITATION, params={"stop_id": stop_id, "representative_id": representative_id}
     ).first()
     if invitation is None:
         raise NotFound(lazy("You are not invited to this stop."))
     meetings = []
     if schedule_published:
-        rows = db_session.exec(
-            select(Meeting, Company)
-            .join(MeetingRequest, col(MeetingRequest.id) == Meeting.request_id)
-            .join(Registration, col(Registration.id) == MeetingRequest.registration_id)
-            .join(Company, col(Company.id) == Registration.company_id)
-            .where(MeetingRequest.invitation_id == invitation.id)
-            .order_by(col(Meeting.slot_index))
-        )
-        for meeting, company in rows:
+        rows = db_session.exec(_CONSUL_MEETINGS, params={"invitation_id": invitation.id})
+        for meeting, company_name, website in rows:
             start, end = slot_span(view.stop, meeting.slot_index)
-            detail = company.website or ""
-            meetings.append(MeetingView(meeting, start, end, company.name, detail))
+            meetings.append(MeetingView(meeting, start, end, company_name, website or ""))
     return PersonalAgenda(
         view,
         view.stop.agenda_status == PublicationStatus.PUBLISHED,

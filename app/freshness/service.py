@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, event, update
+from sqlalchemy import Select, Table, event, update
 from sqlalchemy.orm import ORMExecuteState, SessionTransaction
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
@@ -72,8 +72,8 @@ class Stamp:
 
 
 def stamp(*, db_session: Session) -> Stamp:
-    """The current tokens, read once per session (one statement, unless ``with_stamp`` read
-    them beside the signed-in user)."""
+    """The current tokens, read once per session (one statement, unless ``first_stamped``
+    read them beside the signed-in user)."""
     found = db_session.info.get(STAMP)
     if isinstance(found, Stamp):
         return found
@@ -83,11 +83,19 @@ def stamp(*, db_session: Session) -> Stamp:
     return _remember(row[0], row[1], db_session=db_session)
 
 
-def with_stamp(query: SelectOfScalar[M], *, db_session: Session) -> M | None:
-    """The first row of ``query`` (the first statement of a request), with the tokens read in
-    the same statement and remembered for the session."""
+def stamped(query: SelectOfScalar[M]) -> Select[tuple[M, str, str]]:
+    """``query`` carrying the public data's and the reference data's tokens as two more
+    columns, for the first statement of a request (``first_stamped``)."""
     public = select(PublicVersion.token).where(PublicVersion.id == 1).scalar_subquery()
-    row = db_session.execute(query.add_columns(public, reference_service.token_column())).first()
+    return query.add_columns(public, reference_service.token_column())
+
+
+def first_stamped(
+    statement: Select[tuple[M, str, str]], params: dict[str, Any], *, db_session: Session
+) -> M | None:
+    """The first row of a ``stamped`` statement, with the tokens it read remembered for the
+    session."""
+    row = db_session.execute(statement, params).first()
     if row is None:
         return None
     if row[1] is not None and row[2] is not None:
