@@ -87,12 +87,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.public_copies = freshness.Copies(keep=settings.public_copies)
     app.state.job_runner = None
     install_error_handlers(app)
+    # Innermost, so that a copy from the public cache is served without waiting for a turn.
+    app.add_middleware(ConcurrencyLimitMiddleware, limit=settings.requests_at_once)
     app.add_middleware(PublicPageCache, seconds=settings.public_cache_seconds)
     app.add_middleware(LocaleMiddleware, default_language=settings.default_language)
     app.add_middleware(CsrfCookieMiddleware, secure=settings.secure_cookies)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodySizeLimitMiddleware)
-    app.add_middleware(ConcurrencyLimitMiddleware, limit=settings.requests_at_once)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Each request tries the routes in this order until one matches: the most requested
     # pages (calendar, stop, /api/stops, personal agendas) come first. No route takes
