@@ -13,11 +13,12 @@ more only take turns on the interpreter lock, each finishing later. Measured on 
 with 2 processes and 50 connections (personal agenda, interleaved runs): 15 at once served
 240 to 340 requests/s with p99 280 to 440 ms, 3 at once 330 to 405 with p99 205 to 265, and
 registrations went from 28-33 to 34-37 a second. The default, 4, leaves room for a request
-or two waiting on a lock (``ROADSHOW_REQUESTS_AT_ONCE``).
+or two waiting on a lock (``ROADSHOW_REQUESTS_AT_ONCE``). A turn ends when the response's
+last part is handed to the server, not when a slow client has downloaded it.
 """
 
 import anyio
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # At most 15: below both pools, SQLite's default (5 + 10 overflow) and PostgreSQL's in app.db
 # (20 + 10); ``Settings.requests_at_once`` holds it there.
@@ -36,5 +37,24 @@ class ConcurrencyLimitMiddleware:
             return
         if self._slots is None:
             self._slots = anyio.Semaphore(self.limit)
-        async with self._slots:
-            await self.app(scope, receive, send)
+        slots = self._slots
+        await slots.acquire()
+        held = True
+
+        def release() -> None:
+            nonlocal held
+            if held:
+                held = False
+                slots.release()
+
+        async def send_then_free(message: Message) -> None:
+            # The response's last part is ready: its transaction has settled and its connection
+            # is back in the pool, so a slow client's download no longer holds a turn.
+            if message["type"] == "http.response.body" and not message.get("more_body", False):
+                release()
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_then_free)
+        finally:
+            release()

@@ -99,17 +99,16 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     """The request's session; tests override this dependency to bind it to their transaction.
 
     On the event loop, not the thread pool (each hop there costs a request about as much as
-    one of its queries): a read session takes its connection only at its first statement,
-    and once the response has settled the transaction, closing it sends nothing. A write
-    session takes its connection at once, and one still in a transaction (the request
-    failed before it settled) rolls back on closing: those wait in the thread pool.
+    one of its queries): a session takes its connection only at its first statement, and once
+    the response has settled the transaction, closing it sends nothing. What does send
+    something waits in the thread pool: a write session's connection, taken at once, and
+    closing a session left in a transaction (a request cancelled before it settled).
     """
-    engine = request.app.state.engine
-    if request.method in SAFE_METHODS:
-        session = open_session(engine, write=False)
-    else:
-        session = await run_in_threadpool(open_session, engine, write=True)
+    write = request.method not in SAFE_METHODS
+    session = Session(request.app.state.engine, expire_on_commit=False)
     try:
+        if write:
+            await run_in_threadpool(session.connection, execution_options={WRITE_OPTION: True})
         yield session
     finally:
         with anyio.CancelScope(shield=True):

@@ -5,7 +5,7 @@ import asyncio
 import httpx
 import pytest
 from pydantic import ValidationError
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from app.backpressure import ConcurrencyLimitMiddleware
 from app.config import Settings
@@ -33,6 +33,42 @@ def test_requests_beyond_the_limit_wait_their_turn_and_all_are_answered() -> Non
 
     assert in_own_loop(scenario) == [200] * 12
     assert most == 3
+
+
+def test_a_turn_ends_when_the_last_part_is_handed_over_not_when_the_client_has_it() -> None:
+    started: list[str] = []
+
+    async def page(scope: Scope, receive: Receive, send: Send) -> None:
+        started.append(scope["path"])
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    async def scenario() -> None:
+        limited = ConcurrencyLimitMiddleware(page, limit=1)
+        downloaded = asyncio.Event()
+
+        async def slow_client(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                await downloaded.wait()  # the first client takes its time over the body
+
+        async def fast_client(message: Message) -> None:
+            return None
+
+        async def nothing() -> Message:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        def scope(path: str) -> Scope:
+            return {"type": "http", "path": path, "method": "GET", "headers": []}
+
+        first = asyncio.create_task(limited(scope("/slow"), nothing, slow_client))
+        await asyncio.sleep(0.01)
+        # The second request gets its turn while the first's body is still on its way.
+        await asyncio.wait_for(limited(scope("/next"), nothing, fast_client), timeout=1)
+        downloaded.set()
+        await first
+
+    in_own_loop(scenario)
+    assert started == ["/slow", "/next"]
 
 
 def test_the_setting_stays_below_the_database_pools() -> None:

@@ -1,5 +1,6 @@
 """The response settles the request's transaction: a failure writes nothing unless it says so."""
 
+import asyncio
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 
@@ -159,6 +160,43 @@ def test_on_the_real_engine_a_failure_writes_nothing_and_a_kept_one_stays(
         assert _written(db_session, "real-ok")
         assert not _written(db_session, "real-bad")
         assert _written(db_session, "real-kept")
+
+
+def test_on_the_real_engine_no_database_call_runs_on_the_event_loop(
+    real_client: tuple[TestClient, list[str]],
+) -> None:
+    """The session's dependencies run on the event loop; every statement, commit, rollback and
+    pool checkout or return must still happen in the thread pool, where it blocks nobody."""
+    test_client, _begins = real_client
+    engine = test_client.app.state.engine  # type: ignore[attr-defined]
+    on_loop: list[str] = []
+
+    def noting(name: str) -> Callable[..., None]:
+        def note(*_args: object) -> None:
+            try:
+                asyncio.get_running_loop()
+            except RuntimeError:
+                return  # a worker thread
+            on_loop.append(name)
+
+        return note
+
+    listeners = [(engine, name) for name in ("begin", "before_cursor_execute", "commit", "rollback")] + [
+        (engine.pool, name) for name in ("checkout", "checkin", "reset", "connect")
+    ]
+    for target, name in listeners:
+        event.listen(target, name, noting(name))
+    answers = [
+        test_client.get("/api/stops").status_code,
+        test_client.get("/api/stops/999999").status_code,
+        test_client.post("/api/test-transactions/loop-ok/page").status_code,
+        test_client.post("/api/test-transactions/loop-bad/page?status=422").status_code,
+        test_client.post("/api/test-transactions/loop-raised/raised").status_code,
+        test_client.post("/api/test-transactions/loop-kept/kept").status_code,
+        test_client.post("/api/test-transactions/loop-gone/discarded", follow_redirects=False).status_code,
+    ]
+    assert answers == [200, 404, 200, 422, 409, 401, 303]
+    assert on_loop == []
 
 
 def test_on_the_real_engine_a_failed_login_is_counted(
