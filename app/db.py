@@ -15,6 +15,8 @@ failing half-way when a reader upgrades, which is what keeps capacity checks exa
 On PostgreSQL the same checks lock the row they guard with ``SELECT ... FOR UPDATE``.
 """
 
+import functools
+import inspect
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -159,12 +161,41 @@ def settle(db_session: Session, status_code: int) -> None:
         db_session.rollback()
 
 
+# Set in the session's info once a route settled it in its own thread.
+SETTLED = "roadshow_settled"
+
+
+def _settling_in_its_thread(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    """A sync endpoint that settles its request's transaction itself when it answers with a
+    response: in the thread it ran in, saving the response a hop through the thread pool."""
+
+    @functools.wraps(endpoint)
+    def settling(*args: Any, **kwargs: Any) -> Any:
+        answer = endpoint(*args, **kwargs)
+        if isinstance(answer, Response):
+            for value in kwargs.values():
+                if isinstance(value, Session):  # the request's, from ``SessionDep``
+                    settle(value, answer.status_code)
+                    value.info[SETTLED] = True
+                    break
+        return answer
+
+    return settling
+
+
 class TransactionRoute(APIRoute):
     """A route whose response settles the request's transaction before it is sent.
 
-    It runs inside the dependencies' exit stacks, so the session is still open here, and an
+    A sync route that takes the session and returns a response settles it in its own thread,
+    as the route's last step; any other settles it here, once the response is built. Either
+    way it runs inside the dependencies' exit stacks, so the session is still open, and an
     error on commit reaches the application's error handlers like any other.
     """
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        if not inspect.iscoroutinefunction(endpoint):
+            endpoint = _settling_in_its_thread(endpoint)
+        super().__init__(path, endpoint, **kwargs)
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -172,7 +203,7 @@ class TransactionRoute(APIRoute):
         async def settling_handler(request: Request) -> Response:
             response = await handler(request)
             db_session = getattr(request.state, "db_session", None)
-            if db_session is not None:
+            if db_session is not None and not db_session.info.pop(SETTLED, False):
                 await run_in_threadpool(settle, db_session, response.status_code)
             return response
 

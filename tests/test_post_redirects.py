@@ -34,7 +34,7 @@ def page_post_routes() -> list[Any]:
     """(path, endpoint) of every POST route outside the JSON API."""
     app = create_app(Settings(environment="test", database_url="sqlite://"))
     return [
-        (route.path, original.endpoint)
+        (route.path, inspect.unwrap(original.endpoint))  # the route as written, not its settling wrapper
         for original, route in effective_routes(app)
         if isinstance(original, APIRoute) and "POST" in route.methods and not route.path.startswith("/api")
     ]
