@@ -79,8 +79,13 @@ def _configure_sqlite(engine: Engine) -> None:
 def open_session(engine: Engine, *, write: bool) -> Session:
     session = Session(engine, expire_on_commit=False)
     if write:
-        session.connection(execution_options={WRITE_OPTION: True})
+        _start_writing(session)
     return session
+
+
+def _start_writing(session: Session) -> None:
+    """Take the session's connection now, as one that may write (BEGIN IMMEDIATE on SQLite)."""
+    session.connection(execution_options={WRITE_OPTION: True})
 
 
 @contextmanager
@@ -106,11 +111,10 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     something waits in the thread pool: a write session's connection, taken at once, and
     closing a session left in a transaction (a request cancelled before it settled).
     """
-    write = request.method not in SAFE_METHODS
-    session = Session(request.app.state.engine, expire_on_commit=False)
+    session = open_session(request.app.state.engine, write=False)
     try:
-        if write:
-            await run_in_threadpool(session.connection, execution_options={WRITE_OPTION: True})
+        if request.method not in SAFE_METHODS:
+            await run_in_threadpool(_start_writing, session)
         yield session
     finally:
         with anyio.CancelScope(shield=True):
