@@ -68,9 +68,10 @@ class StopData:
         sectors = self.company_sectors.get(self.registrations[request.registration_id].company_id, [])
         return any(slug in invitation.sector_interests for slug in sectors)
 
-    def weight(self, request: MeetingRequest) -> int:
+    def weight(self, request: MeetingRequest, *, mutual: bool | None = None) -> int:
+        """The request's weight; ``mutual`` is its mutual interest when the caller has it already."""
         weight = PRIORITY_WEIGHT[RequestPriority(request.priority)]
-        if self.mutual_interest(request):
+        if self.mutual_interest(request) if mutual is None else mutual:
             weight += MUTUAL_INTEREST_BONUS
         return min(weight, MAX_WEIGHT)
 
@@ -91,25 +92,27 @@ def load(stop: Stop, *, db_session: Session) -> StopData:
     registrations = {
         r.id or 0: r for r in db_session.exec(select(Registration).where(Registration.stop_id == stop_id))
     }
-    company_ids = {r.company_id for r in registrations.values()}
+    # The companies and people of the stop are chosen by subqueries, not by lists of ids: a
+    # statement whose text is the same on every load is prepared once, whatever the stop's size.
+    stop_companies = select(Registration.company_id).where(Registration.stop_id == stop_id)
     companies = {
-        c.id or 0: c for c in db_session.exec(select(Company).where(col(Company.id).in_(company_ids)))
+        c.id or 0: c for c in db_session.exec(select(Company).where(col(Company.id).in_(stop_companies)))
     }
-    company_sectors, company_markets = _declared(company_ids, db_session=db_session)
+    company_sectors, company_markets = _declared(stop_companies, db_session=db_session)
     invitations = {
         i.id or 0: i
         for i in db_session.exec(
             select(Invitation).where(Invitation.stop_id == stop_id).order_by(col(Invitation.id))
         )
     }
-    rep_ids = {i.representative_id for i in invitations.values()}
+    stop_people = select(Invitation.representative_id).where(Invitation.stop_id == stop_id)
     representatives = {
         r.id or 0: r
-        for r in db_session.exec(select(Representative).where(col(Representative.id).in_(rep_ids)))
+        for r in db_session.exec(select(Representative).where(col(Representative.id).in_(stop_people)))
     }
-    consulate_ids = {r.consulate_id for r in representatives.values()}
+    stop_consulates = select(Representative.consulate_id).where(col(Representative.id).in_(stop_people))
     consulates = {
-        c.id or 0: c for c in db_session.exec(select(Consulate).where(col(Consulate.id).in_(consulate_ids)))
+        c.id or 0: c for c in db_session.exec(select(Consulate).where(col(Consulate.id).in_(stop_consulates)))
     }
     meetings = {m.request_id: m for m in db_session.exec(select(Meeting).where(Meeting.stop_id == stop_id))}
     return _with_reference(

@@ -227,6 +227,14 @@ def _with_names(reason: str, names: dict[str, str]) -> str:
     return re.sub(r"\b[ri]\d+\b", lambda found: names.get(found.group(0), found.group(0)), reason)
 
 
+def stored_objective(info: StopData) -> int:
+    """What the stored meetings score, as the engine counts it: the weights of the schedulable
+    requests that have a meeting, plus the fairness bonus for each company with one. A page
+    that shows only this number asks here rather than building the whole instance."""
+    met = [q for q in info.requests if (q.id or 0) in info.meetings and info.schedulable(q)]
+    return sum(info.weight(q) for q in met) + FAIRNESS_BONUS * len({q.registration_id for q in met})
+
+
 def export(
     stop: Stop, *, db_session: Session, info: StopData | None = None
 ) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -251,8 +259,7 @@ def export(
         if m.request_id in by_request
     ]
     met = {(m["company"], m["representative"]) for m in meetings}
-    weights = {(r["company"], r["representative"]): r["weight"] for r in built.data["requests"]}
-    value = sum(weights[pair] for pair in met) + FAIRNESS_BONUS * len({c for c, _ in met})
+    value = stored_objective(info)
     reasons = {u["request_id"]: u["reason"] for u in (info.latest_run.unscheduled if info.latest_run else [])}
     bound = info.latest_run.upper_bound if info.latest_run else None
     schedule = {

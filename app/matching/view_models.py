@@ -1,6 +1,7 @@
 """What the meeting pages show, gathered from one load of the stop's data."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache, cached_property
 from typing import Any
 
 from sqlmodel import Session
@@ -31,7 +32,8 @@ SCHEDULE_LABELS = {
 
 @dataclass
 class RequestRow:
-    """A request with the people behind it, as every page lists it."""
+    """A request with the people behind it, as every page lists it. The labels are written
+    once per distinct value while the rows are built: a stop's page lists hundreds of rows."""
 
     request: MeetingRequest
     company: Company
@@ -40,21 +42,22 @@ class RequestRow:
     representative: Representative
     consulate: Consulate
     country: Country
+    country_name: str
     weight: int
     mutual_interest: bool
     meeting: Meeting | None
     slot: str | None
+    table_label: str
     sector_names: list[str]
     province: str
-    display: statuses.DisplayStatus
+    priority_label: str
+    status_label: str
+    info: StopData = field(repr=False)
 
-    @property
-    def priority_label(self) -> str:
-        return enum_labels.label(self.request.priority, "priority")
-
-    @property
-    def status_label(self) -> str:
-        return enum_labels.label(self.request.status, "request")
+    @cached_property
+    def display(self) -> statuses.DisplayStatus:
+        """What a participant reads for the request (only their own pages show it)."""
+        return statuses.of_request(self.info, self.request)
 
     @property
     def size_label(self) -> str:
@@ -63,12 +66,19 @@ class RequestRow:
 
 def rows(info: StopData, requests: list[MeetingRequest]) -> list[RequestRow]:
     labels = slot_labels(info.stop)
+    # Each label is written once per distinct value (in the language of this request).
+    country_name = cache(lambda code: localized(info.countries[code], "name"))
+    sector_name = cache(lambda slug: localized(info.sectors[slug], "name"))
+    priority_label = cache(lambda priority: enum_labels.label(priority, "priority"))
+    status_label = cache(lambda status: enum_labels.label(status, "request"))
+    tables = cache(table_label)
     result = []
     for q in requests:
         invitation = info.invitations[q.invitation_id]
         representative = info.representative_of(invitation)
         company = info.company_of(q)
         meeting = info.meetings.get(q.id or 0)
+        mutual = info.mutual_interest(q)
         result.append(
             RequestRow(
                 request=q,
@@ -78,20 +88,27 @@ def rows(info: StopData, requests: list[MeetingRequest]) -> list[RequestRow]:
                 representative=representative,
                 consulate=info.consulates[representative.consulate_id],
                 country=info.countries[invitation.country_code],
-                weight=info.weight(q),
-                mutual_interest=info.mutual_interest(q),
+                country_name=country_name(invitation.country_code),
+                weight=info.weight(q, mutual=mutual),
+                mutual_interest=mutual,
                 meeting=meeting,
                 slot=labels[meeting.slot_index] if meeting and meeting.slot_index < len(labels) else None,
-                sector_names=[
-                    localized(info.sectors[s], "name") for s in info.company_sectors.get(company.id or 0, [])
-                ],
+                table_label=tables(meeting.table_number) if meeting else "",
+                sector_names=[sector_name(s) for s in info.company_sectors.get(company.id or 0, [])],
                 province=info.territories[company.province_code].name
                 if company.province_code in info.territories
                 else "",
-                display=statuses.of_request(info, q),
+                priority_label=priority_label(q.priority),
+                status_label=status_label(q.status),
+                info=info,
             )
         )
     return result
+
+
+def table_label(table: int) -> str:
+    """A meeting's table, as a cell or a list says it after the slot."""
+    return _("table %(table)d") % {"table": table}
 
 
 def invitation_options(info: StopData, exclude: set[int] | None = None) -> list[tuple[int, str]]:
@@ -188,7 +205,6 @@ def manage_context(stop: Stop, *, db_session: Session, info: StopData | None = N
         for row in all_rows
         if row.meeting is None and info.schedulable(row.request)
     ]
-    _instance, current = scheduling.export(stop, db_session=db_session, info=info) if labels else ({}, {})
     gap = None
     if run and run.upper_bound:
         gap = max(run.upper_bound - run.objective, 0) / run.upper_bound * 100
@@ -215,7 +231,7 @@ def manage_context(stop: Stop, *, db_session: Session, info: StopData | None = N
         "grid": grid,
         "run": run,
         "gap": gap,
-        "current_objective": current.get("objective"),
+        "current_objective": scheduling.stored_objective(info) if labels else None,
         "left_out": left_out,
         "pending": sum(1 for q in info.requests if q.status == RequestStatus.PENDING),
         "schedule_label": _(SCHEDULE_LABELS[PublicationStatus(stop.schedule_status)]),

@@ -7,6 +7,7 @@ can be changed back at any time after the stop's day has begun.
 """
 
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from babel.dates import format_date
@@ -21,11 +22,13 @@ from app.errors import Conflict, NotFound
 from app.forms import Problems
 from app.i18n import babel_locale, lazy
 from app.i18n import gettext as _
-from app.labels import label, options
+from app.labels import options
 from app.matching.models import Meeting, MeetingAttendance, MeetingRequest
+from app.matching.view_models import table_label
 from app.reference.models import Country
 from app.stops.models import Stop
 from app.stops.slots import slot_labels
+from app.web import localized
 
 if TYPE_CHECKING:
     from app.matching.data import StopData
@@ -73,15 +76,12 @@ def checked_in_registrations(stop_ids: list[int], *, db_session: Session) -> set
 class AttendanceRow:
     meeting: Meeting
     slot: str
+    table_label: str
     company: Company
     representative: Representative
-    country: Country
+    country_name: str
     value: MeetingAttendance
     marked: bool
-
-    @property
-    def value_label(self) -> str:
-        return label(self.value, "attendance")
 
 
 @dataclass
@@ -130,29 +130,41 @@ def _query_rows(stop: Stop, *, db_session: Session) -> list[tuple[Any, ...]]:
 
 def view(stop: Stop, *, db_session: Session, info: "StopData | None" = None) -> AttendanceView:
     """Every meeting of the stop with what it counts as, in slot and table order (from ``info``
-    when the page has loaded the stop's B2B data already)."""
-    rows = _from_stop_data(info) if info is not None else _query_rows(stop, db_session=db_session)
+    when the page has loaded the stop's B2B data already). Before the stop's day there is
+    nothing to mark and every meeting would read *held*: no rows then, only the message."""
+    is_open = attendance_open(stop)
+    rows: list[tuple[Any, ...]] = []
+    if is_open:
+        rows = _from_stop_data(info) if info is not None else _query_rows(stop, db_session=db_session)
     present = checked_in_registrations([stop.id or 0], db_session=db_session) if rows else set()
     labels = slot_labels(stop)
-    result = [
-        AttendanceRow(
-            meeting=meeting,
-            slot=labels[meeting.slot_index] if meeting.slot_index < len(labels) else "—",
-            company=company,
-            representative=representative,
-            country=country,
-            value=effective(
-                meeting.attendance,
-                company_checked_in=registration.id in present,
-                checkin_used=bool(present),
-                representative_attended=invitation.attended,
-            ),
-            marked=meeting.attendance is not None,
+    # A stop has hundreds of meetings and few tables and countries: each label once.
+    tables = cache(table_label)
+    country_names: dict[str, str] = {}
+    result = []
+    for meeting, registration, company, invitation, representative, country in rows:
+        value = effective(
+            meeting.attendance,
+            company_checked_in=registration.id in present,
+            checkin_used=bool(present),
+            representative_attended=invitation.attended,
         )
-        for meeting, registration, company, invitation, representative, country in rows
-    ]
+        if country.code not in country_names:
+            country_names[country.code] = localized(country, "name")
+        result.append(
+            AttendanceRow(
+                meeting=meeting,
+                slot=labels[meeting.slot_index] if meeting.slot_index < len(labels) else "—",
+                table_label=tables(meeting.table_number),
+                company=company,
+                representative=representative,
+                country_name=country_names[country.code],
+                value=value,
+                marked=meeting.attendance is not None,
+            )
+        )
     return AttendanceView(
-        open=attendance_open(stop),
+        open=is_open,
         rows=result,
         choices=options("attendance"),
         before_message=_(BEFORE_THE_DAY) % {"date": _day(stop)},

@@ -51,6 +51,7 @@ def post_mark(client: TestClient, stop: Stop, meeting: Meeting, value: str) -> o
 
 def test_a_meeting_counts_as_held_unless_its_company_did_not_check_in(db_session: Session) -> None:
     stop, first, second = day_with_two_meetings(db_session)
+    at(datetime(2027, 5, 12, 16, 0, tzinfo=UTC))
     rows = {row.meeting.id: row for row in attendance.view(stop, db_session=db_session).rows}
     assert rows[first.id].value == MeetingAttendance.HELD
     assert rows[second.id].value == MeetingAttendance.COMPANY_ABSENT
@@ -66,6 +67,8 @@ def test_marking_before_the_stop_day_is_refused_with_a_clear_message(
     page = client.get(f"/manage/stops/{stop.id}/meetings")
     assert "Le presenze agli incontri si possono segnare dal giorno della tappa" in page.text
     assert f"/meetings/{first.id}/attendance" not in page.text
+    assert "Tabella delle presenze agli incontri" not in page.text  # no table of rows all "held"
+    assert attendance.view(stop, db_session=db_session).rows == []
     response = post_mark(client, stop, first, "company_absent")
     assert response.status_code == 409  # type: ignore[attr-defined]
     assert "non prima" in response.text  # type: ignore[attr-defined]
@@ -115,6 +118,8 @@ def test_a_representative_marked_absent_on_the_consuls_list_makes_the_meeting_a_
     assert invitation is not None
     invitation.attended = False
     db_session.add(invitation)
+    at(datetime(2027, 5, 12, 16, 0, tzinfo=UTC))
     rows = {row.meeting.id: row for row in attendance.view(stop, db_session=db_session).rows}
     assert rows[first.id].value == MeetingAttendance.REPRESENTATIVE_ABSENT
-    assert rows[first.id].value_label == "Rappresentante assente"
+    page_label = dict(attendance.view(stop, db_session=db_session).choices)[rows[first.id].value.value]
+    assert page_label == "Rappresentante assente"
