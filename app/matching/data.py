@@ -83,38 +83,32 @@ class StopData:
 
 
 def load(stop: Stop, *, db_session: Session) -> StopData:
+    """The whole stop, in five statements: requests with their meetings, registrations with
+    their companies, the companies' sectors and markets, the people invited, the latest run."""
     stop_id = stop.id
-    requests = list(
-        db_session.exec(
-            select(MeetingRequest).where(MeetingRequest.stop_id == stop_id).order_by(col(MeetingRequest.id))
-        )
+    found: Any = (
+        select(MeetingRequest, Meeting)
+        .outerjoin(Meeting, col(Meeting.request_id) == MeetingRequest.id)
+        .where(MeetingRequest.stop_id == stop_id)
+        .order_by(col(MeetingRequest.id))
     )
-    registrations = {
-        r.id or 0: r for r in db_session.exec(select(Registration).where(Registration.stop_id == stop_id))
-    }
-    # The companies and people of the stop are chosen by subqueries, not by lists of ids: a
-    # statement whose text is the same on every load is prepared once, whatever the stop's size.
+    requests, meetings = [], {}
+    for request, meeting in db_session.exec(found):
+        requests.append(request)
+        if meeting is not None:
+            meetings[meeting.request_id] = meeting
+    registrations, companies = {}, {}
+    for registration, company in db_session.exec(
+        select(Registration, Company)
+        .join(Company, col(Company.id) == Registration.company_id)
+        .where(Registration.stop_id == stop_id)
+    ):
+        registrations[registration.id or 0] = registration
+        companies[company.id or 0] = company
+    # A subquery, not a list of ids: the statement's text is the same whatever the stop's size.
     stop_companies = select(Registration.company_id).where(Registration.stop_id == stop_id)
-    companies = {
-        c.id or 0: c for c in db_session.exec(select(Company).where(col(Company.id).in_(stop_companies)))
-    }
     company_sectors, company_markets = _declared(stop_companies, db_session=db_session)
-    invitations = {
-        i.id or 0: i
-        for i in db_session.exec(
-            select(Invitation).where(Invitation.stop_id == stop_id).order_by(col(Invitation.id))
-        )
-    }
-    stop_people = select(Invitation.representative_id).where(Invitation.stop_id == stop_id)
-    representatives = {
-        r.id or 0: r
-        for r in db_session.exec(select(Representative).where(col(Representative.id).in_(stop_people)))
-    }
-    stop_consulates = select(Representative.consulate_id).where(col(Representative.id).in_(stop_people))
-    consulates = {
-        c.id or 0: c for c in db_session.exec(select(Consulate).where(col(Consulate.id).in_(stop_consulates)))
-    }
-    meetings = {m.request_id: m for m in db_session.exec(select(Meeting).where(Meeting.stop_id == stop_id))}
+    invitations, representatives, consulates = _people(stop_id, db_session=db_session)
     return _with_reference(
         stop,
         requests=requests,
@@ -128,6 +122,25 @@ def load(stop: Stop, *, db_session: Session) -> StopData:
         meetings=meetings,
         db_session=db_session,
     )
+
+
+def _people(
+    stop_id: int | None, *, db_session: Session
+) -> tuple[dict[int, Invitation], dict[int, Representative], dict[int, Consulate]]:
+    """Every invitation of the stop with its representative and consulate, in one statement."""
+    invitations, representatives, consulates = {}, {}, {}
+    people: Any = (
+        select(Invitation, Representative, Consulate)
+        .join(Representative, col(Representative.id) == Invitation.representative_id)
+        .join(Consulate, col(Consulate.id) == Representative.consulate_id)
+        .where(Invitation.stop_id == stop_id)
+        .order_by(col(Invitation.id))
+    )
+    for invitation, representative, consulate in db_session.exec(people):
+        invitations[invitation.id or 0] = invitation
+        representatives[representative.id or 0] = representative
+        consulates[consulate.id or 0] = consulate
+    return invitations, representatives, consulates
 
 
 def load_personal(
@@ -165,18 +178,7 @@ def load_personal(
         .where(MeetingRequest.stop_id == stop_id, MeetingRequest.invitation_id == invitation_id)
     )
     company_sectors, company_markets = _declared(in_play, db_session=db_session)
-    invitations, representatives, consulates = {}, {}, {}
-    people: Any = (
-        select(Invitation, Representative, Consulate)
-        .join(Representative, col(Representative.id) == Invitation.representative_id)
-        .join(Consulate, col(Consulate.id) == Representative.consulate_id)
-        .where(Invitation.stop_id == stop_id)
-        .order_by(col(Invitation.id))
-    )
-    for invitation, representative, consulate in db_session.exec(people):
-        invitations[invitation.id or 0] = invitation
-        representatives[representative.id or 0] = representative
-        consulates[consulate.id or 0] = consulate
+    invitations, representatives, consulates = _people(stop_id, db_session=db_session)
     return _with_reference(
         stop,
         requests=requests,
