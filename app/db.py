@@ -55,7 +55,20 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     # Room for up to 15 requests at once (app.backpressure) and the job threads without overflow:
     # an overflow connection is closed when returned, so each request beyond the pool would
     # open a new one.
-    return create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=10, **kwargs)
+    engine = create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=10, **kwargs)
+    _configure_postgresql(engine)
+    return engine
+
+
+def _configure_postgresql(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Moments come back in UTC, and psycopg then marks them with ``datetime.UTC`` itself:
+        # what ``UTCDateTime`` gives, with no conversion of each value (a page of a stop's
+        # meetings reads thousands).
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET TIME ZONE 'UTC'")
+        dbapi_connection.commit()
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -226,6 +239,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
         return value.astimezone(UTC)
+
+    def result_processor(self, dialect: Any, coltype: Any) -> Any:
+        if dialect.name == "postgresql":
+            return None  # already UTC-aware: every connection is set to UTC (make_engine)
+        return super().result_processor(dialect, coltype)
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
