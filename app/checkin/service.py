@@ -42,6 +42,12 @@ def _serializer(secret_key: str | None) -> URLSafeSerializer:
 
 def checkin_token(attendee_id: int, *, secret_key: str | None = None) -> str:
     """The signed token of an attendee (the app's secret unless another is given)."""
+    return _token(attendee_id, secret_key or get_settings().secret_key)
+
+
+@lru_cache(maxsize=2048)
+def _token(attendee_id: int, secret_key: str) -> str:
+    # The same for ever (no time in it); every view of a personal agenda shows it.
     return str(_serializer(secret_key).dumps(attendee_id))
 
 
@@ -81,8 +87,12 @@ def checkin_qr_data_uri(
     attendee: Attendee, *, secret_key: str | None = None, base_url: str | None = None
 ) -> str:
     """The QR code as a ``data:`` URI for an ``<img>`` (allowed by the pages' CSP)."""
-    svg = checkin_qr_svg(attendee, secret_key=secret_key, base_url=base_url)
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    return _data_uri_for_url(checkin_url(attendee, secret_key=secret_key, base_url=base_url))
+
+
+@lru_cache(maxsize=2048)
+def _data_uri_for_url(url: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(_svg_for_url(url).encode()).decode()
 
 
 def checkin_qr_png(
