@@ -8,7 +8,8 @@ from typing import Any
 from babel.dates import format_date, format_datetime, format_time
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_eval_context, select_autoescape
+from jinja2.nodes import EvalContext
 from markupsafe import Markup, escape
 
 from app.clock import ROME
@@ -82,6 +83,24 @@ def _option_tags(
     return Markup("\n".join(tags))  # noqa: S704 (every value and text escaped above)
 
 
+@pass_eval_context
+def _page_gettext(eval_ctx: EvalContext, message: str, /, **variables: Any) -> str:
+    """What ``_("...")`` and ``{% trans %}`` give in a template, exactly as Jinja's newstyle
+    gettext gives it (the text always a format string, its values escaped where the template
+    escapes), in one call instead of four: a page says a hundred texts, most without values."""
+    translated = gettext(message)
+    if not eval_ctx.autoescape:
+        return translated % variables
+    if variables:
+        return Markup(translated) % variables  # noqa: S704 (the values are escaped by %)
+    return _markup_alone(translated)
+
+
+@lru_cache(maxsize=4096)
+def _markup_alone(text: str) -> Markup:
+    return Markup(text) % {}  # noqa: S704 (a translated text, with no values to escape)
+
+
 @lru_cache
 def environment() -> Environment:
     settings = get_settings()
@@ -97,6 +116,7 @@ def environment() -> Environment:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext
     )
+    env.globals.update(gettext=_page_gettext, _=_page_gettext)
     env.filters.update(date=_date, time=_time, month=_month, country=country_phrase)
     env.globals.update(
         localized=localized,

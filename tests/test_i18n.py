@@ -2,9 +2,12 @@
 
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
+from jinja2 import Environment
 
+from app import web
 from app.config import ROOT
-from app.i18n import LOCALE_DIR, negotiate
+from app.i18n import LOCALE_DIR, gettext, negotiate, ngettext, npgettext, pgettext, set_language
+from app.web import environment
 
 METHODS = [("app/**.py", "python"), ("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
 KEYWORDS = {
@@ -65,3 +68,33 @@ def test_areas_never_translate_the_same_message_differently() -> None:
                     clashes.append(f"{key!r}: {first} {translation!r} / {po_file.name} {message.string!r}")
                 seen.setdefault(key, (po_file.name, message.string))
     assert not clashes, "\n".join(clashes)
+
+
+TEXTS = [
+    '{{ _("Requests") }}',
+    '{{ _("Table %(table)d", table=3) }}',
+    '{{ _("%(who)s: new meeting at %(start)s, table %(table)d", who=name, start="09:30", table=2) }}',
+    "{% trans %}Requests{% endtrans %}",
+    "{% trans who=name %}Hello {{ who }}{% endtrans %}",
+    '{{ _("100%% of the seats") }}',
+    '{{ _("%(message)s", message=name) }}',
+]
+
+
+def test_templates_translate_exactly_as_jinjas_own_newstyle_gettext_in_both_escape_modes() -> None:
+    ours = environment()
+    assert ours.globals["_"] is ours.globals["gettext"] is web._page_gettext
+    stock = Environment(extensions=["jinja2.ext.i18n"])
+    stock.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext
+    )
+    set_language("it")
+    for autoescape in (True, False):
+        stock.autoescape = autoescape
+        for text in TEXTS:
+            values = {"name": "<b>Rossi & figli</b>"}
+            expected = stock.from_string(text).render(values)
+            got = ours.overlay(autoescape=autoescape).from_string(text).render(values)
+            assert got == expected, (text, autoescape)
+    assert "&lt;b&gt;" in ours.overlay(autoescape=True).from_string(TEXTS[4]).render({"name": "<b>"})
+    assert ours.overlay(autoescape=False).from_string(TEXTS[4]).render({"name": "<b>"}) == "Hello <b>"
