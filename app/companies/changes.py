@@ -16,6 +16,7 @@ from app.companies.registrations import RegistrationData
 from app.errors import Conflict, InvalidInput
 from app.i18n import gettext as _
 from app.i18n import lazy
+from app.matching.models import MeetingRequest
 from app.stops.models import Stop, StopStatus
 
 
@@ -68,6 +69,11 @@ def cancel(registration_id: int, *, db_session: Session, by: User) -> Registrati
     return registration
 
 
+def _has_meeting_requests(registration: Registration, *, db_session: Session) -> bool:
+    found = select(MeetingRequest.id).where(MeetingRequest.registration_id == registration.id)
+    return db_session.exec(found.limit(1)).first() is not None
+
+
 def set_capacity(stop_id: int, capacity: int, *, db_session: Session, by: User) -> list[Registration]:
     """Change a stop's capacity; raising it promotes from the waiting list (returned)."""
     stop = seats.lock_stop(stop_id, db_session=db_session)
@@ -110,6 +116,14 @@ def move(registration_id: int, to_stop_id: int, *, db_session: Session, by: User
     already = registrations.active_registration(to_stop_id, registration.company_id, db_session=db_session)
     if already is not None:
         raise Conflict(lazy("This company is already registered for the other stop."))
+    if _has_meeting_requests(registration, db_session=db_session):
+        # They are addressed to this stop's representatives: none of them is at the other stop.
+        raise Conflict(
+            lazy(
+                "This company has asked for meetings at its stop: remove its requests on that "
+                "stop's B2B meetings page before moving it."
+            )
+        )
     before = registrations.audited(registration)
     target_has_seat = seats.has_free_seat(target, db_session=db_session)
     next_position = seats.next_waitlist_position(to_stop_id, db_session=db_session)

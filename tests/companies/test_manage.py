@@ -9,6 +9,8 @@ from sqlmodel import Session, select
 from app.companies.models import Company, Registration
 from tests.factories import (
     create_company,
+    create_invitation,
+    create_meeting_request,
     create_registration,
     create_stop,
     create_user,
@@ -201,3 +203,22 @@ def test_export_as_csv_and_xlsx_follows_the_filters(client: TestClient, db_sessi
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     values = list(sheet.iter_rows(values_only=True))
     assert len(values) == 2 and values[1][2] == "Kappa S.r.l." and values[1][0] == "Lista d'attesa"
+
+
+def test_a_registration_with_meeting_requests_is_not_moved_and_its_stop_page_keeps_working(
+    client: TestClient, db_session: Session
+) -> None:
+    stop = create_stop(db_session, capacity=5, countries=("US",), b2b_slots=4, b2b_tables=2)
+    other = create_stop(db_session, capacity=5, countries=("US",))
+    registration = create_registration(db_session, stop, status="confirmed")
+    invitation = create_invitation(db_session, stop, country="US", status="confirmed")
+    create_meeting_request(db_session, registration, invitation)
+    organiser(client, db_session)
+    answer = client.post(
+        f"/manage/registrations/{registration.id}/move",
+        data={"csrf_token": csrf_token(client), "stop_id": str(other.id)},
+    )
+    assert "elimini le sue richieste nella pagina degli incontri B2B" in answer.text
+    db_session.refresh(registration)
+    assert registration.stop_id == stop.id
+    assert client.get(f"/manage/stops/{stop.id}/meetings").status_code == 200
