@@ -242,13 +242,19 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def result_processor(self, dialect: Any, coltype: Any) -> Any:
         if dialect.name == "postgresql":
-            return None  # already UTC-aware: every connection is set to UTC (make_engine)
+            return _utc_as_given  # connections are set to UTC (make_engine): a check, no conversion
         return super().result_processor(dialect, coltype)
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _utc_as_given(value: datetime | None) -> datetime | None:
+    # One comparison per value; a value in another zone (a proxy that reset the session's
+    # time zone, say) is still converted.
+    return value if value is None or value.tzinfo is UTC else value.astimezone(UTC)
 
 
 def utcnow() -> datetime:

@@ -53,3 +53,22 @@ def test_a_moment_reads_back_in_utc_when_the_postgresql_database_is_set_to_anoth
     # without converting (the engine reads it so, with no conversion of its own per value).
     assert read == MOMENT and read.tzinfo is UTC
     assert read.hour == 1 and read.minute == 30
+
+
+@pytest.mark.postgres
+def test_a_moment_still_reads_in_utc_when_something_resets_the_sessions_time_zone(
+    postgres_database: Callable[[], str],
+) -> None:
+    url = postgres_database()
+    engine = migrated_and_seeded(url)
+    try:
+        with Session(engine) as db_session:
+            db_session.add(AuditEvent(action="test", entity_type="moment", entity_id="1", occurred_at=MOMENT))
+            db_session.commit()
+            # What a pooling proxy's reset or a RESET ALL would leave behind.
+            db_session.connection().exec_driver_sql("SET TIME ZONE 'Asia/Kolkata'")
+            found = db_session.exec(select(AuditEvent).where(AuditEvent.entity_type == "moment")).one()
+            db_session.refresh(found)
+            assert found.occurred_at == MOMENT and found.occurred_at.tzinfo is UTC
+    finally:
+        engine.dispose()

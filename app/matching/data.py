@@ -88,7 +88,9 @@ def load(stop: Stop, *, db_session: Session) -> StopData:
     stop_id = stop.id
     found: Any = (
         select(MeetingRequest, Meeting)
-        .outerjoin(Meeting, col(Meeting.request_id) == MeetingRequest.id)
+        .outerjoin(
+            Meeting, (col(Meeting.request_id) == MeetingRequest.id) & (col(Meeting.stop_id) == stop_id)
+        )
         .where(MeetingRequest.stop_id == stop_id)
         .order_by(col(MeetingRequest.id))
     )
