@@ -2,7 +2,7 @@
 
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -89,18 +89,24 @@ def serve(
     # processes read it from the environment they inherit.
     os.environ["PORT"] = str(port)
     get_settings.cache_clear()
-    uvicorn.run(
-        "app.main:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
+    options: dict[str, Any] = {
+        "factory": True,
+        "host": host,
+        "port": port,
+        "workers": workers,
         # uvicorn kills a worker that misses a 5 s ping: on a loaded machine a worker still
         # importing the app, or busy with requests, missed it and was killed over and over.
-        timeout_worker_healthcheck=60,
-        proxy_headers=True,
-        access_log=False,
-    )
+        "timeout_worker_healthcheck": 60,
+        "proxy_headers": True,
+        "access_log": False,
+    }
+    if workers == 1:
+        uvicorn.run("app.main:create_app", **options)
+        return
+    from app import serving
+
+    # Each worker listens on a socket of its own, so that connections are spread evenly.
+    serving.run(uvicorn.Config("app.main:create_app", **options))
 
 
 @cli.command()
