@@ -138,9 +138,7 @@ def view(stop: Stop, *, db_session: Session, info: "StopData | None" = None) -> 
         rows = _from_stop_data(info) if info is not None else _query_rows(stop, db_session=db_session)
     present = checked_in_registrations([stop.id or 0], db_session=db_session) if rows else set()
     labels = slot_labels(stop)
-    # A stop has hundreds of meetings and few tables and countries: each label once.
-    tables = cache(table_label)
-    country_names: dict[str, str] = {}
+    tables = cache(table_label)  # hundreds of meetings at a few tables: each label once
     result = []
     for meeting, registration, company, invitation, representative, country in rows:
         value = effective(
@@ -149,8 +147,6 @@ def view(stop: Stop, *, db_session: Session, info: "StopData | None" = None) -> 
             checkin_used=bool(present),
             representative_attended=invitation.attended,
         )
-        if country.code not in country_names:
-            country_names[country.code] = localized(country, "name")
         result.append(
             AttendanceRow(
                 meeting=meeting,
@@ -158,7 +154,7 @@ def view(stop: Stop, *, db_session: Session, info: "StopData | None" = None) -> 
                 table_label=tables(meeting.table_number),
                 company=company,
                 representative=representative,
-                country_name=country_names[country.code],
+                country_name=localized(country, "name"),
                 value=value,
                 marked=meeting.attendance is not None,
             )
