@@ -6,12 +6,17 @@ Builds the data set (benchmarks/load_data.py: 30 stops, 3,000 companies, 10,000 
 and a first stop with a full B2B day of 720 meetings) in a throw-away database (SQLite in a
 temporary folder by default; ``--postgres`` creates and drops a uniquely named database on
 127.0.0.1:5432, user postgres), signs in as the organiser, sends sequential GETs through the ASGI
-app and prints each page's p50 and p95 against the target (p50 under 150 ms).
+app and prints each page's p50 and p95 against the target (p50 under 150 ms). The meetings grid
+is measured twice: before the stop's day, and on it (the clock set to 10:00 that day), when it
+also holds an attendance form for each meeting.
 """
 
 import argparse
 import statistics
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from datetime import UTC, datetime, time
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -20,9 +25,11 @@ from sqlmodel import Session, select
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from app import clock
 from app.accounts.models import User
 from app.accounts.service import Signer
 from app.db import make_engine
+from app.stops.models import Stop
 from app.web import SESSION_COOKIE
 from benchmarks.in_process import (
     SECRET,
@@ -36,11 +43,13 @@ from benchmarks.in_process import (
 from benchmarks.load_data import ORGANISER_EMAIL
 
 TARGET_P50_MS = 150.0
+# (name, path, measured on the stop's day)
 PAGES = [
-    ("dashboard", "/manage"),
-    ("registrations table", "/manage/stops/{stop}/registrations"),
-    ("meetings grid", "/manage/stops/{stop}/meetings"),
-    ("results", "/manage/results"),
+    ("dashboard", "/manage", False),
+    ("registrations table", "/manage/stops/{stop}/registrations", False),
+    ("meetings grid", "/manage/stops/{stop}/meetings", False),
+    ("meetings grid, its day", "/manage/stops/{stop}/meetings", True),
+    ("results", "/manage/results", False),
 ]
 
 
@@ -53,6 +62,24 @@ def organiser_cookie(database_url: str) -> str:
             return Signer(SECRET).session_cookie(organiser)
     finally:
         engine.dispose()
+
+
+@contextmanager
+def on_the_day_of(database_url: str, stop_id: int) -> Iterator[None]:
+    """The app's clock at 10:00 (Rome) on the stop's day, for the pages built inside."""
+    engine = make_engine(database_url)
+    try:
+        with Session(engine) as db_session:
+            stop = db_session.get(Stop, stop_id)
+            assert stop is not None
+            moment = datetime.combine(stop.stop_date, time(10), tzinfo=clock.ROME).astimezone(UTC)
+    finally:
+        engine.dispose()
+    clock.set_source(lambda: moment)
+    try:
+        yield
+    finally:
+        clock.set_source(None)
 
 
 def main() -> int:
@@ -84,10 +111,12 @@ def measure(database_url: str, facts: dict[str, int], args: argparse.Namespace) 
     with TestClient(app_on(database_url)) as client:
         client.cookies.set(SESSION_COOKIE, cookie)
         print(f"\n{'page':24} {'p50':>8} {'p95':>8} {'cpu p50':>8}  target p50 < {TARGET_P50_MS:.0f} ms")
-        for name, path in PAGES:
+        for name, path, on_its_day in PAGES:
             if args.page and args.page not in name:
                 continue
-            wall, cpu = timed(client, path.format(stop=facts["first_stop_id"]), args.requests)
+            stop_id = facts["first_stop_id"]
+            with on_the_day_of(database_url, stop_id) if on_its_day else nullcontext():
+                wall, cpu = timed(client, path.format(stop=stop_id), args.requests)
             p50 = statistics.median(wall)
             verdict = "met" if p50 < TARGET_P50_MS else "MISSED"
             missed += p50 >= TARGET_P50_MS
