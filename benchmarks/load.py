@@ -10,9 +10,11 @@ process with 50 keep-alive connections. The GETs are driven by wrk when it is in
 ``wrk``: what the targets were set with; one thread, a 2-second warm-up, the JSON line of
 benchmarks/wrk_report.lua), else by benchmarks/load_driver.py (aiohttp), which spends about
 1.3 ms of CPU per request on the same 2 cores as the servers: a lower ceiling and higher
-latencies. The registration POSTs, each with a new company, always use load_driver.py. Prints, per target,
-requests per second, p50/p95/p99 latency, errors, and the ratio to the bare endpoint; then
-checks that no stop holds more confirmed or held registrations than its capacity.
+latencies. The registration POSTs, each with a new company, always use load_driver.py. Each GET
+must first answer 200 to one untimed request (wrk counts a redirect as a success). Prints, per
+target, its driver, requests per second, p50/p95/p99 latency, errors, and the ratio to the bare
+endpoint when the same driver measured both; then checks that no stop holds more confirmed or
+held registrations than its capacity.
 """
 
 import argparse
@@ -91,10 +93,22 @@ def drive_wrk(url: str, args: argparse.Namespace, headers: list[str]) -> dict[st
     return report
 
 
+def require_ok(url: str, headers: list[str]) -> None:
+    """One untimed GET, redirects not followed, must answer 200: wrk counts a 3xx as a success, so a
+    rejected session cookie would otherwise measure the redirect to the sign-in page."""
+    pairs = dict(header.split(": ", 1) for header in headers)
+    answer = httpx.get(url, headers=pairs, follow_redirects=False, timeout=30)
+    if answer.status_code != 200:
+        raise SystemExit(f"GET {url} answered {answer.status_code}, not 200: nothing measured")
+
+
 def drive(url: str, args: argparse.Namespace, headers: list[str], *post: str) -> dict[str, object]:
-    """One target's run: a GET with ``headers``, or with ``post`` (load_driver.py's options) a POST."""
+    """One target's run: a GET with ``headers``, or with ``post`` (load_driver.py's options) a POST.
+    The report names the driver that made it."""
+    if not post:
+        require_ok(url, headers)
     if args.driver == "wrk" and not post:
-        return drive_wrk(url, args, headers)
+        return {**drive_wrk(url, args, headers), "driver": "wrk"}
     command = [
         sys.executable,
         str(ROOT / "benchmarks" / "load_driver.py"),
@@ -108,7 +122,7 @@ def drive(url: str, args: argparse.Namespace, headers: list[str], *post: str) ->
     ]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     report: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
-    return report
+    return {**report, "driver": "aiohttp"}
 
 
 def main() -> int:
@@ -231,14 +245,18 @@ def main() -> int:
             result = drive(url, args, headers, *post)
             results.append((label, result))
             print(f"  measured {label}: {result['rps']} req/s", flush=True)
-        ceiling = float(results[0][1]["rps"])  # type: ignore[arg-type]
+        ceiling = results[0][1]
         print()
-        print(f"{'target':52} {'req/s':>8} {'ratio':>6} {'p50':>7} {'p95':>7} {'p99':>7} {'errors':>7}")
+        columns = ("driver", 7), ("req/s", 8), ("ratio", 6), ("p50", 7), ("p95", 7), ("p99", 7), ("errors", 7)
+        print(f"{'target':52} " + " ".join(f"{name:>{width}}" for name, width in columns))
         for label, r in results:
-            ratio = float(r["rps"]) / ceiling if ceiling else 0.0  # type: ignore[arg-type]
+            # A ratio only compares runs of the same driver: the POSTs' aiohttp against wrk's ceiling
+            # would divide two different clients' costs.
+            same_driver = r["driver"] == ceiling["driver"] and float(ceiling["rps"])  # type: ignore[arg-type]
+            ratio = f"{float(r['rps']) / float(ceiling['rps']):.2f}" if same_driver else "-"  # type: ignore[arg-type]
             print(
-                f"{label:52} {r['rps']:>8} {ratio:>6.2f} {r['p50']:>6}ms {r['p95']:>6}ms {r['p99']:>6}ms "
-                f"{r['errors']:>7}  {r['statuses']}"
+                f"{label:52} {r['driver']:>7} {r['rps']:>8} {ratio:>6} {r['p50']:>6}ms {r['p95']:>6}ms "
+                f"{r['p99']:>6}ms {r['errors']:>7}  {r['statuses']}"
             )
         with session_scope(engine, write=False) as db_session:
             over = db_session.exec(text(OVER_CAPACITY)).all()  # type: ignore[call-overload]

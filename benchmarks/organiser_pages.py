@@ -7,8 +7,8 @@ and a first stop with a full B2B day of 720 meetings) in a throw-away database (
 temporary folder by default; ``--postgres`` creates and drops a uniquely named database on
 127.0.0.1:5432, user postgres), signs in as the organiser, sends sequential GETs through the ASGI
 app and prints each page's p50 and p95 against the target (p50 under 150 ms). The meetings grid
-is measured twice: before the stop's day, and on it (the clock set to 10:00 that day), when it
-also holds an attendance form for each meeting.
+is measured twice, the clock set to 10:00 (Rome): the day before the stop, and on its day, when
+it also holds an attendance form for each meeting (each checked to be there, or not, first).
 """
 
 import argparse
@@ -16,7 +16,7 @@ import statistics
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -43,14 +43,16 @@ from benchmarks.in_process import (
 from benchmarks.load_data import ORGANISER_EMAIL
 
 TARGET_P50_MS = 150.0
-# (name, path, measured on the stop's day)
+# (name, path, the day measured on as days from the stop's, or None for today)
 PAGES = [
-    ("dashboard", "/manage", False),
-    ("registrations table", "/manage/stops/{stop}/registrations", False),
-    ("meetings grid", "/manage/stops/{stop}/meetings", False),
-    ("meetings grid, its day", "/manage/stops/{stop}/meetings", True),
-    ("results", "/manage/results", False),
+    ("dashboard", "/manage", None),
+    ("registrations table", "/manage/stops/{stop}/registrations", None),
+    ("meetings grid", "/manage/stops/{stop}/meetings", -1),
+    ("meetings grid, its day", "/manage/stops/{stop}/meetings", 0),
+    ("results", "/manage/results", None),
 ]
+ATTENDANCE_FORM = '/attendance" class="inline-form"'
+ATTENDANCE_CLOSED = 'id="attendance-closed"'
 
 
 def organiser_cookie(database_url: str) -> str:
@@ -65,14 +67,15 @@ def organiser_cookie(database_url: str) -> str:
 
 
 @contextmanager
-def on_the_day_of(database_url: str, stop_id: int) -> Iterator[None]:
-    """The app's clock at 10:00 (Rome) on the stop's day, for the pages built inside."""
+def on_day(database_url: str, stop_id: int, days: int) -> Iterator[None]:
+    """The app's clock at 10:00 (Rome) ``days`` after the stop's day, for the pages built inside."""
     engine = make_engine(database_url)
     try:
         with Session(engine) as db_session:
             stop = db_session.get(Stop, stop_id)
             assert stop is not None
-            moment = datetime.combine(stop.stop_date, time(10), tzinfo=clock.ROME).astimezone(UTC)
+            day = stop.stop_date + timedelta(days=days)
+            moment = datetime.combine(day, time(10), tzinfo=clock.ROME).astimezone(UTC)
     finally:
         engine.dispose()
     clock.set_source(lambda: moment)
@@ -111,18 +114,31 @@ def measure(database_url: str, facts: dict[str, int], args: argparse.Namespace) 
     with TestClient(app_on(database_url)) as client:
         client.cookies.set(SESSION_COOKIE, cookie)
         print(f"\n{'page':24} {'p50':>8} {'p95':>8} {'cpu p50':>8}  target p50 < {TARGET_P50_MS:.0f} ms")
-        for name, path, on_its_day in PAGES:
+        for name, path, days in PAGES:
             if args.page and args.page not in name:
                 continue
             stop_id = facts["first_stop_id"]
-            with on_the_day_of(database_url, stop_id) if on_its_day else nullcontext():
-                wall, cpu = timed(client, path.format(stop=stop_id), args.requests)
+            url = path.format(stop=stop_id)
+            with on_day(database_url, stop_id, days) if days is not None else nullcontext():
+                if days is not None:
+                    check_attendance(client.get(url).text, on_its_day=days >= 0, name=name)
+                wall, cpu = timed(client, url, args.requests)
             p50 = statistics.median(wall)
             verdict = "met" if p50 < TARGET_P50_MS else "MISSED"
             missed += p50 >= TARGET_P50_MS
             p95, cpu50 = percentile(wall, 0.95), statistics.median(cpu)
             print(f"{name:24} {p50:>6.1f}ms {p95:>6.1f}ms {cpu50:>6.1f}ms  {verdict}", flush=True)
     return 1 if missed else 0
+
+
+def check_attendance(page: str, on_its_day: bool, name: str) -> None:
+    """The meetings page measured is the one meant: with its attendance forms on the day, without
+    them before."""
+    forms = page.count(ATTENDANCE_FORM)
+    if on_its_day and (forms == 0 or ATTENDANCE_CLOSED in page):
+        raise SystemExit(f"{name}: no attendance forms on the stop's day, nothing measured")
+    if not on_its_day and forms:
+        raise SystemExit(f"{name}: {forms} attendance forms before the stop's day, nothing measured")
 
 
 if __name__ == "__main__":
