@@ -41,23 +41,34 @@ def calendar(
 ) -> HTMLResponse:
     filters = StopFilters(sector=sector, country=country, territory=territory).normalised()
     freshness.stamp(db_session=db_session)  # the reference data comes with the tokens
-    errors: dict[str, str] = {}
     try:
         service.check_filters(filters, db_session=db_session)
     except InvalidInput as exc:
-        errors = exc.errors
-    stops_html = (
-        render_fragment(request, "stops/public/_calendar_stops.html", {"upcoming": [], "past": []})
-        if errors
-        else copies(request).kept(
-            ("calendar", filters, current_language()),
-            lambda: _calendar_stops(request, filters, db_session=db_session),
-            db_session=db_session,
-        )
+        content_html = _calendar_content(request, filters, exc.errors, db_session=db_session)[0]
+        return render(request, "stops/public/calendar.html", {"content_html": content_html}, status=422)
+    content_html = copies(request).kept(
+        ("calendar", filters, current_language()),
+        lambda: _calendar_content(request, filters, {}, db_session=db_session),
+        db_session=db_session,
     )
+    return render(request, "stops/public/calendar.html", {"content_html": content_html})
+
+
+def _calendar_content(
+    request: Request, filters: StopFilters, errors: dict[str, str], *, db_session: Session
+) -> tuple[Markup, datetime | None]:
+    """The calendar's introduction, filters and stops (none when the filters have errors), and
+    the moment it next changes by itself. The filters' reference data is covered by the tokens
+    the copy is kept under, which carry the reference data's own."""
+    upcoming: list[StopView] = []
+    past: list[StopView] = []
+    changes_at = None
+    if not errors:
+        views, changes_at = service.list_public_until(filters, db_session=db_session)
+        upcoming = [v for v in views if not v.is_past]
+        past = sorted((v for v in views if v.is_past), key=lambda v: v.stop.stop_date, reverse=True)
     known = reference_service.cached(db_session=db_session)
     context = {
-        "stops_html": stops_html,
         "filters": filters,
         "errors": errors,
         "sector_options": [(s.slug, localized(s, "name")) for s in known.sectors],
@@ -66,19 +77,10 @@ def calendar(
             key=lambda option: option[1],
         ),
         "territory_options": [(t.code, t.name) for t in known.territories],
+        "upcoming": _by_month(upcoming),
+        "past": _by_month(past),
     }
-    return render(request, "stops/public/calendar.html", context, status=422 if errors else 200)
-
-
-def _calendar_stops(
-    request: Request, filters: StopFilters, *, db_session: Session
-) -> tuple[Markup, datetime | None]:
-    views, changes_at = service.list_public_until(filters, db_session=db_session)
-    upcoming = [v for v in views if not v.is_past]
-    past = sorted((v for v in views if v.is_past), key=lambda v: v.stop.stop_date, reverse=True)
-    context = {"upcoming": _by_month(upcoming), "past": _by_month(past)}
-    html = render_fragment(request, "stops/public/_calendar_stops.html", context)
-    return html, changes_at
+    return render_fragment(request, "stops/public/_calendar_content.html", context), changes_at
 
 
 @router.get("/stops/{stop_id}", response_class=HTMLResponse, name="stop_page", dependencies=[Public])

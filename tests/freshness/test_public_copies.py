@@ -18,6 +18,7 @@ from app.companies.models import RegistrationStatus
 from app.config import Settings
 from app.freshness.models import PublicVersion
 from app.freshness.service import Copies
+from app.reference.models import Sector
 from app.stops import service
 from app.stops.models import PublicationStatus, Stop, StopCountry
 from tests.factories import (
@@ -89,6 +90,31 @@ def test_a_change_of_a_stop_by_statement_is_seen_as_well_as_by_its_rows(
     db_session.commit()
     client.cookies.set("roadshow_lang", "en")
     assert "Renamed stop" in client.get(f"/stops/{stop.id}").text
+
+
+def test_the_kept_calendar_shows_a_renamed_sector_in_its_filters_at_once(
+    client: TestClient, db_session: Session, statements: list[str]
+) -> None:
+    create_stop(db_session)
+    db_session.commit()
+    client.cookies.set("roadshow_lang", "en")
+    assert ">Aerospace</option>" in client.get("/?sector=aerospace").text
+    statements.clear()
+    assert ">Aerospace</option>" in client.get("/?sector=aerospace").text
+    assert len(statements) == 1, "the calendar, filters and all, is kept"
+
+    sector = db_session.get(Sector, "aerospace")
+    assert sector is not None
+    sector.name_en = "Aerospace and space"
+    db_session.add(sector)
+    db_session.commit()
+
+    page = client.get("/?sector=aerospace").text
+    assert '<option value="aerospace" selected>Aerospace and space</option>' in page
+    assert "Some filters are not valid" not in page
+    invalid = client.get("/?sector=nowhere")
+    assert invalid.status_code == 422
+    assert ">Aerospace and space</option>" in invalid.text
 
 
 def test_an_agenda_change_refreshes_the_stop_page(client: TestClient, db_session: Session) -> None:
