@@ -96,7 +96,7 @@ def drive_wrk(url: str, args: argparse.Namespace, headers: list[str]) -> dict[st
 def require_ok(url: str, headers: list[str]) -> None:
     """One untimed GET, redirects not followed, must answer 200: wrk counts a 3xx as a success, so a
     rejected session cookie would otherwise measure the redirect to the sign-in page."""
-    pairs = dict(header.split(": ", 1) for header in headers)
+    pairs = {name.strip(): value.strip() for name, _, value in (h.partition(":") for h in headers)}
     answer = httpx.get(url, headers=pairs, follow_redirects=False, timeout=30)
     if answer.status_code != 200:
         raise SystemExit(f"GET {url} answered {answer.status_code}, not 200: nothing measured")
@@ -247,13 +247,21 @@ def main() -> int:
             print(f"  measured {label}: {result['rps']} req/s", flush=True)
         ceiling = results[0][1]
         print()
-        columns = ("driver", 7), ("req/s", 8), ("ratio", 6), ("p50", 7), ("p95", 7), ("p99", 7), ("errors", 7)
+        columns = (
+            ("driver", 7),
+            ("req/s", 8),
+            ("ratio", 6),
+            ("p50", 8),
+            ("p95", 8),
+            ("p99", 8),
+            ("errors", 7),
+        )
         print(f"{'target':52} " + " ".join(f"{name:>{width}}" for name, width in columns))
         for label, r in results:
             # A ratio only compares runs of the same driver: the POSTs' aiohttp against wrk's ceiling
             # would divide two different clients' costs.
-            same_driver = r["driver"] == ceiling["driver"] and float(ceiling["rps"])  # type: ignore[arg-type]
-            ratio = f"{float(r['rps']) / float(ceiling['rps']):.2f}" if same_driver else "-"  # type: ignore[arg-type]
+            comparable = r["driver"] == ceiling["driver"] and float(ceiling["rps"]) > 0  # type: ignore[arg-type]
+            ratio = f"{float(r['rps']) / float(ceiling['rps']):.2f}" if comparable else "-"  # type: ignore[arg-type]
             print(
                 f"{label:52} {r['driver']:>7} {r['rps']:>8} {ratio:>6} {r['p50']:>6}ms {r['p95']:>6}ms "
                 f"{r['p99']:>6}ms {r['errors']:>7}  {r['statuses']}"

@@ -20,6 +20,7 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+from httpx import Response
 from sqlmodel import Session, select
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -121,7 +122,7 @@ def measure(database_url: str, facts: dict[str, int], args: argparse.Namespace) 
             url = path.format(stop=stop_id)
             with on_day(database_url, stop_id, days) if days is not None else nullcontext():
                 if days is not None:
-                    check_attendance(client.get(url).text, on_its_day=days >= 0, name=name)
+                    check_attendance(client.get(url, follow_redirects=False), on_its_day=days >= 0, name=name)
                 wall, cpu = timed(client, url, args.requests)
             p50 = statistics.median(wall)
             verdict = "met" if p50 < TARGET_P50_MS else "MISSED"
@@ -131,9 +132,12 @@ def measure(database_url: str, facts: dict[str, int], args: argparse.Namespace) 
     return 1 if missed else 0
 
 
-def check_attendance(page: str, on_its_day: bool, name: str) -> None:
+def check_attendance(response: Response, on_its_day: bool, name: str) -> None:
     """The meetings page measured is the one meant: with its attendance forms on the day, without
     them before."""
+    if response.status_code != 200:
+        raise SystemExit(f"{name}: GET {response.url} answered {response.status_code}, nothing measured")
+    page = response.text
     forms = page.count(ATTENDANCE_FORM)
     if on_its_day and (forms == 0 or ATTENDANCE_CLOSED in page):
         raise SystemExit(f"{name}: no attendance forms on the stop's day, nothing measured")

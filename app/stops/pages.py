@@ -44,7 +44,7 @@ def calendar(
     try:
         service.check_filters(filters, db_session=db_session)
     except InvalidInput as exc:
-        content_html = _calendar_content(request, filters, exc.errors, db_session=db_session)[0]
+        content_html, _ = _calendar_content(request, filters, exc.errors, db_session=db_session)
         return render(request, "stops/public/calendar.html", {"content_html": content_html}, status=422)
     content_html = copies(request).kept(
         ("calendar", filters, current_language()),
