@@ -27,7 +27,7 @@ from app.main import create_app
 from app.migrate import upgrade
 from app.seed import load as load_seed
 from app.stops.models import Stop
-from benchmarks.load_data import COMPANY_EMAIL, CONSUL_EMAIL, populate
+from benchmarks.load_data import COMPANY_EMAIL, CONSUL_EMAIL, analyze, populate
 
 ROOT = Path(__file__).resolve().parents[1]
 ADMIN_DSN = os.environ.get("ROADSHOW_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -58,7 +58,9 @@ def prepare(database_url: str, **populate_options: bool) -> dict[str, int]:
     try:
         with session_scope(engine) as db_session:
             load_seed(ROOT / "seed_data", db_session=db_session)
-            return populate(db_session, **populate_options)
+            facts = populate(db_session, **populate_options)
+        analyze(engine)
+        return facts
     finally:
         engine.dispose()
 

@@ -39,7 +39,7 @@ from app.accounts.service import Signer
 from app.db import make_engine, session_scope
 from app.migrate import upgrade
 from app.seed import load as load_seed
-from benchmarks.load_data import ORGANISER_EMAIL, ORGANISER_PASSWORD, populate
+from benchmarks.load_data import ORGANISER_EMAIL, ORGANISER_PASSWORD, analyze, populate
 
 ADMIN_DSN = os.environ.get("ROADSHOW_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 SECRET = "load-benchmark-secret-" + "x" * 20
@@ -159,6 +159,7 @@ def main() -> int:
         with session_scope(engine) as db_session:
             load_seed(ROOT / "seed_data", db_session=db_session)
             facts = populate(db_session)
+        analyze(engine)
         print("Data set:", {k: v for k, v in facts.items() if not k.endswith("_id")}, flush=True)
         print(f"GETs driven by {args.driver}; registrations by load_driver.py (aiohttp)", flush=True)
 
