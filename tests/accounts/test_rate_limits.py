@@ -2,7 +2,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi import FastAPI
@@ -16,6 +16,15 @@ from app.errors import TooManyRequests
 from app.main import create_app
 from tests.factories import create_user, csrf_token
 from tests.live_server import free_port
+
+# Inside a 15-minute window (09:00-09:15): counts start again at each window's end, and a test
+# that crossed one on the real clock saw its fifth failure counted in a new window.
+MID_WINDOW = datetime(2027, 3, 1, 9, 7, 30, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def mid_window() -> None:
+    clock.set_source(lambda: MID_WINDOW)  # conftest's real_clock puts the real one back
 
 
 def _fail_token(client: TestClient, email: str, password: str = "wrong password!") -> int:
