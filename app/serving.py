@@ -11,12 +11,16 @@ between restarts of a worker.
 """
 
 import logging
+import pickle
 import socket
+import time
 
 from uvicorn import Config
 from uvicorn.supervisors import multiprocess
 
 logger = logging.getLogger("uvicorn.error")
+# How often a ping waiting for a worker's answer looks whether the worker is still alive.
+PING_STEP_SECONDS = 0.25
 
 
 def _reusable(family: socket.AddressFamily) -> socket.socket:
@@ -37,6 +41,21 @@ class _OwnSocketProcess(multiprocess.Process):
             shared.close()  # this process's copy; the supervisor keeps the address
             own.append(sock)
         super().target(own)
+
+    def _healthcheck(self, timeout: float) -> bool | None:
+        """uvicorn's ping, given up as soon as the worker is dead. The supervisor keeps both ends
+        of the pipe, so a worker killed while a ping waits for its answer never closes it: the
+        ping waited the whole health-check timeout (60 s here) before the worker was replaced."""
+        deadline = time.monotonic() + timeout
+        try:
+            self.parent_conn.send(b"ping")
+            while not self.parent_conn.poll(min(PING_STEP_SECONDS, max(0.0, deadline - time.monotonic()))):
+                if not self.process.is_alive() or time.monotonic() >= deadline:
+                    return None
+            started: bool = self.parent_conn.recv()
+            return started
+        except (OSError, EOFError, pickle.UnpicklingError):
+            return None
 
 
 def run(config: Config) -> None:
