@@ -37,9 +37,8 @@ sys.path.insert(0, str(ROOT))
 
 from app.accounts.service import Signer
 from app.db import make_engine, session_scope
-from app.migrate import upgrade
-from app.seed import load as load_seed
-from benchmarks.load_data import ORGANISER_EMAIL, ORGANISER_PASSWORD, analyze, populate
+from benchmarks.in_process import prepare
+from benchmarks.load_data import ORGANISER_EMAIL, ORGANISER_PASSWORD
 
 ADMIN_DSN = os.environ.get("ROADSHOW_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 SECRET = "load-benchmark-secret-" + "x" * 20
@@ -154,12 +153,8 @@ def main() -> int:
     servers: list[subprocess.Popen[bytes]] = []
     try:
         print(f"Preparing {name}: migrate, seed, populate...", flush=True)
-        upgrade(database_url)
+        facts = prepare(database_url)
         engine = make_engine(database_url)
-        with session_scope(engine) as db_session:
-            load_seed(ROOT / "seed_data", db_session=db_session)
-            facts = populate(db_session)
-        analyze(engine)
         print("Data set:", {k: v for k, v in facts.items() if not k.endswith("_id")}, flush=True)
         print(f"GETs driven by {args.driver}; registrations by load_driver.py (aiohttp)", flush=True)
 

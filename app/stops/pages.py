@@ -60,13 +60,9 @@ def _calendar_content(
     """The calendar's introduction, filters and stops (none when the filters have errors), and
     the moment it next changes by itself. The filters' reference data is covered by the tokens
     the copy is kept under, which carry the reference data's own."""
-    upcoming: list[StopView] = []
-    past: list[StopView] = []
-    changes_at = None
-    if not errors:
-        views, changes_at = service.list_public_until(filters, db_session=db_session)
-        upcoming = [v for v in views if not v.is_past]
-        past = sorted((v for v in views if v.is_past), key=lambda v: v.stop.stop_date, reverse=True)
+    views, changes_at = ([], None) if errors else service.list_public_until(filters, db_session=db_session)
+    upcoming = [v for v in views if not v.is_past]
+    past = sorted((v for v in views if v.is_past), key=lambda v: v.stop.stop_date, reverse=True)
     known = reference_service.cached(db_session=db_session)
     context = {
         "filters": filters,
